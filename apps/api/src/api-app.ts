@@ -1,0 +1,36 @@
+import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { ApiModule, type ApiModuleOptions } from './api.module';
+import { HttpErrorFilter } from './errors/http-error.filter';
+import { validationErrorFactory } from './errors/validation-error.factory';
+
+export const OPENAPI_PATH = 'api/docs';
+export const OPENAPI_JSON_PATH = 'api/docs/json';
+
+/** Builds the HTTP application (used by main.ts and by the e2e tests). */
+export async function createApiApp(options: ApiModuleOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(ApiModule.forRoot(options), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix('api', { exclude: ['health', 'ready'] });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationErrorFactory,
+    }),
+  );
+  app.useGlobalFilters(new HttpErrorFilter());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('suivi-clauses')
+      .setDescription("Suivi des heures d'insertion des clauses sociales (API HTTP)")
+      .setVersion('0.1.0')
+      .build(),
+  );
+  SwaggerModule.setup(OPENAPI_PATH, app, document, { jsonDocumentUrl: OPENAPI_JSON_PATH });
+  return app;
+}

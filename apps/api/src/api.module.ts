@@ -1,0 +1,47 @@
+import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
+import type { AppConfig } from '@suivi/config';
+import { EventStoreModule } from '@suivi/event-store';
+import { ProjectionsModule } from '@suivi/projections';
+import { HealthModule } from './health/health.module';
+
+export interface ApiModuleOptions {
+  config: AppConfig;
+  /** The resolved PostgreSQL URL (external or embedded). */
+  databaseUrl: string;
+}
+
+@Module({})
+export class ApiModule {
+  static forRoot({ config, databaseUrl }: ApiModuleOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...config })] }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            // Health probes every few seconds would drown the useful lines.
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' },
+          },
+          // Named wildcard: path-to-regexp 8 (Express 5) no longer accepts a bare '*'.
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+        }),
+        CqrsModule.forRoot(),
+        EventStoreModule.forRoot({
+          kind: config.EVENT_STORE,
+          databaseUrl,
+          eventStoreUrl: config.EVENTSTORE_URL,
+        }),
+        ProjectionsModule.forRoot({
+          databaseUrl,
+          runProjectors: config.PROJECTORS_IN_PROCESS,
+          batchSize: config.PROJECTION_BATCH_SIZE,
+        }),
+        HealthModule,
+      ],
+    };
+  }
+}

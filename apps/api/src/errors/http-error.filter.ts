@@ -1,0 +1,61 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { IdempotencyViolationError, WrongExpectedRevisionError } from '@suivi/event-store';
+import type { ApiErrorBody } from './api-error';
+
+const CODES_BY_STATUS: Record<number, { code: string; message: string }> = {
+  400: { code: 'REQUETE_INVALIDE', message: 'La requête est mal formée : vérifiez le corps JSON et les paramètres.' },
+  401: { code: 'NON_AUTHENTIFIE', message: 'Authentifiez-vous pour accéder à cette ressource.' },
+  403: { code: 'ACCES_REFUSE', message: "Vous n'avez pas les droits nécessaires pour cette action." },
+  404: { code: 'RESSOURCE_INTROUVABLE', message: "Cette adresse ne correspond à aucune ressource : vérifiez l'URL et l'identifiant." },
+  405: { code: 'METHODE_NON_AUTORISEE', message: "Cette méthode HTTP n'est pas acceptée sur cette adresse." },
+  413: { code: 'REQUETE_TROP_VOLUMINEUSE', message: 'Le corps de la requête est trop volumineux : envoyez moins de données à la fois.' },
+  415: { code: 'TYPE_DE_CONTENU_NON_SUPPORTE', message: 'Envoyez le corps en JSON (Content-Type: application/json).' },
+};
+
+/** Every error leaves the API as `{ code, message, details }` with a French message. */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.toBody(exception);
+    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    response.status(status).json(body);
+  }
+
+  private toBody(exception: unknown): [number, ApiErrorBody] {
+    if (exception instanceof WrongExpectedRevisionError) {
+      return [
+        HttpStatus.CONFLICT,
+        {
+          code: exception.code,
+          message:
+            "La ressource a été modifiée entre-temps : relisez-la pour obtenir sa révision actuelle, puis renvoyez votre demande.",
+          details: { revisionAttendue: exception.expected, revisionActuelle: exception.actual },
+        },
+      ];
+    }
+    if (exception instanceof IdempotencyViolationError) {
+      return [
+        HttpStatus.CONFLICT,
+        { code: exception.code, message: 'Ces événements ont déjà été enregistrés ailleurs : ne réutilisez pas leurs identifiants.' },
+      ];
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'object' && response !== null && 'code' in response && 'message' in response) {
+        return [status, response as ApiErrorBody];
+      }
+      const known = CODES_BY_STATUS[status];
+      if (known) return [status, { ...known }];
+      return [status, { code: `HTTP_${status}`, message: 'La requête n’a pas pu être traitée.' }];
+    }
+    return [
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      { code: 'ERREUR_INTERNE', message: 'Une erreur inattendue est survenue : réessayez, et signalez-la si elle persiste.' },
+    ];
+  }
+}

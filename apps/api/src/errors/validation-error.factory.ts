@@ -1,0 +1,21 @@
+import { BadRequestException, type ValidationError } from '@nestjs/common';
+import type { ApiErrorBody, FieldError } from './api-error';
+
+/** Turns class-validator errors into a 400 listing each faulty field (nested fields dotted). */
+export function validationErrorFactory(errors: ValidationError[]): BadRequestException {
+  const details = flatten(errors);
+  const body: ApiErrorBody = {
+    code: 'REQUETE_INVALIDE',
+    message: `La requête contient ${details.length} champ(s) invalide(s) : corrigez ${details.map((d) => d.champ).join(', ')}.`,
+    details,
+  };
+  return new BadRequestException(body);
+}
+
+function flatten(errors: ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((e) => {
+    const champ = parent ? `${parent}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((message) => ({ champ, message }));
+    return [...own, ...flatten(e.children ?? [], champ)];
+  });
+}

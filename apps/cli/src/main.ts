@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { registerDatabaseCommands } from './database.commands';
+import { registerProjectionCommands } from './projections.commands';
+
+const program = new Command('suivi-clauses').description('admin commands of suivi-clauses');
+registerDatabaseCommands(program);
+registerProjectionCommands(program);
+
+program.parseAsync(process.argv).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,47 @@
+import { InvalidConfigError, validateConfig } from './app-config';
+
+describe('validateConfig', () => {
+  it('applies defaults to an empty environment', () => {
+    const config = validateConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      EVENT_STORE: 'postgres',
+      PROJECTORS_IN_PROCESS: true,
+      EMBEDDED_PG_DATA_DIR: './.data/postgres',
+      PROJECTION_BATCH_SIZE: 500,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('reads typed values', () => {
+    const config = validateConfig({ PORT: '8080', PROJECTORS_IN_PROCESS: 'false', DATABASE_URL: 'postgres://u@h/db' });
+    expect(config.PORT).toBe(8080);
+    expect(config.PROJECTORS_IN_PROCESS).toBe(false);
+    expect(config.DATABASE_URL).toBe('postgres://u@h/db');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ EVENT_STORE: 'kafka' }, 'EVENT_STORE'],
+    [{ EVENT_STORE: 'eventstoredb' }, 'EVENTSTORE_URL'],
+    [{ PROJECTORS_IN_PROCESS: 'maybe' }, 'PROJECTORS_IN_PROCESS'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('refuses %j and names %s', (env, variable) => {
+    const error = (() => {
+      try {
+        validateConfig(env);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidConfigError);
+    expect((error as Error).message).toContain(variable);
+  });
+
+  it('accepts an EventStoreDB connection string', () => {
+    const config = validateConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: 'esdb://localhost:2113?tls=false' });
+    expect(config.EVENTSTORE_URL).toBe('esdb://localhost:2113?tls=false');
+  });
+});

@@ -1,0 +1,74 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? (['true', '1', 'yes'].includes(value.toLowerCase()) ? true : ['false', '0', 'no'].includes(value.toLowerCase()) ? false : value) : value;
+
+/**
+ * Every environment variable the service reads, with its default. Validated at start:
+ * a wrong value stops the process with a message naming the variable.
+ */
+export class AppConfig {
+  @Transform(({ value }) => Number(value ?? 3000))
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  EMBEDDED_PG_DATA_DIR: string = './.data/postgres';
+
+  @Transform(({ value }) => Number(value ?? 54329))
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_PG_PORT: number = 54329;
+
+  @IsIn(['postgres', 'eventstoredb'], { message: 'EVENT_STORE must be postgres or eventstoredb' })
+  EVENT_STORE: 'postgres' | 'eventstoredb' = 'postgres';
+
+  @ValidateIf((c: AppConfig) => c.EVENT_STORE === 'eventstoredb')
+  @Matches(/^(esdb|kurrentdb|esdb\+discover|kurrentdb\+discover|kurrent|kdb):\/\/.+/, {
+    message: 'EVENTSTORE_URL must be an esdb:// or kurrentdb:// connection string when EVENT_STORE=eventstoredb',
+  })
+  EVENTSTORE_URL?: string;
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'PROJECTORS_IN_PROCESS must be true or false' })
+  PROJECTORS_IN_PROCESS: boolean = true;
+
+  @Transform(({ value }) => Number(value ?? 500))
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  PROJECTION_BATCH_SIZE: number = 500;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+  })
+  LOG_LEVEL: string = 'info';
+}
+
+export class InvalidConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InvalidConfigError';
+  }
+}
+
+/** Builds the config from an environment (empty strings count as unset). */
+export function validateConfig(env: Record<string, unknown>): AppConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const config = plainToInstance(AppConfig, present, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new InvalidConfigError(
+      errors.map((e) => `${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`),
+    );
+  }
+  return config;
+}

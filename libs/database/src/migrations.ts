@@ -1,0 +1,42 @@
+import { Client } from 'pg';
+import { DataSource, type MigrationInterface } from 'typeorm';
+import { EventStoreSchema1763900000000 } from '@suivi/event-store';
+import { ProjectionsRuntimeSchema1763900000001, StreamTypeCountsSchema1763900000002 } from '@suivi/projections';
+
+/** Every schema change, in order. TypeORM records the applied ones in `public.migrations`. */
+export const MIGRATIONS: Array<new () => MigrationInterface> = [
+  EventStoreSchema1763900000000,
+  ProjectionsRuntimeSchema1763900000001,
+  StreamTypeCountsSchema1763900000002,
+];
+
+const MIGRATION_LOCK_KEY = 7_340_211_000;
+
+/**
+ * Applies pending migrations, each in its own transaction. An advisory lock makes
+ * concurrent starters (api and projector booting together) wait instead of racing.
+ */
+export async function runMigrations(connectionString: string): Promise<string[]> {
+  const lock = new Client({ connectionString });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const dataSource = new DataSource({
+      type: 'postgres',
+      url: connectionString,
+      migrations: MIGRATIONS,
+      migrationsTransactionMode: 'each',
+      logging: false,
+    });
+    await dataSource.initialize();
+    try {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      return applied.map((m) => m.name);
+    } finally {
+      await dataSource.destroy();
+    }
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lock.end();
+  }
+}

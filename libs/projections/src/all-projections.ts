@@ -1,0 +1,7 @@
+import type { Projection } from './runtime/projection';
+import { StreamTypeCountsProjection } from './stream-type-counts/stream-type-counts.projection';
+
+/** Every projection the service maintains; the CLI and the runners take them from here. */
+export function allProjections(): Projection[] {
+  return [new StreamTypeCountsProjection()];
+}

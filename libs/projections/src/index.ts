@@ -1,0 +1,11 @@
+export * from './runtime/projection';
+export * from './runtime/checkpoints';
+export * from './runtime/projection-runner';
+export * from './runtime/rebuild';
+export * from './runtime/projection-status';
+export { ProjectionsRuntimeSchema1763900000001 } from './runtime/projections-runtime.migration';
+export * from './stream-type-counts/stream-type-count.entity';
+export * from './stream-type-counts/stream-type-counts.projection';
+export { StreamTypeCountsSchema1763900000002 } from './stream-type-counts/stream-type-counts.migration';
+export * from './all-projections';
+export * from './projections.module';

@@ -1,0 +1,84 @@
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { EVENT_STORE, type EventStore } from '@suivi/event-store';
+import { allProjections } from './all-projections';
+import { PROJECTIONS, type Projection } from './runtime/projection';
+import { ProjectionRunner } from './runtime/projection-runner';
+
+export interface ProjectionsModuleOptions {
+  databaseUrl: string;
+  /** Run the projectors in this process (the api does by default; the projector app always does). */
+  runProjectors: boolean;
+  batchSize: number;
+}
+
+const OPTIONS = Symbol('PROJECTIONS_OPTIONS');
+
+/** Starts one runner per projection at bootstrap and stops them at a batch boundary on shutdown. */
+@Injectable()
+export class ProjectorsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Projectors');
+  private runners: ProjectionRunner[] = [];
+
+  constructor(
+    @Inject(OPTIONS) private readonly options: ProjectionsModuleOptions,
+    @Inject(PROJECTIONS) private readonly projections: Projection[],
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.options.runProjectors) return;
+    this.runners = this.projections.map(
+      (p) =>
+        new ProjectionRunner(p, this.store, this.dataSource, this.options.databaseUrl, {
+          batchSize: this.options.batchSize,
+          standbyRetryMs: 5_000,
+          log: (message, fields) => this.logger.log({ ...fields, msg: message }),
+        }),
+    );
+    this.runners.forEach((r) => r.start());
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.runners.map((r) => r.stop()));
+  }
+}
+
+/** The read side: TypeORM over PostgreSQL, the projections, and (optionally) their runners. */
+@Global()
+@Module({})
+export class ProjectionsModule {
+  static forRoot(options: ProjectionsModuleOptions): DynamicModule {
+    const projections = allProjections();
+    return {
+      module: ProjectionsModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: options.databaseUrl,
+          entities: projections.flatMap((p) => p.entities),
+          synchronize: false,
+          migrationsRun: false,
+          extra: { application_name: 'suivi-clauses-read-side' },
+        }),
+      ],
+      providers: [
+        { provide: OPTIONS, useValue: options },
+        { provide: PROJECTIONS, useValue: projections },
+        ProjectorsService,
+      ],
+      exports: [PROJECTIONS, TypeOrmModule],
+    };
+  }
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { PostgresEventStore, type EventToAppend } from '@suivi/event-store';
+import { createMigratedTestDatabase } from '../../../../test/support/test-database';
+import { StreamTypeCount } from '../stream-type-counts/stream-type-count.entity';
+import { StreamTypeCountsProjection } from '../stream-type-counts/stream-type-counts.projection';
+import { ProjectionRunner } from './projection-runner';
+import { rebuildProjection } from './rebuild';
+import { projectionStatuses } from './projection-status';
+
+describe('projection runtime (real PostgreSQL)', () => {
+  let db: { url: string; drop(): Promise<void> };
+  let store: PostgresEventStore;
+  let dataSource: DataSource;
+  const runners: ProjectionRunner[] = [];
+  const options = { batchSize: 50, standbyRetryMs: 100, log: () => undefined };
+
+  beforeAll(async () => {
+    db = await createMigratedTestDatabase('runtime');
+    store = new PostgresEventStore({ connectionString: db.url, idleWakeUpMs: 200 });
+    dataSource = await new DataSource({ type: 'postgres', url: db.url, entities: [StreamTypeCount] }).initialize();
+  });
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
+  });
+  afterAll(async () => {
+    await store.close();
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  const newRunner = () => {
+    const runner = new ProjectionRunner(new StreamTypeCountsProjection(), store, dataSource, db.url, options);
+    runners.push(runner);
+    return runner;
+  };
+  const append = async (type: string, count: number) => {
+    await store.appendToStream(`${type}-${randomUUID()}`, Array.from({ length: count }, () => event()), 'no_stream');
+  };
+  const readModel = async () =>
+    Object.fromEntries((await dataSource.getRepository(StreamTypeCount).find()).map((r) => [r.streamType, r.events]));
+  const expected = async () =>
+    Object.fromEntries(
+      (await dataSource.query(`SELECT stream_type, count(*)::int AS n FROM event_store.events GROUP BY 1`)).map(
+        (r: { stream_type: string; n: number }) => [r.stream_type, r.n],
+      ),
+    );
+  const caughtUp = async () => {
+    const [status] = await projectionStatuses([new StreamTypeCountsProjection()], store, dataSource);
+    return status.lag === 0;
+  };
+  const until = async (condition: () => Promise<boolean>) => {
+    const deadline = Date.now() + 20_000;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it('follows the log live and advances its checkpoint with its tables', async () => {
+    await append('marche', 120);
+    const runner = newRunner();
+    runner.start();
+    await until(caughtUp);
+    await append('salarie', 30);
+    await until(caughtUp);
+    expect(await readModel()).toEqual(await expected());
+    expect(runner.active).toBe(true);
+  });
+
+  it('runs a projection in one instance only; a standby takes over when the active one stops', async () => {
+    const first = newRunner();
+    const second = newRunner();
+    first.start();
+    await until(async () => first.active);
+    second.start();
+    await append('entreprise', 200);
+    await until(caughtUp);
+    expect([first.active, second.active]).toEqual([true, false]);
+
+    await first.stop();
+    await until(async () => second.active);
+    await append('operation', 80);
+    await until(caughtUp);
+    expect(await readModel()).toEqual(await expected());
+    const [status] = await projectionStatuses([new StreamTypeCountsProjection()], store, dataSource);
+    expect(status.running).toBe(true);
+  });
+
+  it('rebuilds while another instance runs it: that instance replays, nothing is counted twice', async () => {
+    const active = newRunner();
+    active.start();
+    await until(async () => active.active);
+    await append('marche', 300);
+    await until(caughtUp);
+    const before = await readModel();
+
+    const result = await rebuildProjection(new StreamTypeCountsProjection(), store, dataSource, db.url, options);
+    expect(result.replayedHere).toBe(false);
+    await until(caughtUp);
+    expect(await readModel()).toEqual(before);
+    expect(await readModel()).toEqual(await expected());
+  });
+
+  it('rebuilds alone when nobody runs it, and the result equals the live read model', async () => {
+    const live = await readModel();
+    const result = await rebuildProjection(new StreamTypeCountsProjection(), store, dataSource, db.url, options);
+    expect(result.replayedHere).toBe(true);
+    expect(result.events).toBe(await store.headPosition());
+    expect(await readModel()).toEqual(live);
+  });
+});
+
+function event(): EventToAppend {
+  return {
+    eventId: randomUUID(),
+    type: 'Test',
+    data: {},
+    metadata: { schemaVersion: 1, occurredAt: new Date().toISOString(), userId: 'test', correlationId: randomUUID(), causationId: null },
+  };
+}
