@@ -18,6 +18,7 @@ export async function createApiApp(options: ApiModuleOptions): Promise<INestAppl
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
+      stopAtFirstError: true,
       transform: true,
       exceptionFactory: validationErrorFactory,
     }),

@@ -5,7 +5,14 @@ import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '@suivi/config';
 import { EventStoreModule } from '@suivi/event-store';
 import { ProjectionsModule } from '@suivi/projections';
+import { DonneursOrdreModule } from './donneurs-ordre/donneurs-ordre.module';
+import { EntreprisesModule } from './entreprises/entreprises.module';
 import { HealthModule } from './health/health.module';
+import { MarchesModule } from './marches/marches.module';
+import { OperationsModule } from './operations/operations.module';
+import { PlacementsModule } from './placements/placements.module';
+import { SalariesModule } from './salaries/salaries.module';
+import { WriteSideModule } from './write-side/write-side.module';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -40,7 +47,14 @@ export class ApiModule {
           runProjectors: config.PROJECTORS_IN_PROCESS,
           batchSize: config.PROJECTION_BATCH_SIZE,
         }),
+        WriteSideModule,
         HealthModule,
+        DonneursOrdreModule,
+        OperationsModule,
+        MarchesModule,
+        EntreprisesModule,
+        SalariesModule,
+        PlacementsModule,
       ],
     };
   }

@@ -2,10 +2,12 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerDatabaseCommands } from './database.commands';
 import { registerProjectionCommands } from './projections.commands';
+import { registerBenchCommand } from './bench.command';
 
 const program = new Command('suivi-clauses').description('admin commands of suivi-clauses');
 registerDatabaseCommands(program);
 registerProjectionCommands(program);
+registerBenchCommand(program);
 
 program.parseAsync(process.argv).then(
   () => process.exit(0),

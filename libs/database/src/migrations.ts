@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
+import { IdempotencyKeys1763900000003 } from '@suivi/commands';
 import { EventStoreSchema1763900000000 } from '@suivi/event-store';
 import { ProjectionsRuntimeSchema1763900000001, StreamTypeCountsSchema1763900000002 } from '@suivi/projections';
 
@@ -8,6 +9,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   EventStoreSchema1763900000000,
   ProjectionsRuntimeSchema1763900000001,
   StreamTypeCountsSchema1763900000002,
+  IdempotencyKeys1763900000003,
 ];
 
 const MIGRATION_LOCK_KEY = 7_340_211_000;

@@ -1,6 +1,24 @@
 /**
  * The pure domain of suivi-clauses: aggregates as deciders (initialState, evolve, decide),
  * their events and rules. No Nest, no database, no clock: commands carry `now`.
- * The aggregates themselves arrive with the domain issue.
  */
-export {};
+export * from './decider';
+export * from './domain-error';
+export * from './event-catalog';
+export * from './values/dates';
+export * from './values/heures';
+export * from './values/siret';
+export * from './donneur-ordre/donneur-ordre.events';
+export * from './donneur-ordre/donneur-ordre.decider';
+export * from './operation/operation.events';
+export * from './operation/operation.decider';
+export * from './marche/marche.events';
+export * from './marche/marche.decider';
+export * from './entreprise/entreprise.events';
+export * from './entreprise/entreprise.decider';
+export * from './salarie/salarie.events';
+export * from './salarie/salarie.decider';
+export * from './placement/placement.events';
+export * from './placement/placement.decider';
+export * from './placement/sortie';
+export * from './placement/rattachement';

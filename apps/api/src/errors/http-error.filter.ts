@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { DomainError } from '@suivi/domain';
 import { IdempotencyViolationError, WrongExpectedRevisionError } from '@suivi/event-store';
 import type { ApiErrorBody } from './api-error';
 
@@ -26,6 +27,10 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): [number, ApiErrorBody] {
+    if (exception instanceof DomainError) {
+      const status = { regle: HttpStatus.UNPROCESSABLE_ENTITY, introuvable: HttpStatus.NOT_FOUND, conflit: HttpStatus.CONFLICT }[exception.kind];
+      return [status, { code: exception.code, message: exception.message, ...(exception.details ? { details: exception.details } : {}) }];
+    }
     if (exception instanceof WrongExpectedRevisionError) {
       return [
         HttpStatus.CONFLICT,

@@ -4,9 +4,10 @@ import type { ApiErrorBody, FieldError } from './api-error';
 /** Turns class-validator errors into a 400 listing each faulty field (nested fields dotted). */
 export function validationErrorFactory(errors: ValidationError[]): BadRequestException {
   const details = flatten(errors);
+  const champs = [...new Set(details.map((d) => d.champ))];
   const body: ApiErrorBody = {
     code: 'REQUETE_INVALIDE',
-    message: `La requête contient ${details.length} champ(s) invalide(s) : corrigez ${details.map((d) => d.champ).join(', ')}.`,
+    message: `La requête contient ${champs.length} champ(s) invalide(s) : corrigez ${champs.join(', ')}.`,
     details,
   };
   return new BadRequestException(body);

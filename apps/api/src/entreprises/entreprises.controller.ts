@@ -1,0 +1,34 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { CommandContext } from '@suivi/commands';
+import { Contexte } from '../request-context/request-context';
+import { EcritureDocumentee } from '../request-context/write-docs';
+import { uuidPipe } from '../validation/uuid.pipe';
+import { ResultatEcriture } from '../write-side/write-result';
+import { EnregistrerEntrepriseDto, EntrepriseVue } from './entreprises.dto';
+import { EnregistrerEntrepriseCommand, LireEntreprise } from './entreprises.handlers';
+
+@ApiTags('entreprises')
+@Controller('entreprises')
+export class EntreprisesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @EcritureDocumentee()
+  @ApiOperation({ summary: "Enregistrer une entreprise ou une structure d'insertion (SIRET unique et vérifié)" })
+  @ApiCreatedResponse({ type: ResultatEcriture })
+  enregistrer(@Body() dto: EnregistrerEntrepriseDto, @Contexte() context: CommandContext): Promise<ResultatEcriture> {
+    return this.commands.execute(new EnregistrerEntrepriseCommand(dto, context));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Une entreprise, reconstruite depuis son flux' })
+  @ApiOkResponse({ type: EntrepriseVue })
+  lire(@Param('id', uuidPipe) id: string): Promise<EntrepriseVue> {
+    return this.queries.execute(new LireEntreprise(id));
+  }
+}

@@ -1,0 +1,95 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  BASES_JURIDIQUES,
+  ROLES_ATTRIBUTAIRE,
+  SECTEURS,
+  type BaseJuridique,
+  type RoleAttributaire,
+  type Secteur,
+  type StatutMarche,
+} from '@suivi/domain';
+import { Fraicheur } from '../write-side/freshness';
+import { Booleen, DateJour, Enum, Heures, Identifiant, Texte } from '../validation/fields';
+
+export class EnregistrerMarcheDto {
+  @Identifiant({ optional: true, description: "Identifiant choisi par le client ; sinon le serveur en crée un." })
+  id?: string;
+
+  @Identifiant() donneurOrdreId: string;
+  @Identifiant() operationId: string;
+
+  @Texte({ example: '2024-BTP-017 lot 3', max: 100 })
+  numero: string;
+
+  @Texte({ example: 'Gros œuvre du centre de santé' })
+  objet: string;
+
+  @Enum(SECTEURS, { example: 'btp' })
+  secteur: Secteur;
+
+  @Enum(BASES_JURIDIQUES, { example: 'L2112-2' })
+  baseJuridique: BaseJuridique;
+
+  @Heures({ example: 3425, description: "Heures d'insertion prévues (> 0, au plus 2 décimales)." })
+  heuresPrevues: number;
+
+  @DateJour({ example: '2024-01-15' }) dateDebut: string;
+  @DateJour({ example: '2025-06-30' }) dateFin: string;
+}
+
+export class AttribuerMarcheDto {
+  @Identifiant() entrepriseId: string;
+  @Enum(ROLES_ATTRIBUTAIRE, { example: 'titulaire' }) role: RoleAttributaire;
+}
+
+export class ConclureAvenantDto {
+  @Heures({ optional: true, example: 4000, description: 'Nouvelles heures prévues.' })
+  heuresPrevues?: number;
+
+  @DateJour({ optional: true, example: '2025-12-31', description: 'Nouvelle date de fin.' })
+  dateFin?: string;
+
+  @Texte({ example: 'Prolongation du chantier de 6 mois' })
+  motif: string;
+}
+
+export class SuiviRegionalDto {
+  @Booleen({ example: true }) suivi: boolean;
+}
+
+export class CloturerMarcheDto {
+  @DateJour({ optional: true, example: '2025-07-01', description: "Date de clôture (aujourd'hui par défaut)." })
+  date?: string;
+}
+
+class AttributaireVue {
+  @ApiProperty({ format: 'uuid' }) entrepriseId: string;
+  @ApiProperty({ enum: ROLES_ATTRIBUTAIRE }) role: RoleAttributaire;
+}
+
+class AvenantVue {
+  @ApiPropertyOptional() heuresPrevues?: number;
+  @ApiPropertyOptional() dateFin?: string;
+  @ApiProperty() motif: string;
+}
+
+export class MarcheVue {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) donneurOrdreId: string;
+  @ApiProperty({ format: 'uuid' }) operationId: string;
+  @ApiProperty() numero: string;
+  @ApiProperty() objet: string;
+  @ApiProperty({ enum: SECTEURS }) secteur: Secteur;
+  @ApiProperty({ enum: BASES_JURIDIQUES }) baseJuridique: BaseJuridique;
+  @ApiProperty({ description: 'Après avenants.' }) heuresPrevues: number;
+  @ApiProperty() heuresPrevuesInitiales: number;
+  @ApiProperty() dateDebut: string;
+  @ApiProperty({ description: 'Après avenants.' }) dateFin: string;
+  @ApiProperty({ type: [AttributaireVue] }) attributaires: AttributaireVue[];
+  @ApiProperty({ type: [AvenantVue] }) avenants: AvenantVue[];
+  @ApiProperty() suiviRegional: boolean;
+  @ApiProperty({ nullable: true, type: String }) dateCloture: string | null;
+  @ApiProperty({ enum: ['notifie', 'en_cours', 'cloture'] }) statut: StatutMarche;
+  @ApiProperty() revision: number;
+  @ApiProperty({ type: Fraicheur }) fraicheur: Fraicheur;
+}

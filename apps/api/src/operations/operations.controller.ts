@@ -1,0 +1,34 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { CommandContext } from '@suivi/commands';
+import { Contexte } from '../request-context/request-context';
+import { EcritureDocumentee } from '../request-context/write-docs';
+import { uuidPipe } from '../validation/uuid.pipe';
+import { ResultatEcriture } from '../write-side/write-result';
+import { OperationVue, OuvrirOperationDto } from './operations.dto';
+import { LireOperation, OuvrirOperationCommand } from './operations.handlers';
+
+@ApiTags('opérations')
+@Controller('operations')
+export class OperationsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @EcritureDocumentee()
+  @ApiOperation({ summary: "Ouvrir une opération (projet regroupant des marchés) pour un donneur d'ordre" })
+  @ApiCreatedResponse({ type: ResultatEcriture })
+  ouvrir(@Body() dto: OuvrirOperationDto, @Contexte() context: CommandContext): Promise<ResultatEcriture> {
+    return this.commands.execute(new OuvrirOperationCommand(dto, context));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Une opération, reconstruite depuis son flux' })
+  @ApiOkResponse({ type: OperationVue })
+  lire(@Param('id', uuidPipe) id: string): Promise<OperationVue> {
+    return this.queries.execute(new LireOperation(id));
+  }
+}

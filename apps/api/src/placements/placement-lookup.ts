@@ -1,0 +1,44 @@
+import { NotFoundException } from '@nestjs/common';
+import type { CommandContext, CommandExecutor } from '@suivi/commands';
+import {
+  marcheDecider,
+  marcheStream,
+  rattachementDecider,
+  type MarcheVu,
+  type RattachementEvent,
+} from '@suivi/domain';
+
+/** The marché as a placement command needs it, read at command time; null when unknown. */
+export async function marcheVu(executor: CommandExecutor, marcheId: string): Promise<MarcheVu | null> {
+  const { state } = await executor.load(marcheDecider, marcheStream(marcheId));
+  if (!state.existe) return null;
+  return {
+    marcheId,
+    dateDebut: state.dateDebut,
+    dateFin: state.dateFin,
+    dateCloture: state.dateCloture,
+    attributaires: state.attributaires.map((a) => a.entrepriseId),
+  };
+}
+
+/** Which salarié's stream holds a placement or a declaration (from its locator stream), or 404. */
+export async function localiser(
+  executor: CommandExecutor,
+  streamId: string,
+  code: string,
+  message: string,
+): Promise<{ salarieId: string; placementId: string | null }> {
+  const { state } = await executor.load(rattachementDecider, streamId);
+  if (state.salarieId === null) throw new NotFoundException({ code, message });
+  return { salarieId: state.salarieId, placementId: state.placementId };
+}
+
+/** Writes a locator before the salarié's event it points to (a no-op when already written). */
+export async function rattacher(executor: CommandExecutor, streamId: string, event: RattachementEvent, context: CommandContext): Promise<void> {
+  await executor.execute({
+    streamId,
+    decider: rattachementDecider,
+    context: { ...context, expectedRevision: undefined },
+    command: () => ({ type: 'Rattacher', event }),
+  });
+}

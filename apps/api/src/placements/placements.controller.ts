@@ -1,0 +1,50 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { CommandContext } from '@suivi/commands';
+import { Contexte } from '../request-context/request-context';
+import { EcritureDocumentee } from '../request-context/write-docs';
+import { uuidPipe } from '../validation/uuid.pipe';
+import { ResultatEcriture } from '../write-side/write-result';
+import { DeclarerHeuresDto, DemarrerPlacementDto, PlacementVue, TerminerPlacementDto } from './placements.dto';
+import { DeclarerHeuresCommand, DemarrerPlacementCommand, LirePlacement, TerminerPlacementCommand } from './placements.handlers';
+
+@ApiTags('placements')
+@Controller('placements')
+export class PlacementsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @EcritureDocumentee()
+  @ApiOperation({ summary: "Démarrer un placement : une personne éligible travaille sur un marché pour une entreprise" })
+  @ApiCreatedResponse({ type: ResultatEcriture })
+  demarrer(@Body() dto: DemarrerPlacementDto, @Contexte() context: CommandContext): Promise<ResultatEcriture> {
+    return this.commands.execute(new DemarrerPlacementCommand(dto, context));
+  }
+
+  @Post(':id/heures')
+  @EcritureDocumentee()
+  @ApiOperation({ summary: 'Déclarer les heures d’un mois ; la réponse porte l’identifiant de la déclaration' })
+  @ApiCreatedResponse({ type: ResultatEcriture })
+  declarer(@Param('id', uuidPipe) id: string, @Body() dto: DeclarerHeuresDto, @Contexte() context: CommandContext): Promise<ResultatEcriture> {
+    return this.commands.execute(new DeclarerHeuresCommand(id, dto, context));
+  }
+
+  @Post(':id/fin')
+  @EcritureDocumentee()
+  @ApiOperation({ summary: 'Terminer le placement par une sortie (positive ou non, dérivé par le serveur)' })
+  @ApiCreatedResponse({ type: ResultatEcriture })
+  terminer(@Param('id', uuidPipe) id: string, @Body() dto: TerminerPlacementDto, @Contexte() context: CommandContext): Promise<ResultatEcriture> {
+    return this.commands.execute(new TerminerPlacementCommand(id, dto, context));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Un placement avec ses déclarations et leurs corrections' })
+  @ApiOkResponse({ type: PlacementVue })
+  lire(@Param('id', uuidPipe) id: string): Promise<PlacementVue> {
+    return this.queries.execute(new LirePlacement(id));
+  }
+}

@@ -1,0 +1,187 @@
+import { NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler, type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { CommandExecutor, newId, type CommandContext } from '@suivi/commands';
+import {
+  declarationStream,
+  depuisCentiemes,
+  enCentiemes,
+  entrepriseDecider,
+  entrepriseStream,
+  placementStream,
+  salarieDecider,
+  salarieStream,
+  type MarcheVu,
+  type SalarieState,
+} from '@suivi/domain';
+import { fraicheurDuFlux } from '../write-side/freshness';
+import { resultat, type ResultatEcriture } from '../write-side/write-result';
+import { localiser, marcheVu, rattacher } from './placement-lookup';
+import type { DeclarerHeuresDto, DemarrerPlacementDto, PlacementVue, TerminerPlacementDto } from './placements.dto';
+
+const PLACEMENT_INTROUVABLE = ['PLACEMENT_INTROUVABLE', "Aucun placement ne porte cet identifiant : vérifiez l'URL."] as const;
+const placementIntrouvable = () => new NotFoundException({ code: PLACEMENT_INTROUVABLE[0], message: PLACEMENT_INTROUVABLE[1] });
+
+export class DemarrerPlacementCommand extends Command<ResultatEcriture> {
+  constructor(readonly dto: DemarrerPlacementDto, readonly context: CommandContext) {
+    super();
+  }
+}
+
+@CommandHandler(DemarrerPlacementCommand)
+export class DemarrerPlacementHandler implements ICommandHandler<DemarrerPlacementCommand, ResultatEcriture> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  async execute({ dto, context }: DemarrerPlacementCommand): Promise<ResultatEcriture> {
+    const id = dto.id ?? newId(context.idempotencySeed, 'placement');
+    const result = await this.executor.execute({
+      streamId: salarieStream(dto.salarieId),
+      decider: salarieDecider,
+      context,
+      command: async (state) => {
+        if (!state.existe) {
+          throw new UnprocessableEntityException({
+            code: 'SALARIE_INCONNU',
+            message: 'Aucun salarié ne porte cet identifiant : enregistrez la personne d’abord ou corrigez salarieId.',
+            details: { salarieId: dto.salarieId },
+          });
+        }
+        const [marche, entreprise] = await Promise.all([
+          marcheVu(this.executor, dto.marcheId),
+          this.executor.load(entrepriseDecider, entrepriseStream(dto.entrepriseId)),
+        ]);
+        return {
+          type: 'DemarrerPlacement' as const,
+          placementId: id,
+          marcheId: dto.marcheId,
+          entrepriseId: dto.entrepriseId,
+          entrepriseUtilisatriceId: dto.entrepriseUtilisatriceId,
+          modalite: dto.modalite,
+          typeContrat: dto.typeContrat,
+          dateDebut: dto.dateDebut,
+          now: context.now,
+          marche,
+          entreprise: entreprise.state.existe ? { type: entreprise.state.type } : null,
+        };
+      },
+      beforeAppend: () =>
+        rattacher(this.executor, placementStream(id), { type: 'PlacementRattache', data: { placementId: id, salarieId: dto.salarieId } }, context),
+    });
+    return resultat(id, result);
+  }
+}
+
+export class DeclarerHeuresCommand extends Command<ResultatEcriture> {
+  constructor(readonly placementId: string, readonly dto: DeclarerHeuresDto, readonly context: CommandContext) {
+    super();
+  }
+}
+
+@CommandHandler(DeclarerHeuresCommand)
+export class DeclarerHeuresHandler implements ICommandHandler<DeclarerHeuresCommand, ResultatEcriture> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  async execute({ placementId, dto, context }: DeclarerHeuresCommand): Promise<ResultatEcriture> {
+    const { salarieId } = await localiser(this.executor, placementStream(placementId), ...PLACEMENT_INTROUVABLE);
+    const declarationId = newId(context.idempotencySeed, 'declaration');
+    const result = await this.executor.execute({
+      streamId: salarieStream(salarieId),
+      decider: salarieDecider,
+      context,
+      command: async (state) => ({
+        type: 'DeclarerHeures' as const,
+        placementId,
+        declarationId,
+        mois: dto.mois,
+        heures: dto.heures,
+        now: context.now,
+        marche: await marcheDuPlacement(this.executor, state, placementId),
+      }),
+      beforeAppend: () =>
+        rattacher(
+          this.executor,
+          declarationStream(declarationId),
+          { type: 'DeclarationRattachee', data: { declarationId, placementId, salarieId } },
+          context,
+        ),
+    });
+    const declaree = result.events.find((e) => e.type === 'HeuresDeclarees');
+    return resultat(declaree && 'declarationId' in declaree.data ? declaree.data.declarationId : declarationId, result);
+  }
+}
+
+export class TerminerPlacementCommand extends Command<ResultatEcriture> {
+  constructor(readonly placementId: string, readonly dto: TerminerPlacementDto, readonly context: CommandContext) {
+    super();
+  }
+}
+
+@CommandHandler(TerminerPlacementCommand)
+export class TerminerPlacementHandler implements ICommandHandler<TerminerPlacementCommand, ResultatEcriture> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  async execute({ placementId, dto, context }: TerminerPlacementCommand): Promise<ResultatEcriture> {
+    const { salarieId } = await localiser(this.executor, placementStream(placementId), ...PLACEMENT_INTROUVABLE);
+    const result = await this.executor.execute({
+      streamId: salarieStream(salarieId),
+      decider: salarieDecider,
+      context,
+      command: () => ({ type: 'TerminerPlacement' as const, placementId, dateFin: dto.dateFin, sortie: dto.sortie, now: context.now }),
+    });
+    return resultat(placementId, result);
+  }
+}
+
+/**
+ * The marché of a placement of this salarié. A locator without its placement (a crash between
+ * the two appends) reads as an unknown placement.
+ */
+export async function marcheDuPlacement(executor: CommandExecutor, state: SalarieState, placementId: string): Promise<MarcheVu> {
+  const placement = state.existe ? state.placements[placementId] : undefined;
+  if (!placement) throw placementIntrouvable();
+  const marche = await marcheVu(executor, placement.marcheId);
+  if (!marche) throw new Error(`placement ${placementId} refers to marché ${placement.marcheId}, whose stream is empty`);
+  return marche;
+}
+
+export class LirePlacement extends Query<PlacementVue> {
+  constructor(readonly id: string) {
+    super();
+  }
+}
+
+@QueryHandler(LirePlacement)
+export class LirePlacementHandler implements IQueryHandler<LirePlacement, PlacementVue> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  async execute({ id }: LirePlacement): Promise<PlacementVue> {
+    const { salarieId } = await localiser(this.executor, placementStream(id), ...PLACEMENT_INTROUVABLE);
+    const { state, revision, position } = await this.executor.load(salarieDecider, salarieStream(salarieId));
+    const placement = state.existe ? state.placements[id] : undefined;
+    if (!placement) throw placementIntrouvable();
+    return {
+      id,
+      salarieId,
+      marcheId: placement.marcheId,
+      entrepriseId: placement.entrepriseId,
+      entrepriseUtilisatriceId: placement.entrepriseUtilisatriceId,
+      modalite: placement.modalite,
+      typeContrat: placement.typeContrat,
+      dateDebut: placement.dateDebut,
+      statut: placement.fin ? 'termine' : 'en_cours',
+      dateFin: placement.fin?.dateFin ?? null,
+      sortie: placement.fin?.sortie ?? null,
+      sortiePositive: placement.fin?.sortiePositive ?? null,
+      categorieSortie: placement.fin?.categorieSortie ?? null,
+      declarations: placement.declarations.map((d) => ({
+        id: d.declarationId,
+        mois: d.mois,
+        heures: d.heures,
+        heuresDeclarees: d.heuresDeclarees,
+        corrections: d.corrections.map((c) => ({ id: c.correctionId, heures: c.heures, heuresPrecedentes: c.heuresPrecedentes, motif: c.motif })),
+      })),
+      heuresTotales: depuisCentiemes(placement.declarations.reduce((sum, d) => sum + enCentiemes(d.heures), 0)),
+      revision: revision!,
+      fraicheur: fraicheurDuFlux(position),
+    };
+  }
+}

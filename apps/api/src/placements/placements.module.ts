@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { DeclarationsController } from '../declarations/declarations.controller';
+import { CorrigerDeclarationHandler } from '../declarations/declarations.handlers';
+import { PlacementsController } from './placements.controller';
+import { DeclarerHeuresHandler, DemarrerPlacementHandler, LirePlacementHandler, TerminerPlacementHandler } from './placements.handlers';
+
+/** Placements and their declarations (which live in the salarié's stream). */
+@Module({
+  controllers: [PlacementsController, DeclarationsController],
+  providers: [DemarrerPlacementHandler, DeclarerHeuresHandler, TerminerPlacementHandler, LirePlacementHandler, CorrigerDeclarationHandler],
+})
+export class PlacementsModule {}

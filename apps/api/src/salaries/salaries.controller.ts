@@ -1,0 +1,42 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { CommandContext } from '@suivi/commands';
+import { Contexte } from '../request-context/request-context';
+import { EcritureDocumentee } from '../request-context/write-docs';
+import { uuidPipe } from '../validation/uuid.pipe';
+import { ResultatEcriture } from '../write-side/write-result';
+import { EnregistrerSalarieDto, SalarieVue, ValiderEligibiliteDto } from './salaries.dto';
+import { EnregistrerSalarieCommand, LireSalarie, ValiderEligibiliteCommand } from './salaries.handlers';
+
+@ApiTags('salariés')
+@Controller('salaries')
+export class SalariesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @EcritureDocumentee()
+  @ApiOperation({ summary: 'Enregistrer une personne (données personnelles protégées)' })
+  @ApiCreatedResponse({ type: ResultatEcriture })
+  enregistrer(@Body() dto: EnregistrerSalarieDto, @Contexte() context: CommandContext): Promise<ResultatEcriture> {
+    return this.commands.execute(new EnregistrerSalarieCommand(dto, context));
+  }
+
+  @Post(':id/eligibilites')
+  @EcritureDocumentee()
+  @ApiOperation({ summary: "Valider l'éligibilité de la personne (critères, date ; validée par l'appelant)" })
+  @ApiCreatedResponse({ type: ResultatEcriture })
+  validerEligibilite(@Param('id', uuidPipe) id: string, @Body() dto: ValiderEligibiliteDto, @Contexte() context: CommandContext): Promise<ResultatEcriture> {
+    return this.commands.execute(new ValiderEligibiliteCommand(id, dto, context));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Une personne, reconstruite depuis son flux' })
+  @ApiOkResponse({ type: SalarieVue })
+  lire(@Param('id', uuidPipe) id: string): Promise<SalarieVue> {
+    return this.queries.execute(new LireSalarie(id));
+  }
+}

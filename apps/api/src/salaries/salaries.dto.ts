@@ -1,0 +1,62 @@
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  CRITERES_ELIGIBILITE,
+  NIVEAUX_FORMATION,
+  SEXES,
+  type CritereEligibilite,
+  type NiveauFormation,
+  type Sexe,
+} from '@suivi/domain';
+import { Fraicheur } from '../write-side/freshness';
+import { DateJour, Enum, EnumList, Identifiant, Texte } from '../validation/fields';
+
+export class EnregistrerSalarieDto {
+  @Identifiant({ optional: true, description: "Identifiant choisi par le client ; sinon le serveur en crée un." })
+  id?: string;
+
+  @Texte({ example: 'Martin', max: 200 }) nom: string;
+  @Texte({ example: 'Camille', max: 200 }) prenom: string;
+  @Enum(SEXES, { example: 'F' }) sexe: Sexe;
+  @DateJour({ example: '1994-03-12' }) dateNaissance: string;
+  @Texte({ optional: true, nullable: true, example: '12 rue des Lilas' }) adresse?: string | null;
+  @Texte({ example: 'Dijon', max: 200 }) commune: string;
+
+  @Texte({ nullable: true, example: 'Fontaine d’Ouche', description: 'Nom du QPV de résidence, ou null.' })
+  quartierQpv: string | null;
+
+  @Enum(NIVEAUX_FORMATION, { example: '3' }) niveauFormation: NiveauFormation;
+}
+
+export class ValiderEligibiliteDto {
+  @EnumList(CRITERES_ELIGIBILITE, { example: ['deld', 'brsa'] })
+  criteres: CritereEligibilite[];
+
+  @DateJour({ example: '2024-01-10' })
+  dateValidation: string;
+
+  @Texte({ optional: true, nullable: true, description: 'Obligatoire avec le critère autre.' })
+  precision?: string | null;
+}
+
+class EligibiliteVue {
+  @ApiProperty({ enum: CRITERES_ELIGIBILITE, isArray: true }) criteres: CritereEligibilite[];
+  @ApiProperty() dateValidation: string;
+  @ApiProperty({ nullable: true, type: String }) precision: string | null;
+  @ApiProperty() validePar: string;
+}
+
+export class SalarieVue {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() nom: string;
+  @ApiProperty() prenom: string;
+  @ApiProperty({ enum: SEXES }) sexe: Sexe;
+  @ApiProperty() dateNaissance: string;
+  @ApiProperty({ nullable: true, type: String }) adresse: string | null;
+  @ApiProperty() commune: string;
+  @ApiProperty({ nullable: true, type: String }) quartierQpv: string | null;
+  @ApiProperty({ enum: NIVEAUX_FORMATION }) niveauFormation: NiveauFormation;
+  @ApiProperty({ type: [EligibiliteVue] }) eligibilites: EligibiliteVue[];
+  @ApiProperty({ type: [String], description: 'Identifiants de ses placements.' }) placements: string[];
+  @ApiProperty() revision: number;
+  @ApiProperty({ type: Fraicheur }) fraicheur: Fraicheur;
+}

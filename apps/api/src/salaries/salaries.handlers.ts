@@ -1,0 +1,87 @@
+import { Command, CommandHandler, type ICommandHandler, type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { CommandExecutor, newId, type CommandContext } from '@suivi/commands';
+import { salarieDecider, salarieStream, type SalarieState } from '@suivi/domain';
+import { lireOu404 } from '../write-side/aggregate-read';
+import { fraicheurDuFlux } from '../write-side/freshness';
+import { resultat, type ResultatEcriture } from '../write-side/write-result';
+import type { EnregistrerSalarieDto, SalarieVue, ValiderEligibiliteDto } from './salaries.dto';
+
+export class EnregistrerSalarieCommand extends Command<ResultatEcriture> {
+  constructor(readonly dto: EnregistrerSalarieDto, readonly context: CommandContext) {
+    super();
+  }
+}
+
+@CommandHandler(EnregistrerSalarieCommand)
+export class EnregistrerSalarieHandler implements ICommandHandler<EnregistrerSalarieCommand, ResultatEcriture> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  async execute({ dto, context }: EnregistrerSalarieCommand): Promise<ResultatEcriture> {
+    const id = dto.id ?? newId(context.idempotencySeed, 'salarie');
+    const { id: _id, ...fields } = dto;
+    const result = await this.executor.execute({
+      streamId: salarieStream(id),
+      decider: salarieDecider,
+      context,
+      command: () => ({ type: 'EnregistrerSalarie' as const, salarieId: id, ...fields, now: context.now }),
+    });
+    return resultat(id, result);
+  }
+}
+
+export class ValiderEligibiliteCommand extends Command<ResultatEcriture> {
+  constructor(readonly salarieId: string, readonly dto: ValiderEligibiliteDto, readonly context: CommandContext) {
+    super();
+  }
+}
+
+@CommandHandler(ValiderEligibiliteCommand)
+export class ValiderEligibiliteHandler implements ICommandHandler<ValiderEligibiliteCommand, ResultatEcriture> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  async execute({ salarieId, dto, context }: ValiderEligibiliteCommand): Promise<ResultatEcriture> {
+    const result = await this.executor.execute({
+      streamId: salarieStream(salarieId),
+      decider: salarieDecider,
+      context,
+      command: () => ({ type: 'ValiderEligibilite' as const, ...dto, validePar: context.userId, now: context.now }),
+    });
+    return resultat(salarieId, result);
+  }
+}
+
+export class LireSalarie extends Query<SalarieVue> {
+  constructor(readonly id: string) {
+    super();
+  }
+}
+
+@QueryHandler(LireSalarie)
+export class LireSalarieHandler implements IQueryHandler<LireSalarie, SalarieVue> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  async execute({ id }: LireSalarie): Promise<SalarieVue> {
+    const { state, revision, position } = await lireOu404<SalarieState, any>(
+      this.executor,
+      salarieDecider,
+      salarieStream(id),
+      'SALARIE_INTROUVABLE',
+      "Aucun salarié ne porte cet identifiant : vérifiez l'URL.",
+    );
+    return {
+      id,
+      nom: state.nom,
+      prenom: state.prenom,
+      sexe: state.sexe,
+      dateNaissance: state.dateNaissance,
+      adresse: state.adresse,
+      commune: state.commune,
+      quartierQpv: state.quartierQpv,
+      niveauFormation: state.niveauFormation,
+      eligibilites: state.eligibilites,
+      placements: Object.keys(state.placements),
+      revision: revision!,
+      fraicheur: fraicheurDuFlux(position),
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import { fold, versionDuSchema, type Decider, type DomainEvent } from '@suivi/domain';
+import { WrongExpectedRevisionError, type EventStore, type EventToAppend, type RecordedEvent } from '@suivi/event-store';
+import type { CommandContext } from './command-context';
+import { randomUUID } from 'node:crypto';
+import { uuidV5 } from './deterministic-id';
+
+export interface Loaded<S> {
+  state: S;
+  /** Revision of the stream's last event, null when the stream does not exist. */
+  revision: number | null;
+  /** Global position of the stream's last event, null when the stream does not exist. */
+  position: number | null;
+}
+
+export interface ExecutionResult<S, E> extends Loaded<S> {
+  /** The events this command appended (or had appended on an earlier attempt of the same request). */
+  events: E[];
+}
+
+export interface Execution<C, E extends DomainEvent, S> {
+  streamId: string;
+  decider: Decider<C, E, S>;
+  /** Builds the command from the stream's current state (it may read other streams). */
+  command: (state: S) => C | Promise<C>;
+  context: CommandContext;
+  /** Distinguishes the appends of one request that writes several streams. */
+  step?: string;
+  /** Runs after a successful decision, before the append (e.g. write a locator stream first). */
+  beforeAppend?: (events: E[], state: S) => Promise<void>;
+}
+
+/** Contention is short-lived (one append); enough attempts that a client without If-Match never sees it. */
+const MAX_ATTEMPTS = 20;
+
+/**
+ * The one command handler of the write side: read the stream, fold, decide, append with the
+ * stream's revision as expected revision. Without If-Match, a concurrency conflict is retried
+ * by deciding again on fresh state; with it, the conflict is the caller's answer (409).
+ */
+export class CommandExecutor {
+  constructor(private readonly store: EventStore) {}
+
+  async load<S, E extends DomainEvent>(decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>, streamId: string): Promise<Loaded<S>> {
+    const recorded = await this.store.readStream(streamId);
+    return this.folded(decider, recorded);
+  }
+
+  async execute<C, E extends DomainEvent, S>(execution: Execution<C, E, S>): Promise<ExecutionResult<S, E>> {
+    const { streamId, decider, context } = execution;
+    for (let attempt = 1; ; attempt++) {
+      const recorded = await this.store.readStream(streamId);
+      const replay = this.alreadyAppended(execution, recorded);
+      if (replay) return replay;
+
+      const current = this.folded(decider, recorded);
+      if (context.expectedRevision !== undefined && context.expectedRevision !== current.revision) {
+        throw new WrongExpectedRevisionError(streamId, context.expectedRevision, current.revision);
+      }
+      const command = await execution.command(current.state);
+      const events = decider.decide(command, current.state);
+      if (events.length === 0) return { ...current, events };
+      await execution.beforeAppend?.(events, current.state);
+      try {
+        const result = await this.store.appendToStream(
+          streamId,
+          events.map((e, i) => this.toAppend(e, i, execution)),
+          current.revision === null ? 'no_stream' : current.revision,
+        );
+        return {
+          state: events.reduce(decider.evolve, current.state),
+          revision: result.nextRevision,
+          position: result.position,
+          events,
+        };
+      } catch (error) {
+        const retry = error instanceof WrongExpectedRevisionError && context.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
+        if (!retry) throw error;
+        // Jittered backoff, so that racing writers stop colliding in lockstep.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  /** An earlier attempt of the same idempotent request already appended its events: answer them. */
+  private alreadyAppended<C, E extends DomainEvent, S>(execution: Execution<C, E, S>, recorded: RecordedEvent[]): ExecutionResult<S, E> | null {
+    if (!execution.context.idempotencySeed) return null;
+    const first = recorded.findIndex((e) => e.eventId === this.eventId(execution, 0));
+    if (first === -1) return null;
+    let end = first;
+    while (end < recorded.length && recorded[end].eventId === this.eventId(execution, end - first)) end++;
+    const upTo = recorded.slice(0, end);
+    return {
+      ...this.folded(execution.decider, upTo),
+      events: recorded.slice(first, end).map((e) => ({ type: e.type, data: e.data }) as E),
+    };
+  }
+
+  private folded<S, E extends DomainEvent>(decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>, recorded: RecordedEvent[]): Loaded<S> {
+    const last = recorded[recorded.length - 1];
+    return {
+      state: fold(decider, recorded.map((e) => ({ type: e.type, data: e.data }) as E)),
+      revision: last ? last.revision : null,
+      position: last ? last.position : null,
+    };
+  }
+
+  private eventId(execution: Execution<any, any, any>, index: number): string {
+    return uuidV5(`${execution.context.idempotencySeed}|${execution.streamId}|${execution.step ?? ''}|${index}`);
+  }
+
+  private toAppend<E extends DomainEvent>(event: E, index: number, execution: Execution<any, E, any>): EventToAppend {
+    const { context } = execution;
+    return {
+      eventId: context.idempotencySeed ? this.eventId(execution, index) : randomUUID(),
+      type: event.type,
+      data: event.data,
+      metadata: {
+        schemaVersion: versionDuSchema(event.type),
+        occurredAt: context.now.toISOString(),
+        userId: context.userId,
+        correlationId: context.correlationId,
+        causationId: context.causationId,
+      },
+    };
+  }
+}

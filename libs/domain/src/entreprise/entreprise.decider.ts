@@ -1,0 +1,91 @@
+import type { Decider } from '../decider';
+import { DomainError, rule } from '../domain-error';
+import { estSiretValide, normaliserSiret, sirenDe } from '../values/siret';
+import { texteRequis, valeurParmi } from '../values/texte';
+import { TYPES_ENTREPRISE, type EntrepriseEvent, type SiretReserve, type TypeEntreprise } from './entreprise.events';
+
+export const entrepriseStream = (id: string) => `entreprise-${id}`;
+
+export type EnregistrerEntreprise = {
+  type: 'EnregistrerEntreprise';
+  entrepriseId: string;
+  siret: string;
+  raisonSociale: string;
+  typeEntreprise: TypeEntreprise;
+};
+
+export type EntrepriseCommand = EnregistrerEntreprise;
+
+export type EntrepriseState =
+  | { existe: false }
+  | { existe: true; entrepriseId: string; siret: string; siren: string; raisonSociale: string; type: TypeEntreprise };
+
+export function verifierSiret(value: unknown): string {
+  const siret = typeof value === 'string' ? normaliserSiret(value) : '';
+  if (!estSiretValide(siret)) {
+    throw new DomainError(
+      'SIRET_INVALIDE',
+      `Le SIRET doit comporter 14 chiffres et respecter la clé de contrôle (Luhn) : vérifiez-le sur l'avis de situation SIRENE (reçu : ${String(value)}).`,
+      { champ: 'siret', valeur: value },
+    );
+  }
+  return siret;
+}
+
+export const entrepriseDecider: Decider<EntrepriseCommand, EntrepriseEvent, EntrepriseState> = {
+  initialState: { existe: false },
+
+  evolve(_state, event) {
+    switch (event.type) {
+      case 'EntrepriseEnregistree':
+        return { existe: true, ...event.data };
+    }
+  },
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'EnregistrerEntreprise': {
+        rule(!state.existe, 'ENTREPRISE_DEJA_ENREGISTREE', 'Cette entreprise est déjà enregistrée sous cet identifiant.');
+        const siret = verifierSiret(command.siret);
+        return [
+          {
+            type: 'EntrepriseEnregistree',
+            data: {
+              entrepriseId: command.entrepriseId,
+              siret,
+              siren: sirenDe(siret),
+              raisonSociale: texteRequis(command.raisonSociale, 'raisonSociale'),
+              type: valeurParmi(command.typeEntreprise, TYPES_ENTREPRISE, 'type'),
+            },
+          },
+        ];
+      }
+    }
+  },
+};
+
+/**
+ * One stream per SIRET (`siret-<14 digits>`) holds who took it. Appending its first event with
+ * `no_stream` is what makes two concurrent registrations of the same SIRET impossible.
+ */
+export const siretStream = (siret: string) => `siret-${siret}`;
+
+export type ReserverSiret = { type: 'ReserverSiret'; siret: string; entrepriseId: string };
+export type SiretState = { reservePar: string | null };
+
+export const siretDecider: Decider<ReserverSiret, SiretReserve, SiretState> = {
+  initialState: { reservePar: null },
+  evolve: (_state, event) => ({ reservePar: event.data.entrepriseId }),
+  decide(command, state) {
+    if (state.reservePar === command.entrepriseId) return [];
+    if (state.reservePar !== null) {
+      throw new DomainError(
+        'SIRET_DEJA_ENREGISTRE',
+        `Le SIRET ${command.siret} est déjà enregistré : utilisez l'entreprise existante.`,
+        { siret: command.siret, entrepriseId: state.reservePar },
+        'conflit',
+      );
+    }
+    return [{ type: 'SiretReserve', data: { siret: command.siret, entrepriseId: command.entrepriseId } }];
+  },
+};

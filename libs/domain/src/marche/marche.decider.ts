@@ -1,0 +1,263 @@
+import type { Decider } from '../decider';
+import { DomainError, notFound, rule } from '../domain-error';
+import { verifierDate, jourDe, type DateIso } from '../values/dates';
+import { aAuPlusDeuxDecimales } from '../values/heures';
+import { texteRequis, valeurParmi } from '../values/texte';
+import {
+  BASES_JURIDIQUES,
+  ROLES_ATTRIBUTAIRE,
+  SECTEURS,
+  type BaseJuridique,
+  type MarcheEvent,
+  type RoleAttributaire,
+  type Secteur,
+} from './marche.events';
+
+export const marcheStream = (id: string) => `marche-${id}`;
+
+export type EnregistrerMarche = {
+  type: 'EnregistrerMarche';
+  marcheId: string;
+  donneurOrdreId: string;
+  operationId: string;
+  numero: string;
+  objet: string;
+  secteur: Secteur;
+  baseJuridique: BaseJuridique;
+  heuresPrevues: number;
+  dateDebut: DateIso;
+  dateFin: DateIso;
+  /** Read by the handler. */
+  donneurOrdreExiste: boolean;
+  operation: { donneurOrdreId: string } | null;
+};
+
+export type AttribuerMarche = {
+  type: 'AttribuerMarche';
+  entrepriseId: string;
+  role: RoleAttributaire;
+  /** Read by the handler from the entreprise's stream; null when unknown. */
+  entreprise: { raisonSociale: string } | null;
+};
+
+export type ConclureAvenant = {
+  type: 'ConclureAvenant';
+  heuresPrevues?: number;
+  dateFin?: DateIso;
+  motif: string;
+};
+
+export type ChangerSuiviRegional = { type: 'ChangerSuiviRegional'; suivi: boolean };
+
+export type CloturerMarche = { type: 'CloturerMarche'; date: DateIso; now: Date };
+
+export type MarcheCommand = EnregistrerMarche | AttribuerMarche | ConclureAvenant | ChangerSuiviRegional | CloturerMarche;
+
+export interface Attributaire {
+  entrepriseId: string;
+  role: RoleAttributaire;
+}
+
+export type StatutMarche = 'notifie' | 'en_cours' | 'cloture';
+
+export interface MarcheEnregistreState {
+  existe: true;
+  marcheId: string;
+  donneurOrdreId: string;
+  operationId: string;
+  numero: string;
+  objet: string;
+  secteur: Secteur;
+  baseJuridique: BaseJuridique;
+  /** After amendments. */
+  heuresPrevues: number;
+  heuresPrevuesInitiales: number;
+  dateDebut: DateIso;
+  /** After amendments. */
+  dateFin: DateIso;
+  attributaires: Attributaire[];
+  avenants: Array<{ heuresPrevues?: number; dateFin?: DateIso; motif: string }>;
+  suiviRegional: boolean;
+  dateCloture: DateIso | null;
+}
+
+export type MarcheState = { existe: false } | MarcheEnregistreState;
+
+export function statutMarche(state: MarcheEnregistreState): StatutMarche {
+  if (state.dateCloture) return 'cloture';
+  return state.attributaires.length > 0 ? 'en_cours' : 'notifie';
+}
+
+export const marcheDecider: Decider<MarcheCommand, MarcheEvent, MarcheState> = {
+  initialState: { existe: false },
+
+  evolve(state, event) {
+    if (event.type === 'MarcheEnregistre') {
+      return {
+        existe: true,
+        ...event.data,
+        heuresPrevuesInitiales: event.data.heuresPrevues,
+        attributaires: [],
+        avenants: [],
+        suiviRegional: false,
+        dateCloture: null,
+      };
+    }
+    if (!state.existe) return state;
+    switch (event.type) {
+      case 'MarcheAttribue':
+        return { ...state, attributaires: [...state.attributaires, { entrepriseId: event.data.entrepriseId, role: event.data.role }] };
+      case 'AvenantConclu': {
+        const { heuresPrevues, dateFin, motif } = event.data;
+        return {
+          ...state,
+          heuresPrevues: heuresPrevues ?? state.heuresPrevues,
+          dateFin: dateFin ?? state.dateFin,
+          avenants: [...state.avenants, { heuresPrevues, dateFin, motif }],
+        };
+      }
+      case 'SuiviRegionalDemarre':
+        return { ...state, suiviRegional: true };
+      case 'SuiviRegionalArrete':
+        return { ...state, suiviRegional: false };
+      case 'MarcheCloture':
+        return { ...state, dateCloture: event.data.date };
+    }
+  },
+
+  decide(command, state) {
+    if (command.type === 'EnregistrerMarche') return enregistrer(command, state);
+    if (!state.existe) notFound('MARCHE_INTROUVABLE', 'Aucun marché ne porte cet identifiant : vérifiez l’URL.');
+    switch (command.type) {
+      case 'AttribuerMarche':
+        return attribuer(command, state);
+      case 'ConclureAvenant':
+        return conclureAvenant(command, state);
+      case 'ChangerSuiviRegional':
+        if (command.suivi === state.suiviRegional) return [];
+        return [{ type: command.suivi ? 'SuiviRegionalDemarre' : 'SuiviRegionalArrete', data: { marcheId: state.marcheId } }];
+      case 'CloturerMarche':
+        return cloturer(command, state);
+    }
+  },
+};
+
+function enregistrer(command: EnregistrerMarche, state: MarcheState): MarcheEvent[] {
+  rule(!state.existe, 'MARCHE_DEJA_ENREGISTRE', 'Ce marché est déjà enregistré sous cet identifiant.');
+  rule(command.donneurOrdreExiste, 'DONNEUR_ORDRE_INCONNU', 'Aucun donneur d’ordre ne porte cet identifiant : enregistrez-le d’abord ou corrigez donneurOrdreId.', {
+    donneurOrdreId: command.donneurOrdreId,
+  });
+  rule(command.operation !== null, 'OPERATION_INCONNUE', 'Aucune opération ne porte cet identifiant : ouvrez-la d’abord ou corrigez operationId.', {
+    operationId: command.operationId,
+  });
+  rule(
+    command.operation?.donneurOrdreId === command.donneurOrdreId,
+    'OPERATION_D_UN_AUTRE_DONNEUR_ORDRE',
+    'Cette opération appartient à un autre donneur d’ordre : choisissez une opération du même donneur d’ordre que le marché.',
+    { operationId: command.operationId, donneurOrdreId: command.donneurOrdreId },
+  );
+  verifierHeuresPrevues(command.heuresPrevues);
+  verifierDate(command.dateDebut, 'dateDebut');
+  verifierDate(command.dateFin, 'dateFin');
+  rule(command.dateFin >= command.dateDebut, 'PERIODE_INVALIDE', 'dateFin doit être postérieure ou égale à dateDebut.', {
+    dateDebut: command.dateDebut,
+    dateFin: command.dateFin,
+  });
+  return [
+    {
+      type: 'MarcheEnregistre',
+      data: {
+        marcheId: command.marcheId,
+        donneurOrdreId: command.donneurOrdreId,
+        operationId: command.operationId,
+        numero: texteRequis(command.numero, 'numero', 100),
+        objet: texteRequis(command.objet, 'objet'),
+        secteur: valeurParmi(command.secteur, SECTEURS, 'secteur'),
+        baseJuridique: valeurParmi(command.baseJuridique, BASES_JURIDIQUES, 'baseJuridique'),
+        heuresPrevues: command.heuresPrevues,
+        dateDebut: command.dateDebut,
+        dateFin: command.dateFin,
+      },
+    },
+  ];
+}
+
+function attribuer(command: AttribuerMarche, state: MarcheEnregistreState): MarcheEvent[] {
+  pasCloture(state);
+  const role = valeurParmi(command.role, ROLES_ATTRIBUTAIRE, 'role');
+  rule(command.entreprise !== null, 'ENTREPRISE_INCONNUE', 'Aucune entreprise ne porte cet identifiant : enregistrez-la d’abord ou corrigez entrepriseId.', {
+    entrepriseId: command.entrepriseId,
+  });
+  const deja = state.attributaires.find((a) => a.entrepriseId === command.entrepriseId);
+  rule(!deja, 'ENTREPRISE_DEJA_ATTRIBUTAIRE', `Cette entreprise est déjà attributaire de ce marché (rôle : ${deja?.role}).`, {
+    entrepriseId: command.entrepriseId,
+    role: deja?.role,
+  });
+  rule(
+    role !== 'titulaire' || !state.attributaires.some((a) => a.role === 'titulaire'),
+    'TITULAIRE_DEJA_DESIGNE',
+    'Ce marché a déjà un titulaire : attribuez cette entreprise comme cotraitant ou soustraitant.',
+  );
+  return [{ type: 'MarcheAttribue', data: { marcheId: state.marcheId, entrepriseId: command.entrepriseId, role } }];
+}
+
+function conclureAvenant(command: ConclureAvenant, state: MarcheEnregistreState): MarcheEvent[] {
+  pasCloture(state);
+  const motif = texteRequis(command.motif, 'motif');
+  rule(
+    command.heuresPrevues !== undefined || command.dateFin !== undefined,
+    'AVENANT_VIDE',
+    'Un avenant doit modifier heuresPrevues, dateFin, ou les deux.',
+  );
+  if (command.heuresPrevues !== undefined) verifierHeuresPrevues(command.heuresPrevues);
+  if (command.dateFin !== undefined) {
+    verifierDate(command.dateFin, 'dateFin');
+    rule(command.dateFin >= state.dateDebut, 'PERIODE_INVALIDE', 'La nouvelle dateFin doit être postérieure ou égale à la dateDebut du marché.', {
+      dateDebut: state.dateDebut,
+      dateFin: command.dateFin,
+    });
+  }
+  const changeHeures = command.heuresPrevues !== undefined && command.heuresPrevues !== state.heuresPrevues;
+  const changeFin = command.dateFin !== undefined && command.dateFin !== state.dateFin;
+  rule(changeHeures || changeFin, 'AVENANT_SANS_EFFET', 'Cet avenant ne change ni les heures prévues ni la date de fin actuelles.');
+  return [
+    {
+      type: 'AvenantConclu',
+      data: {
+        marcheId: state.marcheId,
+        ...(changeHeures ? { heuresPrevues: command.heuresPrevues } : {}),
+        ...(changeFin ? { dateFin: command.dateFin } : {}),
+        motif,
+        heuresPrevuesAvant: state.heuresPrevues,
+        dateFinAvant: state.dateFin,
+      },
+    },
+  ];
+}
+
+function cloturer(command: CloturerMarche, state: MarcheEnregistreState): MarcheEvent[] {
+  rule(!state.dateCloture, 'MARCHE_DEJA_CLOTURE', `Ce marché est déjà clôturé depuis le ${state.dateCloture}.`);
+  verifierDate(command.date, 'date');
+  rule(command.date >= state.dateDebut, 'DATE_CLOTURE_INVALIDE', 'La date de clôture ne peut pas précéder le début du marché.', {
+    dateDebut: state.dateDebut,
+    date: command.date,
+  });
+  rule(command.date <= jourDe(command.now), 'DATE_FUTURE', 'La date de clôture ne peut pas être dans le futur.', { date: command.date });
+  return [{ type: 'MarcheCloture', data: { marcheId: state.marcheId, date: command.date } }];
+}
+
+function pasCloture(state: MarcheEnregistreState): void {
+  rule(!state.dateCloture, 'MARCHE_CLOTURE', `Ce marché est clôturé depuis le ${state.dateCloture} : il ne peut plus être modifié.`, {
+    dateCloture: state.dateCloture,
+  });
+}
+
+function verifierHeuresPrevues(heures: number): void {
+  if (!(typeof heures === 'number' && heures > 0 && aAuPlusDeuxDecimales(heures))) {
+    throw new DomainError(
+      'HEURES_INVALIDES',
+      `heuresPrevues doit être un nombre d'heures strictement positif avec au plus 2 décimales (reçu : ${heures}).`,
+      { champ: 'heuresPrevues', heures },
+    );
+  }
+}

@@ -1,0 +1,162 @@
+import type { Decider } from '../decider';
+import { DomainError, notFound, rule } from '../domain-error';
+import { ageAu, jourDe, verifierDate, type DateIso, type Mois } from '../values/dates';
+import { texteRequis, valeurParmi } from '../values/texte';
+import { decidePlacement, evolvePlacement, type PlacementCommand, type PlacementState } from '../placement/placement.decider';
+import type { PlacementEvent } from '../placement/placement.events';
+import {
+  CRITERES_ELIGIBILITE,
+  NIVEAUX_FORMATION,
+  SEXES,
+  type CritereEligibilite,
+  type NiveauFormation,
+  type SalarieIdentiteEvent,
+  type Sexe,
+} from './salarie.events';
+
+export const salarieStream = (id: string) => `salarie-${id}`;
+
+/**
+ * The Salarie stream holds the person, their eligibility, and their placements with their
+ * declarations: the monthly maximum across placements is a per-person rule, so one stream
+ * decides it without races (see docs/adr/0001-placements-in-the-salarie-stream.md).
+ */
+export type SalarieEvent = SalarieIdentiteEvent | PlacementEvent;
+
+export type EnregistrerSalarie = {
+  type: 'EnregistrerSalarie';
+  salarieId: string;
+  nom: string;
+  prenom: string;
+  sexe: Sexe;
+  dateNaissance: DateIso;
+  adresse?: string | null;
+  commune: string;
+  quartierQpv: string | null;
+  niveauFormation: NiveauFormation;
+  now: Date;
+};
+
+export type ValiderEligibilite = {
+  type: 'ValiderEligibilite';
+  criteres: CritereEligibilite[];
+  dateValidation: DateIso;
+  precision?: string | null;
+  validePar: string;
+  now: Date;
+};
+
+export type SalarieCommand = EnregistrerSalarie | ValiderEligibilite | PlacementCommand;
+
+export interface Eligibilite {
+  criteres: CritereEligibilite[];
+  dateValidation: DateIso;
+  precision: string | null;
+  validePar: string;
+}
+
+export interface SalarieEnregistreState {
+  existe: true;
+  salarieId: string;
+  nom: string;
+  prenom: string;
+  sexe: Sexe;
+  dateNaissance: DateIso;
+  adresse: string | null;
+  commune: string;
+  quartierQpv: string | null;
+  niveauFormation: NiveauFormation;
+  eligibilites: Eligibilite[];
+  placements: Record<string, PlacementState>;
+  /** Hours declared per month across all placements, in hundredths (after corrections). */
+  centiemesParMois: Record<Mois, number>;
+}
+
+export type SalarieState = { existe: false } | SalarieEnregistreState;
+
+const AGE_MIN = 14;
+const AGE_MAX = 100;
+
+export const salarieDecider: Decider<SalarieCommand, SalarieEvent, SalarieState> = {
+  initialState: { existe: false },
+
+  evolve(state, event) {
+    if (event.type === 'SalarieEnregistre') {
+      return { existe: true, ...event.data, eligibilites: [], placements: {}, centiemesParMois: {} };
+    }
+    if (!state.existe) return state;
+    if (event.type === 'EligibiliteValidee') {
+      const { criteres, dateValidation, precision, validePar } = event.data;
+      return { ...state, eligibilites: [...state.eligibilites, { criteres, dateValidation, precision, validePar }] };
+    }
+    return evolvePlacement(state, event);
+  },
+
+  decide(command, state) {
+    if (command.type === 'EnregistrerSalarie') return enregistrer(command, state);
+    if (!state.existe) notFound('SALARIE_INTROUVABLE', 'Aucun salarié ne porte cet identifiant : vérifiez l’URL.');
+    if (command.type === 'ValiderEligibilite') return validerEligibilite(command, state);
+    return decidePlacement(command, state);
+  },
+};
+
+function enregistrer(command: EnregistrerSalarie, state: SalarieState): SalarieEvent[] {
+  rule(!state.existe, 'SALARIE_DEJA_ENREGISTRE', 'Ce salarié est déjà enregistré sous cet identifiant.');
+  verifierDate(command.dateNaissance, 'dateNaissance');
+  const age = ageAu(command.dateNaissance, jourDe(command.now));
+  rule(age >= AGE_MIN && age <= AGE_MAX, 'DATE_NAISSANCE_INVALIDE', `La date de naissance donne un âge de ${age} ans : vérifiez-la (âge attendu entre ${AGE_MIN} et ${AGE_MAX} ans).`, {
+    dateNaissance: command.dateNaissance,
+  });
+  const quartierQpv = command.quartierQpv === null || command.quartierQpv === undefined ? null : texteRequis(command.quartierQpv, 'quartierQpv');
+  const adresse = command.adresse === null || command.adresse === undefined || command.adresse.trim() === '' ? null : texteRequis(command.adresse, 'adresse');
+  return [
+    {
+      type: 'SalarieEnregistre',
+      data: {
+        salarieId: command.salarieId,
+        nom: texteRequis(command.nom, 'nom', 200),
+        prenom: texteRequis(command.prenom, 'prenom', 200),
+        sexe: valeurParmi(command.sexe, SEXES, 'sexe'),
+        dateNaissance: command.dateNaissance,
+        adresse,
+        commune: texteRequis(command.commune, 'commune', 200),
+        quartierQpv,
+        niveauFormation: valeurParmi(command.niveauFormation, NIVEAUX_FORMATION, 'niveauFormation'),
+      },
+    },
+  ];
+}
+
+function validerEligibilite(command: ValiderEligibilite, state: SalarieEnregistreState): SalarieEvent[] {
+  rule(Array.isArray(command.criteres) && command.criteres.length > 0, 'CRITERES_REQUIS', 'Indiquez au moins un critère d’éligibilité validé.');
+  const criteres = command.criteres.map((c) => valeurParmi(c, CRITERES_ELIGIBILITE, 'criteres'));
+  rule(new Set(criteres).size === criteres.length, 'CRITERE_EN_DOUBLE', 'Chaque critère ne peut figurer qu’une fois.', { criteres });
+  verifierDate(command.dateValidation, 'dateValidation');
+  rule(command.dateValidation <= jourDe(command.now), 'DATE_FUTURE', 'La date de validation ne peut pas être dans le futur.', {
+    dateValidation: command.dateValidation,
+  });
+  const precision = command.precision?.trim() ? texteRequis(command.precision, 'precision') : null;
+  rule(!criteres.includes('autre') || precision !== null, 'PRECISION_REQUISE', 'Le critère « autre » exige une précision : décrivez la situation validée.');
+  const age = ageAu(state.dateNaissance, command.dateValidation);
+  if (criteres.includes('jeune_peu_qualifie') && age >= 26) {
+    throw new DomainError('CRITERE_INCOMPATIBLE', `Le critère jeune_peu_qualifie concerne les moins de 26 ans ; cette personne a ${age} ans à la date de validation.`, {
+      critere: 'jeune_peu_qualifie',
+      age,
+    });
+  }
+  if (criteres.includes('senior_demandeur') && age < 50) {
+    throw new DomainError('CRITERE_INCOMPATIBLE', `Le critère senior_demandeur concerne les 50 ans et plus ; cette personne a ${age} ans à la date de validation.`, {
+      critere: 'senior_demandeur',
+      age,
+    });
+  }
+  rule(!criteres.includes('qpv_sans_emploi') || state.quartierQpv !== null, 'CRITERE_INCOMPATIBLE', 'Le critère qpv_sans_emploi exige que la personne réside dans un QPV (quartierQpv renseigné).', {
+    critere: 'qpv_sans_emploi',
+  });
+  return [
+    {
+      type: 'EligibiliteValidee',
+      data: { salarieId: state.salarieId, criteres, dateValidation: command.dateValidation, precision, validePar: command.validePar },
+    },
+  ];
+}

@@ -1,0 +1,49 @@
+import { DomainError } from '../domain-error';
+
+/** The legal monthly maximum for one person across all placements (48 h a week ≈ 220 h a month). */
+export const HEURES_MAX_PAR_MOIS = 220;
+
+/**
+ * Hours are decimal numbers with at most 2 decimals; arithmetic is done in hundredths
+ * (integers) so that sums and comparisons are exact.
+ */
+export function enCentiemes(heures: number): number {
+  return Math.round(heures * 100);
+}
+
+export function depuisCentiemes(centiemes: number): number {
+  return centiemes / 100;
+}
+
+export function aAuPlusDeuxDecimales(heures: number): boolean {
+  return Number.isFinite(heures) && Math.abs(heures * 100 - Math.round(heures * 100)) < 1e-6;
+}
+
+/** Hours worked in a month: strictly positive, at most 2 decimals, at most the monthly maximum. */
+export function verifierHeuresDeclarees(heures: number, champ = 'heures'): void {
+  if (!(typeof heures === 'number' && heures > 0 && aAuPlusDeuxDecimales(heures))) {
+    throw new DomainError(
+      'HEURES_INVALIDES',
+      `Le nombre d'heures doit être strictement positif avec au plus 2 décimales (reçu : ${heures}).`,
+      { champ, heures },
+    );
+  }
+  if (heures > HEURES_MAX_PAR_MOIS) {
+    throw new DomainError(
+      'HEURES_MAX_MOIS_DEPASSEES',
+      `Une personne ne peut pas travailler plus de ${HEURES_MAX_PAR_MOIS} heures dans un mois (reçu : ${heures}).`,
+      { champ, heures, maximum: HEURES_MAX_PAR_MOIS },
+    );
+  }
+}
+
+/** A volume of hours (required hours of a marché, a correction): zero allowed, at most 2 decimals. */
+export function verifierVolumeHeures(heures: number, champ: string): void {
+  if (!(typeof heures === 'number' && heures >= 0 && aAuPlusDeuxDecimales(heures))) {
+    throw new DomainError(
+      'HEURES_INVALIDES',
+      `${champ} doit être un nombre d'heures positif ou nul avec au plus 2 décimales (reçu : ${heures}).`,
+      { champ, heures },
+    );
+  }
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { startTestApi, type TestApi } from './support/api-app';
+import { marcheAttribue, placement, salarieEligible } from './support/fixtures';
+
+/** Races and retries: the per-person monthly cap holds, and no retry ever appends twice. */
+describe('write API under concurrency and retries', () => {
+  let api: TestApi;
+  let sql: Client;
+  beforeAll(async () => {
+    api = await startTestApi('concurrency');
+    sql = new Client({ connectionString: api.db.url });
+    await sql.connect();
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await api?.close();
+  });
+
+  const eventCount = async () => Number((await sql.query('SELECT count(*) FROM event_store.events')).rows[0].count);
+
+  it('never accepts more than 220 h for one person in a month when six placements declare at once', async () => {
+    const salarieId = await salarieEligible(api);
+    const placements: string[] = [];
+    for (let i = 0; i < 6; i++) placements.push(await placement(api, salarieId, await marcheAttribue(api)));
+    const answers = await Promise.all(placements.map((p) => api.post(`/placements/${p}/heures`, { mois: '2025-05', heures: 44 })));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 422]);
+    expect(answers.find((a) => a.status === 422)!.body.code).toBe('HEURES_MAX_MOIS_DEPASSEES');
+    const totals = await Promise.all(placements.map(async (p) => (await api.get(`/placements/${p}`)).body.heuresTotales));
+    expect(totals.reduce((a: number, b: number) => a + b, 0)).toBe(220);
+  });
+
+  it('a retry after a lost answer (crash before the answer was stored) appends nothing twice', async () => {
+    const marche = await marcheAttribue(api);
+    const placementId = await placement(api, await salarieEligible(api), marche);
+    const key = randomUUID();
+    const first = await api.post(`/placements/${placementId}/heures`, { mois: '2025-06', heures: 35 }, { 'Idempotency-Key': key }).expect(201);
+    const events = await eventCount();
+    // What a crash between the append and the stored answer leaves behind.
+    await sql.query(`UPDATE commands.idempotency_keys SET status_code = NULL, response = NULL WHERE key = $1`, [key]);
+    const retry = await api.post(`/placements/${placementId}/heures`, { mois: '2025-06', heures: 35 }, { 'Idempotency-Key': key }).expect(201);
+    expect(retry.body).toEqual(first.body);
+    expect(await eventCount()).toBe(events);
+    expect((await api.get(`/placements/${placementId}`)).body.declarations).toHaveLength(1);
+  });
+
+  it('the same request sent five times at once with one key is written once', async () => {
+    const key = randomUUID();
+    const body = { siret: '44306184100047', raisonSociale: 'Chantier école', type: 'aci' };
+    const events = await eventCount();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => api.post('/entreprises', body, { 'Idempotency-Key': key })));
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
+    expect(await eventCount()).toBe(events + 2); // SiretReserve + EntrepriseEnregistree
+  });
+
+  it('without If-Match, concurrent writes to one marché are all applied by deciding again', async () => {
+    const { marcheId } = await marcheAttribue(api);
+    const before = (await api.get(`/marches/${marcheId}`)).body.revision;
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => api.post(`/marches/${marcheId}/avenants`, { heuresPrevues: 1100 + i, motif: `avenant ${i}` })),
+    );
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
+    const after = (await api.get(`/marches/${marcheId}`)).body;
+    expect(after.revision).toBe(before + 4);
+    expect(after.avenants).toHaveLength(4);
+  });
+});
