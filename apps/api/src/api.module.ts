@@ -5,6 +5,12 @@ import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '@suivi/config';
 import { EventStoreModule } from '@suivi/event-store';
 import { ProjectionsModule } from '@suivi/projections';
+import { BilansModule } from './bilans/bilans.module';
+import { ConformiteModule } from './conformite/conformite.module';
+import { CoordinationRegionaleModule } from './coordination-regionale/coordination-regionale.module';
+import { IndicateursModule } from './indicateurs/indicateurs.module';
+import { ObjectifsModule } from './objectifs/objectifs.module';
+import { ReadSideModule } from './read-side/read-side.module';
 import { DonneursOrdreModule } from './donneurs-ordre/donneurs-ordre.module';
 import { EntreprisesModule } from './entreprises/entreprises.module';
 import { HealthModule } from './health/health.module';
@@ -45,6 +51,7 @@ export class ApiModule {
         ProjectionsModule.forRoot({
           databaseUrl,
           runProjectors: config.PROJECTORS_IN_PROCESS,
+          only: config.PROJECTIONS,
           batchSize: config.PROJECTION_BATCH_SIZE,
         }),
         WriteSideModule,
@@ -55,6 +62,12 @@ export class ApiModule {
         EntreprisesModule,
         SalariesModule,
         PlacementsModule,
+        ObjectifsModule,
+        ReadSideModule,
+        IndicateursModule,
+        ConformiteModule,
+        CoordinationRegionaleModule,
+        BilansModule,
       ],
     };
   }

@@ -13,7 +13,12 @@ export class ProjectorModule {
       imports: [
         LoggerModule.forRoot({ pinoHttp: { level: config.LOG_LEVEL } }),
         EventStoreModule.forRoot({ kind: config.EVENT_STORE, databaseUrl, eventStoreUrl: config.EVENTSTORE_URL }),
-        ProjectionsModule.forRoot({ databaseUrl, runProjectors: true, batchSize: config.PROJECTION_BATCH_SIZE }),
+        ProjectionsModule.forRoot({
+          databaseUrl,
+          runProjectors: true,
+          batchSize: config.PROJECTION_BATCH_SIZE,
+          only: config.PROJECTIONS,
+        }),
       ],
     };
   }

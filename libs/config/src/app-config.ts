@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (['true', '1', 'yes'].includes(value.toLowerCase()) ? true : ['false', '0', 'no'].includes(value.toLowerCase()) ? false : value) : value;
@@ -46,6 +46,25 @@ export class AppConfig {
   @Min(1)
   @Max(10_000)
   PROJECTION_BATCH_SIZE: number = 500;
+
+  /** Tolerance of the compliance status (0.1: within ±10 % of the expected hours is `conforme`). */
+  @Transform(({ value }) => Number(value ?? 0.1))
+  @IsNumber({}, { message: 'CONFORMITE_TOLERANCE must be a number between 0 and 1' })
+  @Min(0, { message: 'CONFORMITE_TOLERANCE must be a number between 0 and 1' })
+  @Max(1, { message: 'CONFORMITE_TOLERANCE must be a number between 0 and 1' })
+  CONFORMITE_TOLERANCE: number = 0.1;
+
+  /** How long a read with `?apres=<position>` waits for the projection before answering 503. */
+  @Transform(({ value }) => Number(value ?? 2000))
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  LECTURE_ATTENTE_MS: number = 2000;
+
+  /** Projections this process runs (comma-separated names), all by default. */
+  @IsOptional()
+  @Matches(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, { message: 'PROJECTIONS must be a comma-separated list of projection names' })
+  PROJECTIONS?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',

@@ -2,7 +2,12 @@ import { Client } from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { IdempotencyKeys1763900000003 } from '@suivi/commands';
 import { EventStoreSchema1763900000000 } from '@suivi/event-store';
-import { ProjectionsRuntimeSchema1763900000001, StreamTypeCountsSchema1763900000002 } from '@suivi/projections';
+import {
+  CoordinationRegionaleSchema1763900000005,
+  IndicateursSchema1763900000004,
+  ProjectionsRuntimeSchema1763900000001,
+  StreamTypeCountsSchema1763900000002,
+} from '@suivi/projections';
 
 /** Every schema change, in order. TypeORM records the applied ones in `public.migrations`. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -10,6 +15,8 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ProjectionsRuntimeSchema1763900000001,
   StreamTypeCountsSchema1763900000002,
   IdempotencyKeys1763900000003,
+  IndicateursSchema1763900000004,
+  CoordinationRegionaleSchema1763900000005,
 ];
 
 const MIGRATION_LOCK_KEY = 7_340_211_000;

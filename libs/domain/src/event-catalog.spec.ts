@@ -5,6 +5,7 @@ import { donneurOrdreDecider } from './donneur-ordre/donneur-ordre.decider';
 import { entrepriseDecider, siretDecider } from './entreprise/entreprise.decider';
 import { CATALOGUE_EVENEMENTS, documentEvenements, versionDuSchema } from './event-catalog';
 import { marcheDecider } from './marche/marche.decider';
+import { objectifsDecider } from './objectifs/objectifs.decider';
 import { operationDecider } from './operation/operation.decider';
 import { salarieDecider, type SalarieCommand, type SalarieEvent } from './salarie/salarie.decider';
 import type { MarcheVu } from './placement/placement.decider';
@@ -42,6 +43,7 @@ function evenementsEmis(): DomainEvent[] {
   faire(operationDecider, [{ type: 'OuvrirOperation', operationId: 'op', donneurOrdreId: 'do', nom: 'Valmy', commune: 'Dijon', donneurOrdreExiste: true }]);
   faire(entrepriseDecider, [{ type: 'EnregistrerEntreprise', entrepriseId: 'ent', siret: '73282932000074', raisonSociale: 'BTP', typeEntreprise: 'classique' }]);
   faire(siretDecider, [{ type: 'ReserverSiret', siret: '73282932000074', entrepriseId: 'ent' }]);
+  faire(objectifsDecider, [{ type: 'FixerObjectifs', annee: 2025, heures: 300000, partQpvPersonnes: 0.2, personnesEnEmploi: 45 }]);
   faire(marcheDecider, [
     {
       type: 'EnregistrerMarche',

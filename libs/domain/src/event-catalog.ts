@@ -1,6 +1,7 @@
 import type { DonneurOrdreEvent } from './donneur-ordre/donneur-ordre.events';
 import type { EntrepriseEvent, SiretReserve } from './entreprise/entreprise.events';
 import type { MarcheEvent } from './marche/marche.events';
+import type { ObjectifsEvent } from './objectifs/objectifs.events';
 import type { OperationEvent } from './operation/operation.events';
 import type { RattachementEvent } from './placement/rattachement';
 import type { SalarieEvent } from './salarie/salarie.decider';
@@ -12,7 +13,8 @@ export type EvenementDuDomaine =
   | EntrepriseEvent
   | SiretReserve
   | SalarieEvent
-  | RattachementEvent;
+  | RattachementEvent
+  | ObjectifsEvent;
 export type TypeEvenement = EvenementDuDomaine['type'];
 
 export interface EntreeCatalogue {
@@ -204,6 +206,12 @@ export const CATALOGUE_EVENEMENTS: Record<TypeEvenement, EntreeCatalogue> = {
     version: 1,
     description: 'Indique à quel placement et quel flux salarié appartient une déclaration (écrit avant elle).',
     champs: { declarationId: 'uuid', placementId: 'uuid', salarieId: 'uuid' },
+  },
+  ObjectifsFixes: {
+    flux: 'objectifs-<annee>',
+    version: 1,
+    description: "Le financeur fixe les objectifs d'une année (les fixer de nouveau remplace les précédents).",
+    champs: { annee: 'année', heures: "heures d'insertion visées", partQpvPersonnes: 'part des personnes résidant en QPV visée (0 à 1)', personnesEnEmploi: 'nombre de personnes en emploi visé' },
   },
 };
 

@@ -22,3 +22,6 @@ export * from './placement/placement.events';
 export * from './placement/placement.decider';
 export * from './placement/sortie';
 export * from './placement/rattachement';
+export * from './objectifs/objectifs.events';
+export * from './objectifs/objectifs.decider';
+export * from './conformite/conformite';

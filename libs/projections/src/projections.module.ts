@@ -20,6 +20,8 @@ export interface ProjectionsModuleOptions {
   /** Run the projectors in this process (the api does by default; the projector app always does). */
   runProjectors: boolean;
   batchSize: number;
+  /** Names of the projections to run here (PROJECTIONS); all when absent. */
+  only?: string;
 }
 
 const OPTIONS = Symbol('PROJECTIONS_OPTIONS');
@@ -39,7 +41,7 @@ export class ProjectorsService implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap(): void {
     if (!this.options.runProjectors) return;
-    this.runners = this.projections.map(
+    this.runners = selectProjections(this.projections, this.options.only).map(
       (p) =>
         new ProjectionRunner(p, this.store, this.dataSource, this.options.databaseUrl, {
           batchSize: this.options.batchSize,
@@ -53,6 +55,17 @@ export class ProjectorsService implements OnApplicationBootstrap, BeforeApplicat
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.runners.map((r) => r.stop()));
   }
+}
+
+/** The projections named in PROJECTIONS (comma-separated), or all; an unknown name stops the start. */
+export function selectProjections(projections: Projection[], only: string | undefined): Projection[] {
+  if (!only) return projections;
+  const names = only.split(',');
+  const unknown = names.filter((n) => !projections.some((p) => p.name === n));
+  if (unknown.length > 0) {
+    throw new Error(`PROJECTIONS names unknown projections: ${unknown.join(', ')} (known: ${projections.map((p) => p.name).join(', ')})`);
+  }
+  return projections.filter((p) => names.includes(p.name));
 }
 
 /** The read side: TypeORM over PostgreSQL, the projections, and (optionally) their runners. */

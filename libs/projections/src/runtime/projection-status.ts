@@ -28,3 +28,20 @@ export async function projectionStatuses(
     }),
   );
 }
+
+/** The position a projection's tables reflect, and how many events it is behind the log. */
+export async function fraicheurDe(name: string, store: EventStore, dataSource: DataSource): Promise<{ position: number; retard: number }> {
+  const [head, checkpoints] = await Promise.all([store.headPosition(), readCheckpoints(dataSource.manager)]);
+  const position = checkpoints.get(name) ?? 0;
+  return { position, retard: Math.max(0, head - position) };
+}
+
+/** Waits (polling the checkpoint) until a projection has applied `position`; false after the timeout. */
+export async function attendrePosition(name: string, position: number, dataSource: DataSource, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (((await readCheckpoints(dataSource.manager)).get(name) ?? 0) >= position) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,48 @@
+import { stringify } from 'csv-stringify/sync';
+import type { BilanVue } from './bilans.handlers';
+
+const nombre = (n: number) => String(n).replace('.', ',');
+
+/**
+ * The yearly report as a French spreadsheet reads it: `;` separators, decimal commas,
+ * UTF-8 with a BOM (so that Excel shows the accents), one line per figure.
+ */
+export function bilanEnCsv(bilan: BilanVue): string {
+  const lignes: Array<[string, string, string]> = [['rubrique', 'indicateur', 'valeur']];
+  const i = bilan.indicateurs;
+  const ajouter = (rubrique: string, valeurs: Record<string, number>) => {
+    for (const [cle, valeur] of Object.entries(valeurs)) lignes.push([rubrique, cle, nombre(valeur)]);
+  };
+  lignes.push(['bilan', 'annee', String(bilan.annee)]);
+  ajouter('heures', { heuresRealisees: i.heuresRealisees, etp: i.etp });
+  ajouter('heures par secteur', i.heuresParSecteur);
+  ajouter('publics', {
+    salaries: i.salaries,
+    femmes: i.femmes,
+    partFemmes: i.partFemmes,
+    partFemmesHeures: i.partFemmesHeures,
+    residentsQpv: i.residentsQpv,
+    partQpvPersonnes: i.partQpvPersonnes,
+    partQpvHeures: i.partQpvHeures,
+    moins26Ans: i.moins26Ans,
+    partMoins26Ans: i.partMoins26Ans,
+    plus50Ans: i.plus50Ans,
+    partPlus50Ans: i.partPlus50Ans,
+  });
+  ajouter('niveaux de formation', i.niveauxFormation);
+  ajouter("critères d'éligibilité", i.criteres);
+  ajouter('activité', { entreprises: i.entreprises, operations: i.operations, donneursOrdre: i.donneursOrdre, marches: i.marches });
+  ajouter('placements par contrat', i.placementsParContrat);
+  ajouter('placements par modalité', i.placementsParModalite);
+  ajouter('contrats et sorties', { embauches: i.embauches, sorties: i.sorties, sortiesPositives: i.sortiesPositives, personnesEnEmploi: i.personnesEnEmploi });
+  ajouter('sorties par catégorie', i.sortiesParCategorie);
+  if (bilan.objectifs) {
+    for (const [cle, o] of Object.entries(bilan.objectifs)) {
+      lignes.push(['objectifs', `${cle} (objectif)`, nombre(o.objectif)]);
+      lignes.push(['objectifs', `${cle} (réalisé)`, nombre(o.realise)]);
+      lignes.push(['objectifs', `${cle} (atteint)`, o.atteint ? 'oui' : 'non']);
+    }
+  }
+  ajouter(`conformité des marchés au ${bilan.conformite.date}`, { marches: bilan.conformite.marches, ...bilan.conformite.parStatut });
+  return '\uFEFF' + stringify(lignes, { delimiter: ';', record_delimiter: '\r\n' });
+}

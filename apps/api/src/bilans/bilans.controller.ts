@@ -1,0 +1,43 @@
+import { BadRequestException, Controller, Get, Headers, Param, ParseIntPipe, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DEFINITIONS_INDICATEURS } from '../indicateurs/indicateurs.controller';
+import { PerimetreDto } from '../read-side/read-query.dto';
+import { bilanEnCsv } from './bilan.csv';
+import { LireBilan, type BilanVue } from './bilans.handlers';
+
+const anneePipe = new ParseIntPipe({
+  exceptionFactory: () => new BadRequestException({ code: 'ANNEE_INVALIDE', message: "L'année dans l'URL doit être un nombre, par exemple 2025." }),
+});
+
+@ApiTags('bilans')
+@Controller('bilans')
+export class BilansController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get(':annee')
+  @ApiOperation({
+    summary: "Le bilan annuel : tous les indicateurs de l'année, les objectifs du financeur et leur atteinte, la conformité des marchés",
+    description: `${DEFINITIONS_INDICATEURS}\nAvec Accept: text/csv, le même bilan en CSV (séparateur ;, virgule décimale, UTF-8).`,
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ description: 'JSON par défaut ; CSV avec Accept: text/csv.' })
+  async lire(
+    @Param('annee', anneePipe) annee: number,
+    @Query() dto: PerimetreDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<BilanVue | string> {
+    if (annee < 2000 || annee > 2100) {
+      throw new BadRequestException({ code: 'ANNEE_INVALIDE', message: "L'année doit être comprise entre 2000 et 2100." });
+    }
+    const bilan = await this.queries.execute(new LireBilan(annee, dto));
+    if (accept?.includes('text/csv')) {
+      response.type('text/csv; charset=utf-8');
+      response.setHeader('Content-Disposition', `attachment; filename="bilan-${annee}.csv"`);
+      return bilanEnCsv(bilan);
+    }
+    return bilan;
+  }
+}

@@ -1,0 +1,64 @@
+import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { calculerIndicateurs, conformites, type Indicateurs } from '@suivi/projections';
+import { ObjectifsLus } from '@suivi/projections';
+import { ProjectionReader } from '../read-side/projection-reader';
+import type { PerimetreDto } from '../read-side/read-query.dto';
+import type { Fraicheur } from '../write-side/freshness';
+
+export interface Objectif {
+  objectif: number;
+  realise: number;
+  atteint: boolean;
+}
+
+export interface BilanVue {
+  annee: number;
+  perimetre: Record<string, unknown>;
+  indicateurs: Indicateurs;
+  objectifs: { heures: Objectif; partQpvPersonnes: Objectif; personnesEnEmploi: Objectif } | null;
+  conformite: { date: string; marches: number; parStatut: Record<string, number> };
+  fraicheur: Fraicheur;
+}
+
+export class LireBilan extends Query<BilanVue> {
+  constructor(readonly annee: number, readonly dto: PerimetreDto) {
+    super();
+  }
+}
+
+/** The yearly report: every indicator of the year, the funder's objectives and whether each is met. */
+@QueryHandler(LireBilan)
+export class LireBilanHandler implements IQueryHandler<LireBilan, BilanVue> {
+  constructor(private readonly reader: ProjectionReader) {}
+
+  async execute({ annee, dto }: LireBilan): Promise<BilanVue> {
+    const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
+    const em = this.reader.dataSource.manager;
+    const perimetre = { du: `${annee}-01-01`, au: `${annee}-12-31`, donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur };
+    const indicateurs = await calculerIndicateurs(em, perimetre);
+    const cibles = await em.findOneBy(ObjectifsLus, { annee });
+    // Compliance as at the end of the year, or today while the year runs.
+    const date = [`${annee}-12-31`, this.reader.today()].sort()[0];
+    const marches = (await conformites(em, perimetre, date, this.reader.tolerance)).filter((m) => m.dateDebut <= date);
+    const parStatut: Record<string, number> = {};
+    for (const m of marches) parStatut[m.statut] = (parStatut[m.statut] ?? 0) + 1;
+    return {
+      annee,
+      perimetre: JSON.parse(JSON.stringify(perimetre)),
+      indicateurs,
+      objectifs: cibles
+        ? {
+            heures: objectif(cibles.heures, indicateurs.heuresRealisees),
+            partQpvPersonnes: objectif(cibles.partQpvPersonnes, indicateurs.partQpvPersonnes),
+            personnesEnEmploi: objectif(cibles.personnesEnEmploi, indicateurs.personnesEnEmploi),
+          }
+        : null,
+      conformite: { date, marches: marches.length, parStatut },
+      fraicheur,
+    };
+  }
+}
+
+function objectif(cible: number, realise: number): Objectif {
+  return { objectif: Number(cible), realise, atteint: realise >= Number(cible) };
+}

@@ -1,0 +1,36 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DateDto } from '../read-side/read-query.dto';
+import { uuidPipe } from '../validation/uuid.pipe';
+import { ListeMarchesDto } from './conformite.dto';
+import { LireConformite, ListerMarches, type ConformiteVue, type ListeMarchesVue } from './conformite.handlers';
+
+const DEFINITION = `heuresAttendues = heuresPrevues (après avenants) × jours écoulés depuis dateDebut (bornes incluses) / durée de la période.
+Statut d'un marché en cours : en_avance au-delà de heuresAttendues × (1 + tolérance), en_retard en deçà de heuresAttendues × (1 − tolérance), conforme entre les deux (tolérance CONFORMITE_TOLERANCE, 10 % par défaut).
+Marché clôturé à la date : atteint si heuresRealisees ≥ heuresPrevues, sinon non_atteint ; heuresManquantes = heuresPrevues − heuresRealisees (base des pénalités). En cours : heuresManquantes = heuresAttendues − heuresRealisees, jamais négatif.
+heuresRealisees compte les mois jusqu'à celui de la date.`;
+
+@ApiTags('conformité')
+@Controller('marches')
+export class ConformiteController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Les marchés avec leur conformité, filtrés, triés et paginés', description: DEFINITION })
+  @ApiOkResponse({ schema: { example: { items: [{ id: '…', numero: '2025-BTP-017', statut: 'conforme', tauxRealisation: 0.52 }], total: 1, page: 1, taillePage: 50 } } })
+  lister(@Query() dto: ListeMarchesDto): Promise<ListeMarchesVue> {
+    return this.queries.execute(new ListerMarches(dto));
+  }
+
+  @Get(':id/conformite')
+  @ApiOperation({ summary: "La conformité d'un marché à une date (aujourd'hui par défaut)", description: DEFINITION })
+  @ApiOkResponse({
+    schema: {
+      example: { marcheId: '…', heuresPrevues: 3425, heuresRealisees: 1800, tauxRealisation: 0.5255, heuresAttendues: 1712.5, statut: 'conforme', heuresManquantes: 0 },
+    },
+  })
+  conformite(@Param('id', uuidPipe) id: string, @Query() dto: DateDto): Promise<ConformiteVue> {
+    return this.queries.execute(new LireConformite(id, dto));
+  }
+}

@@ -1,0 +1,77 @@
+import { NotFoundException } from '@nestjs/common';
+import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { conformites, type ConformiteMarche } from '@suivi/projections';
+import { ProjectionReader } from '../read-side/projection-reader';
+import type { DateDto } from '../read-side/read-query.dto';
+import type { Fraicheur } from '../write-side/freshness';
+import type { ListeMarchesDto } from './conformite.dto';
+
+export type ConformiteVue = ConformiteMarche & { date: string; fraicheur: Fraicheur };
+
+export class LireConformite extends Query<ConformiteVue> {
+  constructor(readonly marcheId: string, readonly dto: DateDto) {
+    super();
+  }
+}
+
+@QueryHandler(LireConformite)
+export class LireConformiteHandler implements IQueryHandler<LireConformite, ConformiteVue> {
+  constructor(private readonly reader: ProjectionReader) {}
+
+  async execute({ marcheId, dto }: LireConformite): Promise<ConformiteVue> {
+    const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
+    const date = dto.date ?? this.reader.today();
+    const [marche] = await conformites(this.reader.dataSource.manager, { marcheId }, date, this.reader.tolerance);
+    if (!marche) {
+      throw new NotFoundException({
+        code: 'MARCHE_INTROUVABLE',
+        message: "Aucun marché ne porte cet identifiant dans les indicateurs : vérifiez l'URL (ou ajoutez ?apres= la position de votre écriture).",
+      });
+    }
+    return { ...marche, date, fraicheur };
+  }
+}
+
+export interface ListeMarchesVue {
+  items: Array<ConformiteMarche & { id: string }>;
+  total: number;
+  page: number;
+  taillePage: number;
+  date: string;
+  fraicheur: Fraicheur;
+}
+
+export class ListerMarches extends Query<ListeMarchesVue> {
+  constructor(readonly dto: ListeMarchesDto) {
+    super();
+  }
+}
+
+@QueryHandler(ListerMarches)
+export class ListerMarchesHandler implements IQueryHandler<ListerMarches, ListeMarchesVue> {
+  constructor(private readonly reader: ProjectionReader) {}
+
+  async execute({ dto }: ListerMarches): Promise<ListeMarchesVue> {
+    const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
+    const date = dto.date ?? this.reader.today();
+    const page = dto.page ?? 1;
+    const taillePage = dto.taillePage ?? 50;
+    const tri = dto.tri ?? 'numero';
+    const sens = dto.ordre === 'desc' ? -1 : 1;
+    const toutes = (
+      await conformites(this.reader.dataSource.manager, { donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, secteur: dto.secteur }, date, this.reader.tolerance)
+    ).filter((m) => !dto.statut || m.statut === dto.statut);
+    toutes.sort((a, b) => {
+      const [x, y] = [a[tri], b[tri]];
+      return (x < y ? -1 : x > y ? 1 : a.marcheId < b.marcheId ? -1 : 1) * sens;
+    });
+    return {
+      items: toutes.slice((page - 1) * taillePage, page * taillePage).map((m) => ({ id: m.marcheId, ...m })),
+      total: toutes.length,
+      page,
+      taillePage,
+      date,
+      fraicheur,
+    };
+  }
+}

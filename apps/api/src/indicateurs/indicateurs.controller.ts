@@ -1,0 +1,41 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { PerimetreDto } from '../read-side/read-query.dto';
+import { CalculerIndicateurs, type IndicateursVue } from './indicateurs.handlers';
+
+export const DEFINITIONS_INDICATEURS = `Définitions (auditables) :
+- heuresRealisees : heures déclarées après corrections, des mois qui chevauchent la période, sur les marchés du périmètre ; etp = heures / 1 607.
+- salaries : personnes distinctes ayant des heures (> 0) dans la période ; partFemmes et partQpvPersonnes en part de ces personnes, partFemmesHeures et partQpvHeures en part des heures ; QPV = résidence en QPV à l'enregistrement ; âge (moins26Ans, plus50Ans) au premier jour du premier mois travaillé dans la période.
+- criteres : critères d'éligibilité validés (au plus tard à la fin de la période) des personnes comptées ; niveauxFormation : leurs niveaux.
+- entreprises (employeurs), operations, donneursOrdre, marches : ceux qui ont des heures dans la période.
+- placementsParContrat, placementsParModalite, embauches (modalité embauche_directe) : placements démarrés dans la période.
+- sorties, sortiesPositives, sortiesParCategorie, personnesEnEmploi (sortie emploi_durable ou emploi_transition) : placements terminés dans la période.
+Les parts sont des nombres entre 0 et 1.`;
+
+@ApiTags('indicateurs')
+@Controller('indicateurs')
+export class IndicateursController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Indicateurs du périmètre (heures, publics, contrats et sorties)', description: DEFINITIONS_INDICATEURS })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        heuresRealisees: 464855,
+        etp: 289.27,
+        heuresParSecteur: { btp: 278913, services: 185942, prestations_intellectuelles: 0 },
+        salaries: 1239,
+        partFemmes: 0.26,
+        partQpvPersonnes: 0.2,
+        partQpvHeures: 0.25,
+        fraicheur: { position: 51234, retard: 0 },
+      },
+    },
+  })
+  @ApiServiceUnavailableResponse({ description: 'LECTURE_EN_RETARD : la position demandée par apres n’est pas encore intégrée.' })
+  lire(@Query() dto: PerimetreDto): Promise<IndicateursVue> {
+    return this.queries.execute(new CalculerIndicateurs(dto));
+  }
+}

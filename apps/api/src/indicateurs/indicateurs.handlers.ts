@@ -1,0 +1,30 @@
+import { BadRequestException } from '@nestjs/common';
+import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { calculerIndicateurs, type Indicateurs } from '@suivi/projections';
+import { ProjectionReader } from '../read-side/projection-reader';
+import { periodeDe, type PerimetreDto } from '../read-side/read-query.dto';
+import type { Fraicheur } from '../write-side/freshness';
+
+export type IndicateursVue = Indicateurs & { perimetre: Record<string, unknown>; fraicheur: Fraicheur };
+
+export class CalculerIndicateurs extends Query<IndicateursVue> {
+  constructor(readonly dto: PerimetreDto) {
+    super();
+  }
+}
+
+@QueryHandler(CalculerIndicateurs)
+export class CalculerIndicateursHandler implements IQueryHandler<CalculerIndicateurs, IndicateursVue> {
+  constructor(private readonly reader: ProjectionReader) {}
+
+  async execute({ dto }: CalculerIndicateurs): Promise<IndicateursVue> {
+    const periode = periodeDe(dto);
+    if (periode.du && periode.au && periode.du > periode.au) {
+      throw new BadRequestException({ code: 'PERIODE_INVALIDE', message: 'La date de début (du) doit précéder la date de fin (au).' });
+    }
+    const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
+    const perimetre = { ...periode, donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur };
+    const indicateurs = await calculerIndicateurs(this.reader.dataSource.manager, perimetre);
+    return { ...indicateurs, perimetre: JSON.parse(JSON.stringify(perimetre)), fraicheur };
+  }
+}

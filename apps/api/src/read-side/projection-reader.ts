@@ -1,0 +1,43 @@
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '@suivi/config';
+import { jourDe } from '@suivi/domain';
+import { EVENT_STORE, type EventStore } from '@suivi/event-store';
+import { attendrePosition, fraicheurDe } from '@suivi/projections';
+import type { Fraicheur } from '../write-side/freshness';
+
+/**
+ * What every read of a projection does first: honour `?apres=<position>` (read your own
+ * write: wait, bounded, for the projection to reach it, else 503), and say how fresh it is.
+ */
+@Injectable()
+export class ProjectionReader {
+  constructor(
+    readonly dataSource: DataSource,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly config: ConfigService<AppConfig, true>,
+  ) {}
+
+  get tolerance(): number {
+    return this.config.get('CONFORMITE_TOLERANCE', { infer: true });
+  }
+
+  today(): string {
+    return jourDe(new Date());
+  }
+
+  async prepare(projection: string, apres: number | undefined): Promise<Fraicheur> {
+    if (apres !== undefined) {
+      const waitMs = this.config.get('LECTURE_ATTENTE_MS', { infer: true });
+      if (!(await attendrePosition(projection, apres, this.dataSource, waitMs))) {
+        throw new ServiceUnavailableException({
+          code: 'LECTURE_EN_RETARD',
+          message: `Les chiffres n'intègrent pas encore la position ${apres} après ${waitMs / 1000} s d'attente : réessayez dans un instant.`,
+          details: await fraicheurDe(projection, this.store, this.dataSource),
+        });
+      }
+    }
+    return fraicheurDe(projection, this.store, this.dataSource);
+  }
+}

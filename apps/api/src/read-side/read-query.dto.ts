@@ -1,0 +1,85 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { SECTEURS } from '@suivi/domain';
+
+/** `?apres=<position>`: read your own write (the position a write answered). */
+export class LectureDto {
+  @ApiPropertyOptional({ description: 'Attendre (2 s au plus) que les chiffres intègrent cette position du journal, rendue par une écriture.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'apres doit être une position entière' })
+  @Min(0, { message: 'apres doit être une position positive' })
+  apres?: number;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A period: a calendar year, or dates. */
+export class PeriodeDto extends LectureDto {
+  @ApiPropertyOptional({ description: 'Année civile (équivaut à du=AAAA-01-01 et au=AAAA-12-31).', example: 2025 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'annee doit être une année' })
+  @Min(2000, { message: 'annee doit être comprise entre 2000 et 2100' })
+  @Max(2100, { message: 'annee doit être comprise entre 2000 et 2100' })
+  annee?: number;
+
+  @ApiPropertyOptional({ description: 'Début de période (inclus) ; un mois est compté dès qu’il chevauche la période.', example: '2025-01-01' })
+  @IsOptional()
+  @Matches(DATE, { message: 'du doit être une date AAAA-MM-JJ' })
+  du?: string;
+
+  @ApiPropertyOptional({ description: 'Fin de période (incluse).', example: '2025-12-31' })
+  @IsOptional()
+  @Matches(DATE, { message: 'au doit être une date AAAA-MM-JJ' })
+  au?: string;
+}
+
+/** The scope of a figure: a period and a perimeter (the API docs give each definition). */
+export class PerimetreDto extends PeriodeDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'donneurOrdreId doit être un uuid' })
+  donneurOrdreId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'operationId doit être un uuid' })
+  operationId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'marcheId doit être un uuid' })
+  marcheId?: string;
+
+  @ApiPropertyOptional({ enum: SECTEURS })
+  @IsOptional()
+  @IsIn(SECTEURS as unknown as string[], { message: `secteur doit valoir l'une de ces valeurs : ${SECTEURS.join(', ')}` })
+  secteur?: string;
+}
+
+/** A perimeter's dates: `annee` narrows `du`/`au` to that year. */
+export function periodeDe(dto: { annee?: number; du?: string; au?: string }): { du?: string; au?: string } {
+  if (dto.annee === undefined) return { du: dto.du, au: dto.au };
+  const du = `${dto.annee}-01-01`;
+  const au = `${dto.annee}-12-31`;
+  return { du: dto.du && dto.du > du ? dto.du : du, au: dto.au && dto.au < au ? dto.au : au };
+}
+
+function DateEvaluation() {
+  return applyDecorators(
+    ApiPropertyOptional({ description: "Date d'évaluation (aujourd'hui par défaut).", example: '2025-06-30' }),
+    IsOptional(),
+    Matches(DATE, { message: 'date doit être une date AAAA-MM-JJ' }),
+  );
+}
+
+export class DateDto extends LectureDto {
+  @DateEvaluation() date?: string;
+}
+
+export class PeriodeEtDateDto extends PeriodeDto {
+  @DateEvaluation() date?: string;
+}

@@ -1,0 +1,45 @@
+import type { Decider } from '../decider';
+import { rule } from '../domain-error';
+import { aAuPlusDeuxDecimales } from '../values/heures';
+import type { ObjectifsEvent } from './objectifs.events';
+
+export const objectifsStream = (annee: number) => `objectifs-${annee}`;
+
+export type FixerObjectifs = {
+  type: 'FixerObjectifs';
+  annee: number;
+  heures: number;
+  partQpvPersonnes: number;
+  personnesEnEmploi: number;
+};
+
+export type ObjectifsState = { fixes: false } | { fixes: true; heures: number; partQpvPersonnes: number; personnesEnEmploi: number };
+
+export const objectifsDecider: Decider<FixerObjectifs, ObjectifsEvent, ObjectifsState> = {
+  initialState: { fixes: false },
+  evolve: (_state, event) => ({
+    fixes: true,
+    heures: event.data.heures,
+    partQpvPersonnes: event.data.partQpvPersonnes,
+    personnesEnEmploi: event.data.personnesEnEmploi,
+  }),
+  decide(command, state) {
+    rule(Number.isInteger(command.annee) && command.annee >= 2000 && command.annee <= 2100, 'ANNEE_INVALIDE', "L'année doit être comprise entre 2000 et 2100.", {
+      annee: command.annee,
+    });
+    rule(command.heures >= 0 && aAuPlusDeuxDecimales(command.heures), 'HEURES_INVALIDES', "L'objectif d'heures doit être un nombre positif ou nul avec au plus 2 décimales.", {
+      champ: 'heures',
+    });
+    rule(command.partQpvPersonnes >= 0 && command.partQpvPersonnes <= 1, 'PART_INVALIDE', 'partQpvPersonnes est une part entre 0 et 1 (0,2 pour 20 %).', {
+      champ: 'partQpvPersonnes',
+    });
+    rule(Number.isInteger(command.personnesEnEmploi) && command.personnesEnEmploi >= 0, 'NOMBRE_INVALIDE', 'personnesEnEmploi est un nombre entier de personnes, positif ou nul.', {
+      champ: 'personnesEnEmploi',
+    });
+    const { annee, heures, partQpvPersonnes, personnesEnEmploi } = command;
+    if (state.fixes && state.heures === heures && state.partQpvPersonnes === partQpvPersonnes && state.personnesEnEmploi === personnesEnEmploi) {
+      return [];
+    }
+    return [{ type: 'ObjectifsFixes', data: { annee, heures, partQpvPersonnes, personnesEnEmploi } }];
+  },
+};

@@ -1,0 +1,38 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * The regional coordination's own read model, in its own schema: every marché with whether
+ * it is followed now (the view shows only those), and hours per marché and month. No person
+ * appears here.
+ */
+const SCHEMA = 'coordination';
+const int = { to: (v: number) => v, from: (v: string | number) => Number(v) };
+
+@Entity({ schema: SCHEMA, name: 'donneurs_ordre' })
+export class DonneurOrdreCoordination {
+  @PrimaryColumn('uuid') id: string;
+  @Column('text') nom: string;
+}
+
+@Entity({ schema: SCHEMA, name: 'marches' })
+export class MarcheCoordination {
+  @PrimaryColumn('uuid') id: string;
+  @Column({ name: 'donneur_ordre_id', type: 'uuid' }) donneurOrdreId: string;
+  @Column('text') numero: string;
+  @Column('text') objet: string;
+  @Column('text') secteur: string;
+  @Column({ name: 'heures_prevues_centiemes', type: 'bigint', transformer: int }) heuresPrevuesCentiemes: number;
+  @Column({ name: 'date_debut', type: 'text' }) dateDebut: string;
+  @Column({ name: 'date_fin', type: 'text' }) dateFin: string;
+  @Column({ name: 'date_cloture', type: 'text', nullable: true }) dateCloture: string | null;
+  @Column('boolean') suivi: boolean;
+}
+
+@Entity({ schema: SCHEMA, name: 'heures' })
+export class HeuresCoordination {
+  @PrimaryColumn({ name: 'marche_id', type: 'uuid' }) marcheId: string;
+  @PrimaryColumn('text') mois: string;
+  @Column({ type: 'bigint', transformer: int }) centiemes: number;
+}
+
+export const ENTITES_COORDINATION = [DonneurOrdreCoordination, MarcheCoordination, HeuresCoordination];

@@ -1,0 +1,117 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * The read model of the indicators: the referential (without identities: statistics need
+ * sex, birth date, QPV, level, never names) and one row per declaration with its hours after
+ * corrections. Every figure of /indicateurs, /marches and /bilans is a query over these tables.
+ */
+const SCHEMA = 'projections';
+const int = { to: (v: number) => v, from: (v: string | number) => Number(v) };
+
+@Entity({ schema: SCHEMA, name: 'donneurs_ordre' })
+export class DonneurOrdreLu {
+  @PrimaryColumn('uuid') id: string;
+  @Column('text') nom: string;
+  @Column('text') type: string;
+  @Column('text') region: string;
+}
+
+@Entity({ schema: SCHEMA, name: 'operations' })
+export class OperationLue {
+  @PrimaryColumn('uuid') id: string;
+  @Column({ name: 'donneur_ordre_id', type: 'uuid' }) donneurOrdreId: string;
+  @Column('text') nom: string;
+  @Column('text') commune: string;
+}
+
+@Entity({ schema: SCHEMA, name: 'marches' })
+export class MarcheLu {
+  @PrimaryColumn('uuid') id: string;
+  @Column({ name: 'donneur_ordre_id', type: 'uuid' }) donneurOrdreId: string;
+  @Column({ name: 'operation_id', type: 'uuid' }) operationId: string;
+  @Column('text') numero: string;
+  @Column('text') objet: string;
+  @Column('text') secteur: string;
+  @Column({ name: 'base_juridique', type: 'text' }) baseJuridique: string;
+  @Column({ name: 'heures_prevues_centiemes', type: 'bigint', transformer: int }) heuresPrevuesCentiemes: number;
+  @Column({ name: 'date_debut', type: 'text' }) dateDebut: string;
+  @Column({ name: 'date_fin', type: 'text' }) dateFin: string;
+  @Column({ name: 'date_cloture', type: 'text', nullable: true }) dateCloture: string | null;
+  @Column({ name: 'suivi_regional', type: 'boolean' }) suiviRegional: boolean;
+}
+
+@Entity({ schema: SCHEMA, name: 'entreprises' })
+export class EntrepriseLue {
+  @PrimaryColumn('uuid') id: string;
+  @Column('text') siret: string;
+  @Column({ name: 'raison_sociale', type: 'text' }) raisonSociale: string;
+  @Column('text') type: string;
+}
+
+@Entity({ schema: SCHEMA, name: 'salaries' })
+export class SalarieLu {
+  @PrimaryColumn('uuid') id: string;
+  @Column('text') sexe: string;
+  @Column({ name: 'date_naissance', type: 'text' }) dateNaissance: string;
+  @Column('text') commune: string;
+  @Column({ name: 'quartier_qpv', type: 'text', nullable: true }) quartierQpv: string | null;
+  @Column({ name: 'niveau_formation', type: 'text' }) niveauFormation: string;
+}
+
+@Entity({ schema: SCHEMA, name: 'eligibilites' })
+export class EligibiliteLue {
+  /** The event's global position: unique, and identical on every replay. */
+  @PrimaryColumn({ type: 'bigint', transformer: int }) position: number;
+  @Column({ name: 'salarie_id', type: 'uuid' }) salarieId: string;
+  @Column({ type: 'text', array: true }) criteres: string[];
+  @Column({ name: 'date_validation', type: 'text' }) dateValidation: string;
+}
+
+@Entity({ schema: SCHEMA, name: 'placements' })
+export class PlacementLu {
+  @PrimaryColumn('uuid') id: string;
+  @Column({ name: 'salarie_id', type: 'uuid' }) salarieId: string;
+  @Column({ name: 'marche_id', type: 'uuid' }) marcheId: string;
+  @Column({ name: 'entreprise_id', type: 'uuid' }) entrepriseId: string;
+  @Column({ name: 'entreprise_utilisatrice_id', type: 'uuid', nullable: true }) entrepriseUtilisatriceId: string | null;
+  @Column('text') modalite: string;
+  @Column({ name: 'type_contrat', type: 'text' }) typeContrat: string;
+  @Column({ name: 'date_debut', type: 'text' }) dateDebut: string;
+  @Column({ name: 'date_fin', type: 'text', nullable: true }) dateFin: string | null;
+  @Column({ type: 'text', nullable: true }) sortie: string | null;
+  @Column({ name: 'sortie_positive', type: 'boolean', nullable: true }) sortiePositive: boolean | null;
+  @Column({ name: 'categorie_sortie', type: 'text', nullable: true }) categorieSortie: string | null;
+}
+
+@Entity({ schema: SCHEMA, name: 'declarations' })
+export class DeclarationLue {
+  @PrimaryColumn('uuid') id: string;
+  @Column({ name: 'placement_id', type: 'uuid' }) placementId: string;
+  @Column({ name: 'salarie_id', type: 'uuid' }) salarieId: string;
+  @Column({ name: 'marche_id', type: 'uuid' }) marcheId: string;
+  @Column({ name: 'entreprise_id', type: 'uuid' }) entrepriseId: string;
+  @Column('text') mois: string;
+  /** After corrections: a correction replaces the hours of the declaration it references. */
+  @Column({ type: 'bigint', transformer: int }) centiemes: number;
+  @Column({ name: 'centiemes_declares', type: 'bigint', transformer: int }) centiemesDeclares: number;
+}
+
+@Entity({ schema: SCHEMA, name: 'objectifs' })
+export class ObjectifsLus {
+  @PrimaryColumn('int') annee: number;
+  @Column({ type: 'numeric', transformer: int }) heures: number;
+  @Column({ name: 'part_qpv_personnes', type: 'numeric', transformer: int }) partQpvPersonnes: number;
+  @Column({ name: 'personnes_en_emploi', type: 'int' }) personnesEnEmploi: number;
+}
+
+export const ENTITES_INDICATEURS = [
+  DonneurOrdreLu,
+  OperationLue,
+  MarcheLu,
+  EntrepriseLue,
+  SalarieLu,
+  EligibiliteLue,
+  PlacementLu,
+  DeclarationLue,
+  ObjectifsLus,
+];

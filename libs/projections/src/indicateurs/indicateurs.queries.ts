@@ -1,0 +1,221 @@
+import { conformite, depuisCentiemes, type Conformite } from '@suivi/domain';
+import type { EntityManager } from 'typeorm';
+
+/** Which declarations, placements and marchés a figure covers. Dates are `YYYY-MM-DD`, both included. */
+export interface Perimetre {
+  du?: string;
+  au?: string;
+  donneurOrdreId?: string;
+  operationId?: string;
+  marcheId?: string;
+  secteur?: string;
+}
+
+export const ETP_HEURES = 1607;
+
+export interface Indicateurs {
+  heuresRealisees: number;
+  etp: number;
+  heuresParSecteur: Record<string, number>;
+  salaries: number;
+  femmes: number;
+  partFemmes: number;
+  partFemmesHeures: number;
+  residentsQpv: number;
+  partQpvPersonnes: number;
+  partQpvHeures: number;
+  moins26Ans: number;
+  partMoins26Ans: number;
+  plus50Ans: number;
+  partPlus50Ans: number;
+  niveauxFormation: Record<string, number>;
+  criteres: Record<string, number>;
+  entreprises: number;
+  operations: number;
+  donneursOrdre: number;
+  marches: number;
+  placementsParContrat: Record<string, number>;
+  placementsParModalite: Record<string, number>;
+  embauches: number;
+  sorties: number;
+  sortiesPositives: number;
+  sortiesParCategorie: Record<string, number>;
+  personnesEnEmploi: number;
+}
+
+const part = (n: number, total: number) => (total === 0 ? 0 : Math.round((n / total) * 10_000) / 10_000);
+
+/**
+ * The definitions a funder audits (also in the API docs):
+ * - hours: declarations after corrections whose month overlaps [du, au], of marchés in scope;
+ * - people: distinct salariés with hours (> 0) in the period; their age is taken on the first day of
+ *   their first month with hours in the period; QPV = living in a QPV when registered;
+ * - criteria: those validated (up to the end of the period) for the people counted;
+ * - entreprises / operations / donneurs d'ordre / marchés: those with hours in the period (employer for entreprises);
+ * - placements by contract and modalité, hires (modalité `embauche_directe`): placements started in the period;
+ * - exits, positive exits, people into employment (exit of category emploi_durable or emploi_transition):
+ *   placements ended in the period.
+ */
+export async function calculerIndicateurs(em: EntityManager, p: Perimetre): Promise<Indicateurs> {
+  const { where, params } = filtre(p, 'm');
+  const moisDu = p.du ? p.du.slice(0, 7) : '0000-01';
+  const moisAu = p.au ? p.au.slice(0, 7) : '9999-12';
+  const du = p.du ?? '0000-01-01';
+  const au = p.au ?? '9999-12-31';
+  const base = params.length;
+  const declarations = `
+    SELECT d.*, m.secteur, m.operation_id, m.donneur_ordre_id
+    FROM projections.declarations d JOIN projections.marches m ON m.id = d.marche_id
+    WHERE d.centiemes > 0 AND d.mois BETWEEN $${base + 1} AND $${base + 2} ${where}`;
+  const args = [...params, moisDu, moisAu];
+
+  const [totaux] = await em.query(
+    `WITH d AS (${declarations}),
+     personnes AS (
+       SELECT d.salarie_id, sum(d.centiemes) AS centiemes, min(d.mois) AS premier_mois
+       FROM d GROUP BY d.salarie_id
+     )
+     SELECT
+       (SELECT coalesce(sum(centiemes), 0) FROM d)::bigint AS centiemes,
+       (SELECT count(*) FROM personnes)::int AS salaries,
+       (SELECT count(*) FROM personnes pe JOIN projections.salaries s ON s.id = pe.salarie_id WHERE s.sexe = 'F')::int AS femmes,
+       (SELECT coalesce(sum(pe.centiemes), 0) FROM personnes pe JOIN projections.salaries s ON s.id = pe.salarie_id WHERE s.sexe = 'F')::bigint AS centiemes_femmes,
+       (SELECT count(*) FROM personnes pe JOIN projections.salaries s ON s.id = pe.salarie_id WHERE s.quartier_qpv IS NOT NULL)::int AS qpv,
+       (SELECT coalesce(sum(pe.centiemes), 0) FROM personnes pe JOIN projections.salaries s ON s.id = pe.salarie_id WHERE s.quartier_qpv IS NOT NULL)::bigint AS centiemes_qpv,
+       (SELECT count(*) FROM personnes pe JOIN projections.salaries s ON s.id = pe.salarie_id
+         WHERE date_part('year', age(to_date(pe.premier_mois || '-01', 'YYYY-MM-DD'), s.date_naissance::date)) < 26)::int AS moins26,
+       (SELECT count(*) FROM personnes pe JOIN projections.salaries s ON s.id = pe.salarie_id
+         WHERE date_part('year', age(to_date(pe.premier_mois || '-01', 'YYYY-MM-DD'), s.date_naissance::date)) >= 50)::int AS plus50,
+       (SELECT count(DISTINCT entreprise_id) FROM d)::int AS entreprises,
+       (SELECT count(DISTINCT operation_id) FROM d)::int AS operations,
+       (SELECT count(DISTINCT donneur_ordre_id) FROM d)::int AS donneurs_ordre,
+       (SELECT count(DISTINCT marche_id) FROM d)::int AS marches`,
+    args,
+  );
+  const parSecteur: Array<{ secteur: string; centiemes: string }> = await em.query(
+    `WITH d AS (${declarations}) SELECT secteur, sum(centiemes)::bigint AS centiemes FROM d GROUP BY secteur`,
+    args,
+  );
+  const niveaux: Array<{ cle: string; n: number }> = await em.query(
+    `WITH d AS (${declarations})
+     SELECT s.niveau_formation AS cle, count(*)::int AS n FROM (SELECT DISTINCT salarie_id FROM d) pe
+     JOIN projections.salaries s ON s.id = pe.salarie_id GROUP BY 1`,
+    args,
+  );
+  const criteres: Array<{ cle: string; n: number }> = await em.query(
+    `WITH d AS (${declarations})
+     SELECT c.critere AS cle, count(DISTINCT e.salarie_id)::int AS n
+     FROM (SELECT DISTINCT salarie_id FROM d) pe
+     JOIN projections.eligibilites e ON e.salarie_id = pe.salarie_id AND e.date_validation <= $${base + 3}
+     CROSS JOIN LATERAL unnest(e.criteres) AS c(critere) GROUP BY 1`,
+    [...args, au],
+  );
+
+  const placements = `
+    SELECT pl.* FROM projections.placements pl JOIN projections.marches m ON m.id = pl.marche_id WHERE true ${where}`;
+  const debutes: Array<{ type_contrat: string; modalite: string; n: number }> = await em.query(
+    `WITH pl AS (${placements}) SELECT type_contrat, modalite, count(*)::int AS n FROM pl
+     WHERE date_debut BETWEEN $${base + 1} AND $${base + 2} GROUP BY 1, 2`,
+    [...params, du, au],
+  );
+  const termines: Array<{ categorie: string; positives: number; n: number }> = await em.query(
+    `WITH pl AS (${placements}) SELECT categorie_sortie AS categorie, count(*)::int AS n,
+       count(*) FILTER (WHERE sortie_positive)::int AS positives
+     FROM pl WHERE date_fin BETWEEN $${base + 1} AND $${base + 2} GROUP BY 1`,
+    [...params, du, au],
+  );
+  const [{ emploi }] = await em.query(
+    `WITH pl AS (${placements}) SELECT count(DISTINCT salarie_id)::int AS emploi FROM pl
+     WHERE date_fin BETWEEN $${base + 1} AND $${base + 2} AND categorie_sortie IN ('emploi_durable', 'emploi_transition')`,
+    [...params, du, au],
+  );
+
+  const heures = Number(totaux.centiemes);
+  const compter = <T>(rows: T[], cle: (r: T) => string, n: (r: T) => number) =>
+    rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [cle(r)]: (acc[cle(r)] ?? 0) + n(r) }), {});
+  return {
+    heuresRealisees: depuisCentiemes(heures),
+    etp: Math.round((heures / 100 / ETP_HEURES) * 100) / 100,
+    heuresParSecteur: { btp: 0, services: 0, prestations_intellectuelles: 0, ...compter(parSecteur, (r) => r.secteur, (r) => depuisCentiemes(Number(r.centiemes))) },
+    salaries: totaux.salaries,
+    femmes: totaux.femmes,
+    partFemmes: part(totaux.femmes, totaux.salaries),
+    partFemmesHeures: part(Number(totaux.centiemes_femmes), heures),
+    residentsQpv: totaux.qpv,
+    partQpvPersonnes: part(totaux.qpv, totaux.salaries),
+    partQpvHeures: part(Number(totaux.centiemes_qpv), heures),
+    moins26Ans: totaux.moins26,
+    partMoins26Ans: part(totaux.moins26, totaux.salaries),
+    plus50Ans: totaux.plus50,
+    partPlus50Ans: part(totaux.plus50, totaux.salaries),
+    niveauxFormation: compter(niveaux, (r) => r.cle, (r) => r.n),
+    criteres: compter(criteres, (r) => r.cle, (r) => r.n),
+    entreprises: totaux.entreprises,
+    operations: totaux.operations,
+    donneursOrdre: totaux.donneurs_ordre,
+    marches: totaux.marches,
+    placementsParContrat: compter(debutes, (r) => r.type_contrat, (r) => r.n),
+    placementsParModalite: compter(debutes, (r) => r.modalite, (r) => r.n),
+    embauches: debutes.filter((r) => r.modalite === 'embauche_directe').reduce((s, r) => s + r.n, 0),
+    sorties: termines.reduce((s, r) => s + r.n, 0),
+    sortiesPositives: termines.reduce((s, r) => s + r.positives, 0),
+    sortiesParCategorie: compter(termines, (r) => r.categorie, (r) => r.n),
+    personnesEnEmploi: emploi,
+  };
+}
+
+export interface ConformiteMarche extends Conformite {
+  marcheId: string;
+  numero: string;
+  objet: string;
+  secteur: string;
+  donneurOrdreId: string;
+  operationId: string;
+  dateDebut: string;
+  dateFin: string;
+  dateCloture: string | null;
+  suiviRegional: boolean;
+}
+
+/** Compliance at `date` of the marchés in scope (hours of months up to the date's month). */
+export async function conformites(em: EntityManager, p: Perimetre, date: string, tolerance: number): Promise<ConformiteMarche[]> {
+  const { where, params } = filtre(p, 'm');
+  const rows: Array<Record<string, any>> = await em.query(
+    `SELECT m.*, coalesce((SELECT sum(d.centiemes) FROM projections.declarations d WHERE d.marche_id = m.id AND d.mois <= $${params.length + 1}), 0)::bigint AS realisees
+     FROM projections.marches m WHERE true ${where} ORDER BY m.numero, m.id`,
+    [...params, date.slice(0, 7)],
+  );
+  return rows.map((m) => ({
+    marcheId: m.id,
+    numero: m.numero,
+    objet: m.objet,
+    secteur: m.secteur,
+    donneurOrdreId: m.donneur_ordre_id,
+    operationId: m.operation_id,
+    dateDebut: m.date_debut,
+    dateFin: m.date_fin,
+    dateCloture: m.date_cloture,
+    suiviRegional: m.suivi_regional,
+    ...conformite(
+      { heuresPrevuesCentiemes: Number(m.heures_prevues_centiemes), dateDebut: m.date_debut, dateFin: m.date_fin, dateCloture: m.date_cloture },
+      Number(m.realisees),
+      date,
+      tolerance,
+    ),
+  }));
+}
+
+function filtre(p: Perimetre, alias: string): { where: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const add = (column: string, value: string | undefined) => {
+    if (value === undefined) return;
+    params.push(value);
+    clauses.push(`AND ${alias}.${column} = $${params.length}`);
+  };
+  add('donneur_ordre_id', p.donneurOrdreId);
+  add('operation_id', p.operationId);
+  add('id', p.marcheId);
+  add('secteur', p.secteur);
+  return { where: clauses.join(' '), params };
+}
