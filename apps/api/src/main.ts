@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import pino from 'pino';
 import { validateConfig } from '@suivi/config';
 import { openDatabase, runMigrations } from '@suivi/database';
+import { EVENT_STORE, type EventStore } from '@suivi/event-store';
 import { createApiApp, OPENAPI_PATH } from './api-app';
 
 async function main(): Promise<void> {
@@ -31,6 +32,9 @@ async function main(): Promise<void> {
     { embeddedPostgres: database.embedded !== null, eventStore: config.EVENT_STORE },
     `suivi-clauses API ready at ${base}/api (docs: ${base}/${OPENAPI_PATH}, health: ${base}/health)`,
   );
+  if ((await app.get<EventStore>(EVENT_STORE).headPosition()) === 0) {
+    log.info('the event store is empty: `npm run seed:demo` fills it with a demonstration year (2025), through the commands');
+  }
 }
 
 main().catch((error) => {

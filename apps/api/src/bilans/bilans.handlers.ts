@@ -3,7 +3,7 @@ import { calculerIndicateurs, conformites, type Indicateurs } from '@suivi/proje
 import { ObjectifsLus } from '@suivi/projections';
 import { ProjectionReader } from '../read-side/projection-reader';
 import type { PerimetreDto } from '../read-side/read-query.dto';
-import type { Fraicheur } from '../write-side/freshness';
+import type { Fraicheur } from '../read-side/freshness';
 
 export interface Objectif {
   objectif: number;

@@ -1,28 +1,12 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import { SECTEURS } from '@suivi/domain';
-import { DateDto } from '../read-side/read-query.dto';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { DateDto, PerimetreDto } from '../read-side/read-query.dto';
 
 export const STATUTS_CONFORMITE = ['en_avance', 'conforme', 'en_retard', 'atteint', 'non_atteint'] as const;
 export const TRIS = ['numero', 'tauxRealisation', 'heuresRealisees', 'heuresManquantes', 'heuresPrevues', 'dateFin'] as const;
 
-export class ListeMarchesDto extends DateDto {
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all', { message: 'donneurOrdreId doit être un uuid' })
-  donneurOrdreId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all', { message: 'operationId doit être un uuid' })
-  operationId?: string;
-
-  @ApiPropertyOptional({ enum: SECTEURS })
-  @IsOptional()
-  @IsIn(SECTEURS as unknown as string[], { message: `secteur doit valoir l'une de ces valeurs : ${SECTEURS.join(', ')}` })
-  secteur?: string;
-
+export class ListeMarchesDto extends IntersectionType(DateDto, PickType(PerimetreDto, ['donneurOrdreId', 'operationId', 'secteur'] as const)) {
   @ApiPropertyOptional({ enum: STATUTS_CONFORMITE })
   @IsOptional()
   @IsIn(STATUTS_CONFORMITE as unknown as string[], { message: `statut doit valoir l'une de ces valeurs : ${STATUTS_CONFORMITE.join(', ')}` })

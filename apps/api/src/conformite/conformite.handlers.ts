@@ -3,7 +3,7 @@ import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { conformites, type ConformiteMarche } from '@suivi/projections';
 import { ProjectionReader } from '../read-side/projection-reader';
 import type { DateDto } from '../read-side/read-query.dto';
-import type { Fraicheur } from '../write-side/freshness';
+import type { Fraicheur } from '../read-side/freshness';
 import type { ListeMarchesDto } from './conformite.dto';
 
 export type ConformiteVue = ConformiteMarche & { date: string; fraicheur: Fraicheur };

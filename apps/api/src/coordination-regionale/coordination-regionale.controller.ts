@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { indicateursCoordination, marchesSuivis, type IndicateursCoordination, type MarcheSuivi } from '@suivi/projections';
 import { ProjectionReader } from '../read-side/projection-reader';
 import { DateDto, periodeDe, PeriodeEtDateDto } from '../read-side/read-query.dto';
-import type { Fraicheur } from '../write-side/freshness';
+import type { Fraicheur } from '../read-side/freshness';
 
 const PROJECTION = 'coordination-regionale';
 

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TYPES_DONNEUR_ORDRE, type TypeDonneurOrdre } from '@suivi/domain';
-import { Fraicheur } from '../write-side/freshness';
+import { Fraicheur } from '../read-side/freshness';
 import { Enum, Identifiant, Texte } from '../validation/fields';
 
 export class EnregistrerDonneurOrdreDto {

@@ -1,8 +1,8 @@
 import { Command, CommandHandler, type ICommandHandler, type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { CommandExecutor, newId, type CommandContext } from '@suivi/commands';
 import { donneurOrdreDecider, donneurOrdreStream } from '@suivi/domain';
-import { lireOu404 } from '../write-side/aggregate-read';
-import { fraicheurDuFlux } from '../write-side/freshness';
+import { lireOu404 } from '../read-side/aggregate-read';
+import { fraicheurDuFlux } from '../read-side/freshness';
 import { resultat, type ResultatEcriture } from '../write-side/write-result';
 import type { DonneurOrdreVue, EnregistrerDonneurOrdreDto } from './donneurs-ordre.dto';
 

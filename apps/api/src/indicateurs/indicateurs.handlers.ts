@@ -3,7 +3,7 @@ import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { calculerIndicateurs, type Indicateurs } from '@suivi/projections';
 import { ProjectionReader } from '../read-side/projection-reader';
 import { periodeDe, type PerimetreDto } from '../read-side/read-query.dto';
-import type { Fraicheur } from '../write-side/freshness';
+import type { Fraicheur } from '../read-side/freshness';
 
 export type IndicateursVue = Indicateurs & { perimetre: Record<string, unknown>; fraicheur: Fraicheur };
 

@@ -8,7 +8,7 @@ import {
   type Secteur,
   type StatutMarche,
 } from '@suivi/domain';
-import { Fraicheur } from '../write-side/freshness';
+import { Fraicheur } from '../read-side/freshness';
 import { Booleen, DateJour, Enum, Heures, Identifiant, Texte } from '../validation/fields';
 
 export class EnregistrerMarcheDto {

@@ -14,8 +14,8 @@ import {
   type MarcheCommand,
   type MarcheState,
 } from '@suivi/domain';
-import { lireOu404 } from '../write-side/aggregate-read';
-import { fraicheurDuFlux } from '../write-side/freshness';
+import { lireOu404 } from '../read-side/aggregate-read';
+import { fraicheurDuFlux } from '../read-side/freshness';
 import { resultat, type ResultatEcriture } from '../write-side/write-result';
 import type {
   AttribuerMarcheDto,

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Fraicheur } from '../write-side/freshness';
+import { Fraicheur } from '../read-side/freshness';
 import { Identifiant, Texte } from '../validation/fields';
 
 export class OuvrirOperationDto {

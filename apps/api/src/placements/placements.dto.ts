@@ -8,7 +8,7 @@ import {
   type Sortie,
   type TypeContrat,
 } from '@suivi/domain';
-import { Fraicheur } from '../write-side/freshness';
+import { Fraicheur } from '../read-side/freshness';
 import { DateJour, Enum, Heures, Identifiant, MoisCalendaire } from '../validation/fields';
 
 export class DemarrerPlacementDto {

@@ -13,7 +13,7 @@ import {
   type MarcheVu,
   type SalarieState,
 } from '@suivi/domain';
-import { fraicheurDuFlux } from '../write-side/freshness';
+import { fraicheurDuFlux } from '../read-side/freshness';
 import { resultat, type ResultatEcriture } from '../write-side/write-result';
 import { localiser, marcheVu, rattacher } from './placement-lookup';
 import type { DeclarerHeuresDto, DemarrerPlacementDto, PlacementVue, TerminerPlacementDto } from './placements.dto';

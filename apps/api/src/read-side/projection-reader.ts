@@ -5,7 +5,7 @@ import type { AppConfig } from '@suivi/config';
 import { jourDe } from '@suivi/domain';
 import { EVENT_STORE, type EventStore } from '@suivi/event-store';
 import { attendrePosition, fraicheurDe } from '@suivi/projections';
-import type { Fraicheur } from '../write-side/freshness';
+import type { Fraicheur } from './freshness';
 
 /**
  * What every read of a projection does first: honour `?apres=<position>` (read your own

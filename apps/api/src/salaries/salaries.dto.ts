@@ -7,7 +7,7 @@ import {
   type NiveauFormation,
   type Sexe,
 } from '@suivi/domain';
-import { Fraicheur } from '../write-side/freshness';
+import { Fraicheur } from '../read-side/freshness';
 import { DateJour, Enum, EnumList, Identifiant, Texte } from '../validation/fields';
 
 export class EnregistrerSalarieDto {

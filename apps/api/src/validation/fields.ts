@@ -1,6 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayNotEmpty,
   IsArray,
@@ -101,9 +100,4 @@ export function Identifiant(o: FieldOptions = {}) {
 
 export function Booleen(o: FieldOptions = {}) {
   return applyDecorators(doc({ type: Boolean }, o), ...presence(o), IsBoolean({ message: '$property doit valoir true ou false' }));
-}
-
-/** The year in a path or query: a whole number from 2000 to 2100. */
-export function Annee(o: FieldOptions = {}) {
-  return applyDecorators(doc({ type: Number }, o), ...presence(o), Type(() => Number), IsNumber({}, { message: '$property doit être une année' }));
 }
