@@ -61,6 +61,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly upcasters: UpcasterChain;
   private readonly subscriptions = new Set<Subscription>();
+  private closed = false;
 
   constructor(options: EventStoreDbEventStoreOptions) {
     this.client = EventStoreDBClient.connectionString(options.connectionString);
@@ -306,6 +307,8 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     await this.client.dispose();
   }
