@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { SECTEURS } from '@suivi/domain';
 
 /** `?apres=<position>`: read your own write (the position a write answered). */
@@ -29,11 +29,13 @@ export class PeriodeDto extends LectureDto {
   @ApiPropertyOptional({ description: 'Début de période (inclus) ; un mois est compté dès qu’il chevauche la période.', example: '2025-01-01' })
   @IsOptional()
   @Matches(DATE, { message: 'du doit être une date AAAA-MM-JJ' })
+  @IsISO8601({ strict: true }, { message: 'du doit être une date qui existe' })
   du?: string;
 
   @ApiPropertyOptional({ description: 'Fin de période (incluse).', example: '2025-12-31' })
   @IsOptional()
   @Matches(DATE, { message: 'au doit être une date AAAA-MM-JJ' })
+  @IsISO8601({ strict: true }, { message: 'au doit être une date qui existe' })
   au?: string;
 }
 
@@ -73,6 +75,7 @@ function DateEvaluation() {
     ApiPropertyOptional({ description: "Date d'évaluation (aujourd'hui par défaut).", example: '2025-06-30' }),
     IsOptional(),
     Matches(DATE, { message: 'date doit être une date AAAA-MM-JJ' }),
+    IsISO8601({ strict: true }, { message: 'date doit être une date qui existe' }),
   );
 }
 

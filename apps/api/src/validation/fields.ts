@@ -5,6 +5,7 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -70,6 +71,7 @@ export function DateJour(o: FieldOptions = {}) {
     ...presence(o),
     IsString({ message: '$property doit être une date AAAA-MM-JJ' }),
     Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property doit être une date au format AAAA-MM-JJ' }),
+    IsISO8601({ strict: true }, { message: '$property doit être une date qui existe' }),
   );
 }
 

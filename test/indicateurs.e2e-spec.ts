@@ -1,0 +1,491 @@
+import { startTestApi, type TestApi } from './support/api-app';
+import { age, attendreLecture, construireScenario, joursEntre, type MarcheL, type Registre } from './support/scenario-indicateurs';
+
+/**
+ * The indicators, recomputed independently. A seeded scenario is written through the HTTP
+ * API (4 donneurs d'ordre, 6 operations, 10 marchés over 2024-2026, 8 entreprises, 40 people,
+ * placements, monthly hours, corrections, amendments, exits, a closing, objectives, a regional
+ * follow-up); the expected figures are computed here from the ledger of accepted writes, with
+ * plain arithmetic following the published definitions (calculerIndicateurs' doc comment,
+ * DEFINITIONS_INDICATEURS, the compliance DEFINITION), and compared with every field the API answers.
+ */
+
+// ---------------------------------------------------------------- independent computation
+
+interface Perimetre {
+  du?: string;
+  au?: string;
+  donneurOrdreId?: string;
+  operationId?: string;
+  marcheId?: string;
+  secteur?: string;
+}
+
+const POSITIVES = new Set(['cdi', 'cdd_6_mois_et_plus', 'interim_6_mois_et_plus', 'contrat_aide_6_mois_et_plus', 'formation_qualifiante', 'creation_entreprise']);
+const CATEGORIES: Record<string, string> = {
+  cdi: 'emploi_durable',
+  cdd_6_mois_et_plus: 'emploi_durable',
+  interim_6_mois_et_plus: 'emploi_durable',
+  creation_entreprise: 'emploi_durable',
+  cdd_moins_6_mois: 'emploi_transition',
+  interim_moins_6_mois: 'emploi_transition',
+  contrat_aide_6_mois_et_plus: 'emploi_transition',
+  formation_qualifiante: 'sortie_positive_formation',
+  embauche_siae: 'sortie_positive_formation',
+  abandon: 'autre',
+  demenagement: 'autre',
+  sans_solution: 'autre',
+  autre: 'autre',
+};
+
+const compter = (acc: Record<string, number>, cle: string, n = 1) => {
+  acc[cle] = (acc[cle] ?? 0) + n;
+};
+
+/** Exact figures (parts and ETP unrounded: the comparison allows the API's rounding). */
+function indicateursAttendus(r: Registre, p: Perimetre) {
+  const marches = new Map(r.marches.map((m) => [m.id, m]));
+  const dansPerimetre = (m: MarcheL) =>
+    (!p.donneurOrdreId || m.donneurOrdreId === p.donneurOrdreId) &&
+    (!p.operationId || m.operationId === p.operationId) &&
+    (!p.marcheId || m.id === p.marcheId) &&
+    (!p.secteur || m.secteur === p.secteur);
+  const du = p.du ?? '0000-01-01';
+  const au = p.au ?? '9999-12-31';
+  const [moisDu, moisAu] = [du.slice(0, 7), au.slice(0, 7)];
+
+  // Hours: declarations after corrections whose month overlaps the period, on marchés in scope.
+  const declarations = r.declarations.filter((d) => d.centiemes > 0 && d.mois >= moisDu && d.mois <= moisAu && dansPerimetre(marches.get(d.marcheId)!));
+  const centiemes = declarations.reduce((s, d) => s + d.centiemes, 0);
+  const parSecteur: Record<string, number> = { btp: 0, services: 0, prestations_intellectuelles: 0 };
+  for (const d of declarations) compter(parSecteur, marches.get(d.marcheId)!.secteur, d.centiemes);
+
+  // People: distinct salariés with hours in the period; age on the first day of their first month with hours.
+  const personnes = new Map<string, { centiemes: number; premierMois: string }>();
+  for (const d of declarations) {
+    const pe = personnes.get(d.salarieId) ?? { centiemes: 0, premierMois: d.mois };
+    pe.centiemes += d.centiemes;
+    if (d.mois < pe.premierMois) pe.premierMois = d.mois;
+    personnes.set(d.salarieId, pe);
+  }
+  const salaries = new Map(r.salaries.map((s) => [s.id, s]));
+  let femmes = 0;
+  let centiemesFemmes = 0;
+  let qpv = 0;
+  let centiemesQpv = 0;
+  let moins26 = 0;
+  let plus50 = 0;
+  const niveaux: Record<string, number> = {};
+  const criteres: Record<string, number> = {};
+  for (const [id, pe] of personnes) {
+    const s = salaries.get(id)!;
+    if (s.sexe === 'F') (femmes++, (centiemesFemmes += pe.centiemes));
+    if (s.quartierQpv !== null) (qpv++, (centiemesQpv += pe.centiemes));
+    const a = age(s.dateNaissance, `${pe.premierMois}-01`);
+    if (a < 26) moins26++;
+    if (a >= 50) plus50++;
+    compter(niveaux, s.niveauFormation);
+    const valides = new Set(s.eligibilites.filter((e) => e.dateValidation <= au).flatMap((e) => e.criteres));
+    for (const c of valides) compter(criteres, c);
+  }
+
+  // Placements started in the period, placements ended in the period.
+  const placements = r.placements.filter((pl) => dansPerimetre(marches.get(pl.marcheId)!));
+  const parContrat: Record<string, number> = {};
+  const parModalite: Record<string, number> = {};
+  let embauches = 0;
+  for (const pl of placements.filter((pl) => pl.dateDebut >= du && pl.dateDebut <= au)) {
+    compter(parContrat, pl.typeContrat);
+    compter(parModalite, pl.modalite);
+    if (pl.modalite === 'embauche_directe') embauches++;
+  }
+  const termines = placements.filter((pl) => pl.fin && pl.fin.dateFin >= du && pl.fin.dateFin <= au);
+  const parCategorie: Record<string, number> = {};
+  for (const pl of termines) compter(parCategorie, CATEGORIES[pl.fin!.sortie]);
+  const enEmploi = new Set(
+    termines.filter((pl) => ['emploi_durable', 'emploi_transition'].includes(CATEGORIES[pl.fin!.sortie])).map((pl) => pl.salarieId),
+  );
+
+  const part = (n: number, total: number) => (total === 0 ? 0 : n / total);
+  const distincts = (f: (d: (typeof declarations)[number]) => string) => new Set(declarations.map(f)).size;
+  return {
+    heuresRealisees: centiemes / 100,
+    etp: centiemes / 100 / 1607,
+    heuresParSecteur: Object.fromEntries(Object.entries(parSecteur).map(([k, v]) => [k, v / 100])),
+    salaries: personnes.size,
+    femmes,
+    partFemmes: part(femmes, personnes.size),
+    partFemmesHeures: part(centiemesFemmes, centiemes),
+    residentsQpv: qpv,
+    partQpvPersonnes: part(qpv, personnes.size),
+    partQpvHeures: part(centiemesQpv, centiemes),
+    moins26Ans: moins26,
+    partMoins26Ans: part(moins26, personnes.size),
+    plus50Ans: plus50,
+    partPlus50Ans: part(plus50, personnes.size),
+    niveauxFormation: niveaux,
+    criteres,
+    entreprises: distincts((d) => d.entrepriseId),
+    operations: distincts((d) => marches.get(d.marcheId)!.operationId),
+    donneursOrdre: distincts((d) => marches.get(d.marcheId)!.donneurOrdreId),
+    marches: distincts((d) => d.marcheId),
+    placementsParContrat: parContrat,
+    placementsParModalite: parModalite,
+    embauches,
+    sorties: termines.length,
+    sortiesPositives: termines.filter((pl) => POSITIVES.has(pl.fin!.sortie)).length,
+    sortiesParCategorie: parCategorie,
+    personnesEnEmploi: enEmploi.size,
+  };
+}
+type Attendus = ReturnType<typeof indicateursAttendus>;
+
+const PARTS = ['partFemmes', 'partFemmesHeures', 'partQpvPersonnes', 'partQpvHeures', 'partMoins26Ans', 'partPlus50Ans'];
+const sansZeros = (o: Record<string, number> | undefined) => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== 0));
+
+/** Every field, exact for counts and hours; parts within their 4-decimal rounding, ETP within 2. */
+function ecarts(api: Record<string, any>, attendu: Attendus): string[] {
+  const out: string[] = [];
+  for (const [champ, valeur] of Object.entries(attendu)) {
+    const lu = api[champ];
+    if (PARTS.includes(champ)) {
+      if (typeof lu !== 'number' || Math.abs(lu - (valeur as number)) > 0.00005 + 1e-12) out.push(`${champ}: API ${lu}, attendu ${valeur}`);
+    } else if (champ === 'etp') {
+      if (typeof lu !== 'number' || Math.abs(lu - (valeur as number)) > 0.005 + 1e-12) out.push(`${champ}: API ${lu}, attendu ${valeur}`);
+    } else if (champ === 'heuresParSecteur') {
+      if (!egal(lu, valeur as Record<string, number>)) out.push(`${champ}: API ${JSON.stringify(lu)}, attendu ${JSON.stringify(valeur)}`);
+    } else if (typeof valeur === 'object') {
+      if (!egal(sansZeros(lu), sansZeros(valeur as Record<string, number>))) out.push(`${champ}: API ${JSON.stringify(lu)}, attendu ${JSON.stringify(valeur)}`);
+    } else if (lu !== valeur) out.push(`${champ}: API ${lu}, attendu ${valeur}`);
+  }
+  return out;
+}
+const egal = (a: Record<string, number>, b: Record<string, number>) => {
+  const ka = Object.keys(a ?? {}).sort();
+  const kb = Object.keys(b ?? {}).sort();
+  return JSON.stringify(ka) === JSON.stringify(kb) && ka.every((k) => a[k] === b[k]);
+};
+
+/** Compliance per the published DEFINITION, in hundredths. */
+function conformiteAttendue(r: Registre, m: MarcheL, date: string, tolerance = 0.1) {
+  const realisees = r.declarations.filter((d) => d.marcheId === m.id && d.mois <= date.slice(0, 7)).reduce((s, d) => s + d.centiemes, 0);
+  const prevues = m.heuresPrevuesCentiemes;
+  const duree = joursEntre(m.dateDebut, m.dateFin) + 1;
+  const ecoule = Math.min(Math.max(joursEntre(m.dateDebut, date) + 1, 0), duree);
+  const attendues = (prevues * ecoule) / duree;
+  const cloture = m.dateCloture !== null && m.dateCloture <= date;
+  let statut: string;
+  let manquantes: number;
+  if (cloture) {
+    statut = realisees >= prevues ? 'atteint' : 'non_atteint';
+    manquantes = Math.max(0, prevues - realisees);
+  } else {
+    statut = realisees > attendues * (1 + tolerance) ? 'en_avance' : realisees < attendues * (1 - tolerance) ? 'en_retard' : 'conforme';
+    manquantes = Math.max(0, attendues - realisees);
+  }
+  return { heuresPrevues: prevues / 100, heuresRealisees: realisees / 100, tauxRealisation: realisees / prevues, heuresAttendues: attendues / 100, statut, heuresManquantes: manquantes / 100 };
+}
+
+function verifierConformite(lu: Record<string, any>, attendu: ReturnType<typeof conformiteAttendue>, libelle: string) {
+  expect({ libelle, statut: lu.statut, heuresPrevues: lu.heuresPrevues, heuresRealisees: lu.heuresRealisees }).toEqual({
+    libelle,
+    statut: attendu.statut,
+    heuresPrevues: attendu.heuresPrevues,
+    heuresRealisees: attendu.heuresRealisees,
+  });
+  // Expected hours are a pro rata: the API rounds them to the hundredth of an hour.
+  expect(Math.abs(lu.heuresAttendues - attendu.heuresAttendues)).toBeLessThanOrEqual(0.005 + 1e-9);
+  expect(Math.abs(lu.heuresManquantes - attendu.heuresManquantes)).toBeLessThanOrEqual(0.005 + 1e-9);
+  expect(Math.abs(lu.tauxRealisation - attendu.tauxRealisation)).toBeLessThanOrEqual(0.00005 + 1e-12);
+}
+
+// ---------------------------------------------------------------- the tests
+
+describe('indicateurs recalculés indépendamment sur un scénario pseudo-aléatoire', () => {
+  let api: TestApi;
+  let r: Registre;
+  let apres: number;
+
+  beforeAll(async () => {
+    api = await startTestApi('indicateurs', { LECTURE_ATTENTE_MS: '200' });
+    r = await construireScenario(api);
+    apres = r.dernierePosition;
+    // The projections may be more than 200 ms behind a burst of writes: wait once, then every read is immediate.
+    await attendreLecture(api, '/indicateurs', apres);
+    await attendreLecture(api, '/coordination-regionale/marches', apres);
+  }, 120_000);
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const lire = async (query: string) => {
+    const res = await api.get(`/indicateurs?${query}${query ? '&' : ''}apres=${apres}`);
+    expect({ query, status: res.status }).toEqual({ query, status: 200 });
+    expect(res.body.fraicheur).toEqual({ position: expect.any(Number), retard: 0 });
+    expect(res.body.fraicheur.position).toBeGreaterThanOrEqual(apres);
+    return res.body;
+  };
+  const verifier = async (query: string, p: Perimetre) => {
+    const attendu = indicateursAttendus(r, p);
+    expect({ query, ecarts: ecarts(await lire(query), attendu) }).toEqual({ query, ecarts: [] });
+    return attendu;
+  };
+
+  it('le scénario est écrit, et seuls les refus attendus se produisent', () => {
+    const inattendus = r.refus.filter((x) => !x.attendu || x.attendu.status !== x.status || x.attendu.code !== x.code);
+    expect(inattendus).toEqual([]);
+    expect(r.refus.length).toBeGreaterThanOrEqual(6);
+    expect(r.ecrituresAcceptees).toBeGreaterThan(400);
+    expect(r.salaries).toHaveLength(40);
+    expect(r.marches).toHaveLength(10);
+    expect(r.placements.filter((p) => p.modalite === 'mise_a_disposition').length).toBeGreaterThan(0);
+    expect(r.declarations.some((d) => d.centiemes === 0)).toBe(true);
+    expect(r.placements.some((p) => p.fin && p.fin.dateFin < '2025-01-01')).toBe(true);
+    expect(r.placements.some((p) => p.fin && p.fin.dateFin >= '2025-01-01' && p.fin.dateFin <= '2025-12-31')).toBe(true);
+    expect(new Set(r.marches.map((m) => m.secteur)).size).toBe(3);
+    expect(r.correctionsAcceptees).toBeGreaterThanOrEqual(5);
+  });
+
+  it('le scénario met à l’épreuve chaque définition (cas limites présents)', () => {
+    const premierMois2025 = new Map<string, string>();
+    for (const d of r.declarations) {
+      if (d.centiemes > 0 && d.mois.startsWith('2025-') && d.mois < (premierMois2025.get(d.salarieId) ?? '9999')) premierMois2025.set(d.salarieId, d.mois);
+    }
+    const personnes = r.salaries.filter((s) => premierMois2025.has(s.id));
+    // Age on the first month worked, not at the end (nor the start) of the period.
+    expect(personnes.some((s) => age(s.dateNaissance, `${premierMois2025.get(s.id)}-01`) < 26 && age(s.dateNaissance, '2025-12-31') >= 26)).toBe(true);
+    expect(personnes.some((s) => age(s.dateNaissance, `${premierMois2025.get(s.id)}-01`) < 50 && age(s.dateNaissance, '2025-12-31') >= 50)).toBe(true);
+    // Criteria validated after the end of a period, placements and exits in the partial months of du/au.
+    expect(personnes.some((s) => s.eligibilites.some((e) => e.dateValidation > '2025-08-10' && e.dateValidation <= '2025-12-31'))).toBe(true);
+    expect(r.placements.some((p) => p.dateDebut >= '2025-03-01' && p.dateDebut < '2025-03-15')).toBe(true);
+    expect(r.placements.some((p) => p.fin && p.fin.dateFin > '2025-08-10' && p.fin.dateFin <= '2025-08-31')).toBe(true);
+    // A month declared, then corrected to 0: it counts neither hours nor the person.
+    expect(r.declarations.some((d) => d.centiemes === 0)).toBe(true);
+    // Two persons in one month and a mise à disposition: employers are the ETTI/GEIQ, not the user company.
+    expect(r.placements.some((p) => p.entrepriseUtilisatriceId && p.entrepriseUtilisatriceId !== p.entrepriseId)).toBe(true);
+  });
+
+  it('annee=2025 : chaque champ suit les définitions', async () => {
+    const attendu = await verifier('annee=2025', { du: '2025-01-01', au: '2025-12-31' });
+    // The scenario exercises every part of the definitions.
+    expect(attendu.salaries).toBeGreaterThan(20);
+    expect(attendu.moins26Ans).toBeGreaterThan(0);
+    expect(attendu.plus50Ans).toBeGreaterThan(0);
+    expect(attendu.sorties).toBeGreaterThan(0);
+    expect(attendu.sortiesPositives).toBeGreaterThan(0);
+    expect(attendu.personnesEnEmploi).toBeGreaterThan(0);
+    expect(attendu.entreprises).toBeGreaterThan(4);
+  });
+
+  it('annee=2024 : les heures de fin 2024, les sorties de 2024, les critères validés en 2024 seulement', async () => {
+    const attendu = await verifier('annee=2024', { du: '2024-01-01', au: '2024-12-31' });
+    expect(attendu.heuresRealisees).toBeGreaterThan(0);
+    expect(attendu.sorties).toBeGreaterThan(0);
+  });
+
+  it('du=2025-03-15&au=2025-08-10 : les mois qui chevauchent la période, les dates exactes pour placements et sorties', async () => {
+    const attendu = await verifier('du=2025-03-15&au=2025-08-10', { du: '2025-03-15', au: '2025-08-10' });
+    expect(attendu.heuresRealisees).toBeGreaterThan(0);
+  });
+
+  it('sans période, puis chaque filtre de périmètre seul', async () => {
+    await verifier('', {});
+    for (const d of r.donneursOrdre) await verifier(`donneurOrdreId=${d.id}`, { donneurOrdreId: d.id });
+    for (const o of r.operations) await verifier(`operationId=${o.id}`, { operationId: o.id });
+    for (const m of r.marches) await verifier(`marcheId=${m.id}`, { marcheId: m.id });
+    for (const s of ['btp', 'services', 'prestations_intellectuelles']) await verifier(`secteur=${s}`, { secteur: s });
+  });
+
+  it('filtres combinés à une année', async () => {
+    const m = r.marches[r.roles.avenantFin];
+    await verifier(`annee=2025&secteur=${m.secteur}`, { du: '2025-01-01', au: '2025-12-31', secteur: m.secteur });
+    await verifier(`annee=2025&donneurOrdreId=${m.donneurOrdreId}`, { du: '2025-01-01', au: '2025-12-31', donneurOrdreId: m.donneurOrdreId });
+    await verifier(`annee=2026&marcheId=${m.id}`, { du: '2026-01-01', au: '2026-12-31', marcheId: m.id });
+  });
+
+  it('conformité de chaque marché à mi-période et après la clôture', async () => {
+    for (const m of r.marches) {
+      const miPeriode = new Date((Date.parse(m.dateDebut) + Date.parse(m.dateFin)) / 2).toISOString().slice(0, 10);
+      for (const date of [miPeriode, '2025-10-31', '2026-06-30']) {
+        const res = await api.get(`/marches/${m.id}/conformite?date=${date}&apres=${apres}`);
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ marcheId: m.id, date, fraicheur: { retard: 0 } });
+        verifierConformite(res.body, conformiteAttendue(r, m, date), `${m.numero} au ${date}`);
+      }
+    }
+    const clos = r.marches[r.roles.cloture];
+    expect(conformiteAttendue(r, clos, '2026-06-30').statut).toMatch(/^(atteint|non_atteint)$/);
+    expect(conformiteAttendue(r, clos, '2025-06-01').statut).not.toMatch(/^(atteint|non_atteint)$/);
+  });
+
+  it('liste des marchés : filtre de statut, tri par taux décroissant, pagination', async () => {
+    const date = '2025-10-31';
+    const parStatut = new Map<string, Array<{ id: string; taux: number }>>();
+    for (const m of r.marches) {
+      const c = conformiteAttendue(r, m, date);
+      parStatut.set(c.statut, [...(parStatut.get(c.statut) ?? []), { id: m.id, taux: c.tauxRealisation }]);
+    }
+    const tous = (await api.get(`/marches?date=${date}&taillePage=500&apres=${apres}`).expect(200)).body;
+    expect(tous.total).toBe(r.marches.length);
+    for (const [statut, marches] of parStatut) {
+      const tries = [...marches].sort((a, b) => b.taux - a.taux);
+      const res = await api.get(`/marches?date=${date}&statut=${statut}&tri=tauxRealisation&ordre=desc&taillePage=3&page=2&apres=${apres}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ total: marches.length, page: 2, taillePage: 3 });
+      const page = tries.slice(3, 6);
+      expect(res.body.items).toHaveLength(page.length);
+      res.body.items.forEach((item: any, i: number) => {
+        expect(item.statut).toBe(statut);
+        expect(Math.abs(item.tauxRealisation - page[i].taux)).toBeLessThanOrEqual(0.00005 + 1e-12);
+        // Equal rates may come in either order; the item is one of those with its rate.
+        expect(tries.filter((t) => Math.abs(t.taux - item.tauxRealisation) <= 0.00005).map((t) => t.id)).toContain(item.id);
+      });
+      const premiere = (await api.get(`/marches?date=${date}&statut=${statut}&tri=tauxRealisation&ordre=desc&taillePage=3&page=1&apres=${apres}`).expect(200)).body;
+      const lus = [...premiere.items, ...res.body.items].map((i: any) => i.tauxRealisation);
+      expect(lus).toEqual([...lus].sort((a, b) => b - a));
+    }
+    expect(Math.max(...[...parStatut.values()].map((v) => v.length))).toBeGreaterThan(3);
+  });
+
+  it('coordination régionale : exactement les marchés suivis, et ses totaux', async () => {
+    const date = '2025-12-31';
+    const suivis = r.marches.filter((m) => m.suivi);
+    expect(suivis.map((m) => m.index).sort()).toEqual([...r.roles.suivis].sort());
+    const liste = await api.get(`/coordination-regionale/marches?date=${date}&apres=${apres}`);
+    expect(liste.status).toBe(200);
+    expect(liste.body.fraicheur.retard).toBe(0);
+    expect(liste.body.items.map((i: any) => i.id).sort()).toEqual(suivis.map((m) => m.id).sort());
+    expect(liste.body.total).toBe(suivis.length);
+    for (const item of liste.body.items) {
+      const m = suivis.find((s) => s.id === item.id)!;
+      const nom = r.donneursOrdre.find((d) => d.id === m.donneurOrdreId)!.nom;
+      expect(item).toMatchObject({ numero: m.numero, secteur: m.secteur, donneurOrdreId: m.donneurOrdreId, donneurOrdreNom: nom, dateDebut: m.dateDebut, dateFin: m.dateFin, dateCloture: m.dateCloture });
+      verifierConformite(item, conformiteAttendue(r, m, date), `suivi ${m.numero}`);
+    }
+    // No longer followed: absent from the coordination's view, still counted in the indicators.
+    const plusSuivi = r.marches[r.roles.plusSuivi];
+    expect(liste.body.items.map((i: any) => i.id)).not.toContain(plusSuivi.id);
+    const sesHeures = await verifier(`annee=2025&marcheId=${plusSuivi.id}`, { du: '2025-01-01', au: '2025-12-31', marcheId: plusSuivi.id });
+    expect(sesHeures.heuresRealisees).toBeGreaterThan(0);
+
+    const res = await api.get(`/coordination-regionale/indicateurs?annee=2025&date=${date}&apres=${apres}`);
+    expect(res.status).toBe(200);
+    const ids = new Set(suivis.map((m) => m.id));
+    const heures = r.declarations.filter((d) => ids.has(d.marcheId) && d.mois.startsWith('2025-'));
+    const parSecteur: Record<string, number> = { btp: 0, services: 0, prestations_intellectuelles: 0 };
+    for (const d of heures) compter(parSecteur, suivis.find((m) => m.id === d.marcheId)!.secteur, d.centiemes);
+    const parStatut: Record<string, number> = {};
+    for (const m of suivis) compter(parStatut, conformiteAttendue(r, m, date).statut);
+    const centiemes = heures.reduce((s, d) => s + d.centiemes, 0);
+    expect(res.body).toMatchObject({
+      marchesSuivis: suivis.length,
+      donneursOrdre: new Set(suivis.map((m) => m.donneurOrdreId)).size,
+      heuresPrevues: suivis.reduce((s, m) => s + m.heuresPrevuesCentiemes, 0) / 100,
+      heuresRealisees: centiemes / 100,
+      heuresParSecteur: Object.fromEntries(Object.entries(parSecteur).map(([k, v]) => [k, v / 100])),
+      marchesParStatut: parStatut,
+      fraicheur: { retard: 0 },
+    });
+    expect(Math.abs(res.body.etp - centiemes / 100 / 1607)).toBeLessThanOrEqual(0.005 + 1e-9);
+  });
+
+  it('bilan 2025 : indicateurs, objectifs atteints ou non, conformité ; le même en CSV', async () => {
+    const attendu = indicateursAttendus(r, { du: '2025-01-01', au: '2025-12-31' });
+    const res = await api.get(`/bilans/2025?apres=${apres}`);
+    expect(res.status).toBe(200);
+    expect(ecarts(res.body.indicateurs, attendu)).toEqual([]);
+    const cibles = r.objectifs.get(2025)!;
+    const objectifs = {
+      heures: { objectif: cibles.heures, atteint: attendu.heuresRealisees >= cibles.heures },
+      partQpvPersonnes: { objectif: cibles.partQpvPersonnes, atteint: attendu.partQpvPersonnes >= cibles.partQpvPersonnes },
+      personnesEnEmploi: { objectif: cibles.personnesEnEmploi, atteint: attendu.personnesEnEmploi >= cibles.personnesEnEmploi },
+    };
+    expect(res.body.objectifs).toMatchObject(objectifs);
+    expect(res.body.objectifs.heures.realise).toBe(attendu.heuresRealisees);
+    expect(res.body.objectifs.personnesEnEmploi.realise).toBe(attendu.personnesEnEmploi);
+    expect(Object.values(objectifs).map((o) => o.atteint)).toEqual(expect.arrayContaining([true, false]));
+    const date = '2025-12-31';
+    const parStatut: Record<string, number> = {};
+    const retenus = r.marches.filter((m) => m.dateDebut <= date);
+    for (const m of retenus) compter(parStatut, conformiteAttendue(r, m, date).statut);
+    expect(res.body.conformite).toEqual({ date, marches: retenus.length, parStatut });
+
+    const csv = await api.get(`/bilans/2025?apres=${apres}`).set('Accept', 'text/csv').buffer(true).parse((response, callback) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => callback(null, text));
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const texte: string = csv.body;
+    expect(texte.charCodeAt(0)).toBe(0xfeff);
+    const lignes = texte.slice(1).split(/\r?\n/).filter((l) => l !== '').map((l) => l.split(';'));
+    expect(lignes[0]).toEqual(['rubrique', 'indicateur', 'valeur']);
+    const valeur = (rubrique: string, indicateur: string) => {
+      const ligne = lignes.find((l) => l[0] === rubrique && l[1] === indicateur);
+      expect({ rubrique, indicateur, trouvee: !!ligne }).toEqual({ rubrique, indicateur, trouvee: true });
+      return ligne![2];
+    };
+    const nombre = (s: string) => {
+      expect(s).not.toContain('.');
+      return Number(s.replace(',', '.'));
+    };
+    const i = res.body.indicateurs;
+    expect(valeur('bilan', 'annee')).toBe('2025');
+    expect(nombre(valeur('heures', 'heuresRealisees'))).toBe(i.heuresRealisees);
+    expect(nombre(valeur('heures', 'etp'))).toBe(i.etp);
+    expect(nombre(valeur('heures par secteur', 'btp'))).toBe(i.heuresParSecteur.btp);
+    expect(nombre(valeur('publics', 'salaries'))).toBe(i.salaries);
+    expect(nombre(valeur('publics', 'partQpvPersonnes'))).toBe(i.partQpvPersonnes);
+    expect(nombre(valeur('publics', 'partFemmesHeures'))).toBe(i.partFemmesHeures);
+    expect(nombre(valeur('contrats et sorties', 'personnesEnEmploi'))).toBe(i.personnesEnEmploi);
+    expect(nombre(valeur('objectifs', 'heures (objectif)'))).toBe(cibles.heures);
+    expect(valeur('objectifs', 'heures (atteint)')).toBe(objectifs.heures.atteint ? 'oui' : 'non');
+    expect(valeur('objectifs', 'partQpvPersonnes (atteint)')).toBe(objectifs.partQpvPersonnes.atteint ? 'oui' : 'non');
+    expect(nombre(valeur(`conformité des marchés au ${date}`, 'marches'))).toBe(retenus.length);
+    // Every decimal figure is written with a comma.
+    expect(texte).toMatch(/;\d+,\d+\r\n/);
+  });
+
+  it('?apres= au-delà du journal : 503 LECTURE_EN_RETARD', async () => {
+    for (const chemin of ['/indicateurs?annee=2025&', '/coordination-regionale/indicateurs?annee=2025&', `/marches/${r.marches[0].id}/conformite?`, '/bilans/2025?']) {
+      const res = await api.get(`${chemin}apres=${apres + 1_000_000}`);
+      expect({ chemin, status: res.status, code: res.body.code }).toEqual({ chemin, status: 503, code: 'LECTURE_EN_RETARD' });
+      expect(res.body.message.length).toBeGreaterThan(10);
+    }
+  });
+
+  const erreurs400 = async (chemins: string[]) => {
+    const lues = [];
+    for (const chemin of chemins) {
+      const res = await api.get(chemin);
+      lues.push({ chemin, status: res.status, code: typeof res.body.code === 'string' && res.body.code.length > 0, message: (res.body.message?.length ?? 0) > 10 });
+    }
+    expect(lues).toEqual(chemins.map((chemin) => ({ chemin, status: 400, code: true, message: true })));
+  };
+
+  it('une requête mal formée : 400 avec un code', async () => {
+    await erreurs400(
+      ['annee=abc', 'annee=1999', 'du=15/03/2025', 'au=2025-3-1', 'secteur=x', 'marcheId=42', 'donneurOrdreId=abc', 'apres=-1', 'apres=abc', 'du=2025-06-01&au=2025-01-01'].map(
+        (q) => `/indicateurs?${q}`,
+      ),
+    );
+    await erreurs400([`/marches/${r.marches[0].id}/conformite?date=31-12-2025`, '/marches?statut=x', '/marches?taillePage=0', '/coordination-regionale/indicateurs?annee=abc', '/bilans/abc']);
+    expect((await api.get('/indicateurs?annee=abc')).body.code).toBe('REQUETE_INVALIDE');
+    expect((await api.get('/indicateurs?secteur=x')).body.details).toEqual([expect.objectContaining({ champ: 'secteur' })]);
+    expect((await api.get('/indicateurs?du=2025-06-01&au=2025-01-01')).body.code).toBe('PERIODE_INVALIDE');
+  });
+
+  it('une date au bon format mais impossible (2025-13-45, 2025-02-30) : 400, pas des chiffres vides', async () => {
+    await erreurs400([
+      '/indicateurs?du=2025-13-45',
+      '/indicateurs?au=2025-02-30',
+      '/indicateurs?du=2025-01-01&au=2025-12-32',
+      `/marches/${r.marches[0].id}/conformite?date=2025-13-45`,
+      '/marches?date=2025-02-30',
+      '/coordination-regionale/indicateurs?du=2025-13-45',
+      '/bilans/2025?au=2025-00-10',
+    ]);
+  });
+});
