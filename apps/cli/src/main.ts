@@ -3,11 +3,13 @@ import { Command } from 'commander';
 import { registerDatabaseCommands } from './database.commands';
 import { registerProjectionCommands } from './projections.commands';
 import { registerBenchCommand } from './bench.command';
+import { registerSeedDemoCommand } from './seed-demo/seed-demo.command';
 
 const program = new Command('suivi-clauses').description('admin commands of suivi-clauses');
 registerDatabaseCommands(program);
 registerProjectionCommands(program);
 registerBenchCommand(program);
+registerSeedDemoCommand(program);
 
 program.parseAsync(process.argv).then(
   () => process.exit(0),

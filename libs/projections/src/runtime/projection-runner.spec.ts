@@ -102,6 +102,18 @@ describe('projection runtime (real PostgreSQL)', () => {
     expect(await readModel()).toEqual(await expected());
   });
 
+  it('stops promptly when asked to stop while it is still starting', async () => {
+    // Stop at various moments of the start-up (lock, checkpoint read, subscription).
+    for (let delayMs = 0; delayMs <= 40; delayMs += 2) {
+      const runner = new ProjectionRunner(new StreamTypeCountsProjection(), store, dataSource, db.url, options);
+      runner.start();
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const stopped = runner.stop().then(() => 'stopped');
+      const timeout = new Promise((resolve) => setTimeout(() => resolve(`still running ${delayMs} ms after start`), 3_000));
+      expect(await Promise.race([stopped, timeout])).toBe('stopped');
+    }
+  });
+
   it('rebuilds alone when nobody runs it, and the result equals the live read model', async () => {
     const live = await readModel();
     const result = await rebuildProjection(new StreamTypeCountsProjection(), store, dataSource, db.url, options);

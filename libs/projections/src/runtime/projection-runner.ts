@@ -91,7 +91,8 @@ export class ProjectionRunner {
         expected = await this.applyBatch(events, expected);
       },
     );
-    if (this.resetRequested) void this.subscription.stop(); // a reset raced with the start
+    // A reset or a stop may have come while the subscription was being set up.
+    if (this.resetRequested || this.stopped) void this.subscription.stop();
     try {
       await this.subscription.done;
       return this.resetRequested;

@@ -1,0 +1,68 @@
+import { CIBLES, DEFAULT_SEED, genererPlan, resumerPlan, type Plan } from './plan';
+import { verifierPlan } from './plan-check';
+
+/** The generator only (no database): reproducibility, the shape of the year, the rules. */
+describe('seed:demo plan', () => {
+  const plan = genererPlan(DEFAULT_SEED);
+  const resume = resumerPlan(plan);
+
+  it('is the same plan for the same seed, ids included, and another one for another seed', () => {
+    expect(JSON.stringify(genererPlan(DEFAULT_SEED))).toBe(JSON.stringify(plan));
+    const autre = genererPlan(DEFAULT_SEED + 1);
+    expect(autre.modele.salaries[0].id).not.toBe(plan.modele.salaries[0].id);
+  });
+
+  it('lands on the 2023 figures within tolerance', () => {
+    expect(Math.abs(resume.personnesAvecHeures / CIBLES.salaries - 1)).toBeLessThanOrEqual(0.05);
+    expect(Math.abs(resume.heures / CIBLES.heures - 1)).toBeLessThanOrEqual(0.05);
+    expect(Math.abs(resume.partFemmes - CIBLES.partFemmes)).toBeLessThanOrEqual(0.03);
+    expect(Math.abs(resume.partQpvPersonnes - CIBLES.partQpvPersonnes)).toBeLessThanOrEqual(0.03);
+    expect(resume.suivis).toBe(CIBLES.suivisRegionaux);
+    expect(Math.abs(resume.embauches - CIBLES.embauches)).toBeLessThanOrEqual(10);
+    expect(resume.donneursOrdre).toBe(CIBLES.donneursOrdre);
+    expect(resume.operations).toBe(CIBLES.operations);
+    expect(resume.entreprises).toBe(179);
+    expect(resume.entreprisesAccueillantes).toBe(179);
+    expect(Math.abs(resume.heuresParSecteur.btp / resume.heures - CIBLES.partBtp)).toBeLessThanOrEqual(0.03);
+  });
+
+  it.each([DEFAULT_SEED, 7])('never puts a person over 220 h in a month, at any step (seed %i)', (seed) => {
+    const p = seed === DEFAULT_SEED ? plan : genererPlan(seed);
+    expect(maxPersonneMois(p)).toBeLessThanOrEqual(220);
+  });
+
+  it('breaks no domain rule: every command passes the real deciders', () => {
+    const verification = verifierPlan(plan, new Date('2026-11-01T00:00:00Z'));
+    expect(verification.refus).toEqual([]);
+    expect(verification.commandes).toBe(resume.commandes);
+  });
+});
+
+/**
+ * Replays the declarations and corrections of each person in their chain's order, from the
+ * commands alone, and answers the highest monthly total ever reached.
+ */
+function maxPersonneMois(plan: Plan): number {
+  const salarieDuPlacement = new Map<string, string>();
+  const declarations = new Map<string, { cle: string; heures: number }>();
+  const totaux = new Map<string, number>();
+  let max = 0;
+  for (const chain of plan.phases.flatMap((phase) => phase.chains)) {
+    for (const c of chain) {
+      if (c.kind === 'placement') salarieDuPlacement.set(c.dto.id!, c.dto.salarieId);
+      if (c.kind === 'declaration') {
+        const cle = `${salarieDuPlacement.get(c.placementId)}|${c.dto.mois}`;
+        declarations.set(c.declarationId, { cle, heures: c.dto.heures });
+        totaux.set(cle, (totaux.get(cle) ?? 0) + c.dto.heures);
+        max = Math.max(max, totaux.get(cle)!);
+      }
+      if (c.kind === 'correction') {
+        const d = declarations.get(c.declarationId)!;
+        totaux.set(d.cle, totaux.get(d.cle)! - d.heures + c.dto.heures);
+        d.heures = c.dto.heures;
+        max = Math.max(max, totaux.get(d.cle)!);
+      }
+    }
+  }
+  return Math.round(max * 100) / 100;
+}
