@@ -125,7 +125,13 @@ function indicateursAttendus(r: Registre, p: Perimetre) {
     partPlus50Ans: part(plus50, personnes.size),
     niveauxFormation: niveaux,
     criteres,
-    entreprises: distincts((d) => d.entrepriseId),
+    // Employers, and the attributaires hosting someone provided by an ETTI, AI or GEIQ.
+    entreprises: new Set(
+      declarations.flatMap((d) => {
+        const pl = r.placements.find((x) => x.id === d.placementId)!;
+        return pl.entrepriseUtilisatriceId ? [d.entrepriseId, pl.entrepriseUtilisatriceId] : [d.entrepriseId];
+      }),
+    ).size,
     operations: distincts((d) => marches.get(d.marcheId)!.operationId),
     donneursOrdre: distincts((d) => marches.get(d.marcheId)!.donneurOrdreId),
     marches: distincts((d) => d.marcheId),

@@ -8,7 +8,7 @@ export const DEFINITIONS_INDICATEURS = `Définitions (auditables) :
 - heuresRealisees : heures déclarées après corrections, des mois qui chevauchent la période, sur les marchés du périmètre ; etp = heures / 1 607.
 - salaries : personnes distinctes ayant des heures (> 0) dans la période ; partFemmes et partQpvPersonnes en part de ces personnes, partFemmesHeures et partQpvHeures en part des heures ; QPV = résidence en QPV à l'enregistrement ; âge (moins26Ans, plus50Ans) au premier jour du premier mois travaillé dans la période.
 - criteres : critères d'éligibilité validés (au plus tard à la fin de la période) des personnes comptées ; niveauxFormation : leurs niveaux.
-- entreprises (employeurs), operations, donneursOrdre, marches : ceux qui ont des heures dans la période.
+- entreprises : celles qui emploient ou accueillent (mise à disposition) une personne ayant des heures dans la période ; operations, donneursOrdre, marches : ceux qui ont des heures dans la période.
 - placementsParContrat, placementsParModalite, embauches (modalité embauche_directe) : placements démarrés dans la période.
 - sorties, sortiesPositives, sortiesParCategorie, personnesEnEmploi (sortie emploi_durable ou emploi_transition) : placements terminés dans la période.
 Les parts sont des nombres entre 0 et 1.`;

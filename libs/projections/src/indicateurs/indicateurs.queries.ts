@@ -51,7 +51,8 @@ const part = (n: number, total: number) => (total === 0 ? 0 : Math.round((n / to
  * - people: distinct salariés with hours (> 0) in the period; their age is taken on the first day of
  *   their first month with hours in the period; QPV = living in a QPV when registered;
  * - criteria: those validated (up to the end of the period) for the people counted;
- * - entreprises / operations / donneurs d'ordre / marchés: those with hours in the period (employer for entreprises);
+ * - entreprises: those employing or hosting (mise à disposition) someone with hours in the period;
+ * - operations / donneurs d'ordre / marchés: those with hours in the period;
  * - placements by contract and modalité, hires (modalité `embauche_directe`): placements started in the period;
  * - exits, positive exits, people into employment (exit of category emploi_durable or emploi_transition):
  *   placements ended in the period.
@@ -86,7 +87,10 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre): Prom
          WHERE date_part('year', age(to_date(pe.premier_mois || '-01', 'YYYY-MM-DD'), s.date_naissance::date)) < 26)::int AS moins26,
        (SELECT count(*) FROM personnes pe JOIN projections.salaries s ON s.id = pe.salarie_id
          WHERE date_part('year', age(to_date(pe.premier_mois || '-01', 'YYYY-MM-DD'), s.date_naissance::date)) >= 50)::int AS plus50,
-       (SELECT count(DISTINCT entreprise_id) FROM d)::int AS entreprises,
+       (SELECT count(DISTINCT e) FROM (
+          SELECT entreprise_id AS e FROM d
+          UNION SELECT p.entreprise_utilisatrice_id FROM d JOIN projections.placements p ON p.id = d.placement_id
+          WHERE p.entreprise_utilisatrice_id IS NOT NULL) hotes)::int AS entreprises,
        (SELECT count(DISTINCT operation_id) FROM d)::int AS operations,
        (SELECT count(DISTINCT donneur_ordre_id) FROM d)::int AS donneurs_ordre,
        (SELECT count(DISTINCT marche_id) FROM d)::int AS marches`,
