@@ -130,6 +130,14 @@ export function describeEventStoreContract(
         expect(await store.readStream(stream)).toHaveLength(1);
       });
 
+      it('recognises a retry whatever the case of its uuids', async () => {
+        const stream = newStream();
+        const upper = { ...event('A'), eventId: randomUUID().toUpperCase() };
+        const first = await store.appendToStream(stream, [upper], 'no_stream');
+        await expect(store.appendToStream(stream, [upper], 'no_stream')).resolves.toEqual(first);
+        expect(await store.readStream(stream)).toHaveLength(1);
+      });
+
       it('refuses the same events appended at another revision', async () => {
         const stream = newStream();
         const batch = [event('A')];

@@ -1,4 +1,4 @@
-import { Client, Pool, type PoolClient } from 'pg';
+import { Client, Pool } from 'pg';
 import {
   type AppendResult,
   type BatchHandler,
@@ -77,32 +77,40 @@ export class PostgresEventStore implements EventStore {
   ): Promise<AppendResult> {
     if (!streamId) throw new InvalidAppendError('streamId is required');
     if (events.length === 0) throw new InvalidAppendError('nothing to append');
-    if (new Set(events.map((e) => e.eventId)).size !== events.length) {
+    if (new Set(events.map((e) => e.eventId.toLowerCase())).size !== events.length) {
       throw new InvalidAppendError('the same eventId appears twice in one append');
     }
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK_KEY]);
-      const current = await this.currentRevision(client, streamId);
-
-      const already = await this.alreadyAppended(client, streamId, events, expectedRevision, current);
+      // Four round trips: begin + lock, read the stream's state, insert + notify, commit.
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
+      const { rows } = await client.query<{ revision: string | null; head: string; found: FoundRow[] | null }>(
+        `SELECT (SELECT max(revision) FROM event_store.events WHERE stream_id = $1) AS revision,
+                (SELECT coalesce(max(position), 0) FROM event_store.events) AS head,
+                (SELECT json_agg(json_build_object('event_id', event_id, 'stream_id', stream_id, 'revision', revision, 'position', position))
+                   FROM event_store.events WHERE event_id = ANY($2::uuid[])) AS found`,
+        [streamId, events.map((e) => e.eventId)],
+      );
+      const current = rows[0].revision === null ? null : Number(rows[0].revision);
+      const already = rows[0].found ? alreadyAppended(streamId, events, expectedRevision, current, rows[0].found) : null;
       if (already) {
         await client.query('ROLLBACK');
         return already;
       }
       checkExpected(streamId, expectedRevision, current);
 
-      const { rows } = await client.query<{ head: string }>(
-        'SELECT coalesce(max(position), 0) AS head FROM event_store.events',
-      );
       const head = Number(rows[0].head);
       const first = current === null ? 0 : current + 1;
+      const position = head + events.length;
+      // The notification is delivered at commit only, so a woken subscriber always finds the events.
       await client.query(
-        `INSERT INTO event_store.events (position, stream_id, stream_type, revision, event_id, type, data, metadata)
-         SELECT $1::bigint + e.n, $2, $3, $4::bigint + e.n - 1, e.event_id, e.type, e.data, e.metadata
-         FROM unnest($5::uuid[], $6::text[], $7::jsonb[], $8::jsonb[]) WITH ORDINALITY
-              AS e(event_id, type, data, metadata, n)`,
+        `WITH inserted AS (
+           INSERT INTO event_store.events (position, stream_id, stream_type, revision, event_id, type, data, metadata)
+           SELECT $1::bigint + e.n, $2, $3, $4::bigint + e.n - 1, e.event_id, e.type, e.data, e.metadata
+           FROM unnest($5::uuid[], $6::text[], $7::jsonb[], $8::jsonb[]) WITH ORDINALITY
+                AS e(event_id, type, data, metadata, n)
+           RETURNING 1)
+         SELECT pg_notify($9, $10) FROM (SELECT count(*) FROM inserted) AS done`,
         [
           head,
           streamId,
@@ -112,11 +120,10 @@ export class PostgresEventStore implements EventStore {
           events.map((e) => e.type),
           events.map((e) => JSON.stringify(e.data ?? null)),
           events.map((e) => JSON.stringify(e.metadata)),
+          APPEND_CHANNEL,
+          String(position),
         ],
       );
-      const position = head + events.length;
-      // Delivered at commit only, so a woken subscriber always finds the events.
-      await client.query('SELECT pg_notify($1, $2)', [APPEND_CHANNEL, String(position)]);
       await client.query('COMMIT');
       return { nextRevision: first + events.length - 1, position };
     } catch (error) {
@@ -127,54 +134,12 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  /**
-   * Idempotent retry: if these exact event ids are already the stream's events at the
-   * place this append targets, answer what the first append answered.
-   */
-  private async alreadyAppended(
-    client: PoolClient,
-    streamId: string,
-    events: EventToAppend[],
-    expected: ExpectedRevision,
-    current: number | null,
-  ): Promise<AppendResult | null> {
-    const { rows } = await client.query<{ event_id: string; stream_id: string; revision: string }>(
-      'SELECT event_id, stream_id, revision FROM event_store.events WHERE event_id = ANY($1::uuid[])',
-      [events.map((e) => e.eventId)],
-    );
-    if (rows.length === 0) return null;
-    const byId = new Map(rows.map((r) => [r.event_id, r]));
-    const firstRevision = byId.get(events[0].eventId)?.revision;
-    const samePlace =
-      rows.length === events.length &&
-      firstRevision !== undefined &&
-      events.every((e, i) => {
-        const row = byId.get(e.eventId);
-        return row?.stream_id === streamId && Number(row.revision) === Number(firstRevision) + i;
-      });
-    if (!samePlace) throw new IdempotencyViolationError(streamId, rows.map((r) => r.event_id));
-    const start = Number(firstRevision);
-    const targeted =
-      typeof expected === 'number' ? start === expected + 1 : expected === 'no_stream' ? start === 0 : true;
-    if (!targeted) throw new WrongExpectedRevisionError(streamId, expected, current);
-    const last = start + events.length - 1;
-    const { rows: pos } = await client.query<{ position: string }>(
-      'SELECT position FROM event_store.events WHERE stream_id = $1 AND revision = $2',
-      [streamId, last],
-    );
-    return { nextRevision: last, position: Number(pos[0].position) };
-  }
-
-  private async currentRevision(client: Pool | PoolClient, streamId: string): Promise<number | null> {
-    const { rows } = await client.query<{ revision: string | null }>(
+  async streamRevision(streamId: string): Promise<number | null> {
+    const { rows } = await this.pool.query<{ revision: string | null }>(
       'SELECT max(revision) AS revision FROM event_store.events WHERE stream_id = $1',
       [streamId],
     );
     return rows[0].revision === null ? null : Number(rows[0].revision);
-  }
-
-  streamRevision(streamId: string): Promise<number | null> {
-    return this.currentRevision(this.pool, streamId);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -277,6 +242,44 @@ export class PostgresEventStore implements EventStore {
     };
     return this.upcasters.apply(event);
   }
+}
+
+interface FoundRow {
+  event_id: string;
+  stream_id: string;
+  revision: number;
+  position: number;
+}
+
+/**
+ * Idempotent retry: if these exact event ids are already the stream's events at the place
+ * this append targets, answer what the first append answered; a partial or misplaced
+ * repeat is refused.
+ */
+function alreadyAppended(
+  streamId: string,
+  events: EventToAppend[],
+  expected: ExpectedRevision,
+  current: number | null,
+  found: FoundRow[],
+): AppendResult | null {
+  if (found.length === 0) return null;
+  const byId = new Map(found.map((r) => [r.event_id, r]));
+  // PostgreSQL answers uuids in lower case, whatever case the client used.
+  const first = byId.get(events[0].eventId.toLowerCase());
+  const samePlace =
+    found.length === events.length &&
+    first !== undefined &&
+    events.every((e, i) => {
+      const row = byId.get(e.eventId.toLowerCase());
+      return row?.stream_id === streamId && Number(row.revision) === Number(first.revision) + i;
+    });
+  if (!samePlace) throw new IdempotencyViolationError(streamId, found.map((r) => r.event_id));
+  const start = Number(first.revision);
+  const targeted = typeof expected === 'number' ? start === expected + 1 : expected === 'no_stream' ? start === 0 : true;
+  if (!targeted) throw new WrongExpectedRevisionError(streamId, expected, current);
+  const last = byId.get(events[events.length - 1].eventId.toLowerCase())!;
+  return { nextRevision: Number(last.revision), position: Number(last.position) };
 }
 
 function checkExpected(streamId: string, expected: ExpectedRevision, current: number | null): void {
