@@ -25,19 +25,25 @@ export class ProjectionLock {
     const client = new Client({ connectionString: this.connectionString, application_name: `projector:${this.projectionName}` });
     client.on('error', () => this.onLost(client));
     client.on('end', () => this.onLost(client));
-    await client.connect();
-    const { rows } = await client.query<{ locked: boolean }>(
-      `SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked`,
-      [LOCK_NAMESPACE, this.projectionName],
-    );
-    if (!rows[0].locked) {
-      await client.end();
-      return false;
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ locked: boolean }>(
+        `SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked`,
+        [LOCK_NAMESPACE, this.projectionName],
+      );
+      if (!rows[0].locked) {
+        await client.end();
+        return false;
+      }
+      client.on('notification', (n) => {
+        if (n.channel === RESET_CHANNEL && n.payload === this.projectionName) this.resetHandler?.();
+      });
+      await client.query(`LISTEN ${RESET_CHANNEL}`);
+    } catch (error) {
+      // Closing the session also releases a lock it may hold.
+      await client.end().catch(() => undefined);
+      throw error;
     }
-    client.on('notification', (n) => {
-      if (n.channel === RESET_CHANNEL && n.payload === this.projectionName) this.resetHandler?.();
-    });
-    await client.query(`LISTEN ${RESET_CHANNEL}`);
     this.client = client;
     return true;
   }

@@ -102,6 +102,25 @@ describe('projection runtime (real PostgreSQL)', () => {
     expect(await readModel()).toEqual(await expected());
   });
 
+  it('survives a failing batch: it releases its lock, retries, and applies every event once', async () => {
+    await append('operation', 25);
+    const projection = new StreamTypeCountsProjection();
+    let failuresLeft = 2;
+    const flaky = Object.assign(Object.create(projection), {
+      name: projection.name,
+      apply: async (events: Parameters<typeof projection.apply>[0], tx: Parameters<typeof projection.apply>[1]) => {
+        if (failuresLeft-- > 0) throw new Error('transient failure');
+        return projection.apply(events, tx);
+      },
+    });
+    const runner = new ProjectionRunner(flaky, store, dataSource, db.url, { ...options, standbyRetryMs: 20 });
+    runners.push(runner);
+    runner.start();
+    await until(caughtUp);
+    expect(failuresLeft).toBeLessThan(0);
+    expect(await readModel()).toEqual(await expected());
+  });
+
   it('stops promptly when asked to stop while it is still starting', async () => {
     // Stop at various moments of the start-up (lock, checkpoint read, subscription).
     for (let delayMs = 0; delayMs <= 40; delayMs += 2) {

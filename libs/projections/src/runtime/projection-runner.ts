@@ -11,7 +11,7 @@ export interface ProjectionRunnerOptions {
   log: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-/** Thrown inside a batch when a reset happened elsewhere: the runner restarts from the stored checkpoint. */
+/** Thrown inside a batch when the stored checkpoint moved (a reset, or another runner): restart from it. */
 class CheckpointMovedError extends Error {}
 
 /**
@@ -27,6 +27,7 @@ export class ProjectionRunner {
   private readonly lock: ProjectionLock;
   private _active = false;
   private resetRequested = false;
+  private lockLost = false;
 
   constructor(
     private readonly projection: Projection,
@@ -53,26 +54,45 @@ export class ProjectionRunner {
     });
   }
 
+  /**
+   * Never gives up while not stopped: a failure (database down, connection dropped, a batch
+   * that throws) releases the lock and retries after a growing pause, so that a standby
+   * elsewhere may take over meanwhile.
+   */
   private async run(): Promise<void> {
+    let failures = 0;
     while (!this.stopped) {
-      if (!(await this.lock.tryAcquire())) {
-        await this.pause(this.options.standbyRetryMs);
-        continue;
-      }
-      this._active = true;
-      this.options.log('projection runner active', { projection: this.name });
-      this.lock.onceLost(() => {
-        this.options.log('projection lock lost, stopping', { projection: this.name });
-        void this.subscription?.stop();
-      });
-      this.lock.onReset(() => {
-        this.resetRequested = true;
-        void this.subscription?.stop();
-      });
       try {
-        while (!this.stopped && (await this.follow())) {
-          this.options.log('projection checkpoint moved (reset), restarting', { projection: this.name });
+        if (!(await this.lock.tryAcquire())) {
+          await this.pause(this.options.standbyRetryMs);
+          continue;
         }
+        this.lockLost = false;
+        this._active = true;
+        this.options.log('projection runner active', { projection: this.name });
+        this.lock.onceLost(() => {
+          this.lockLost = true;
+          this.options.log('projection lock lost, stopping', { projection: this.name });
+          void this.subscription?.stop();
+        });
+        this.lock.onReset(() => {
+          this.resetRequested = true;
+          void this.subscription?.stop();
+        });
+        while (!this.stopped && !this.lockLost && (await this.follow())) {
+          this.options.log('projection checkpoint moved (reset or another runner), restarting', { projection: this.name });
+        }
+        failures = 0;
+      } catch (error) {
+        failures++;
+        this._active = false;
+        await this.lock.release();
+        this.options.log('projection runner failed, retrying', {
+          projection: this.name,
+          attempt: failures,
+          error: String((error as Error)?.stack ?? error),
+        });
+        await this.pause(Math.min(30_000, this.options.standbyRetryMs * 2 ** Math.min(failures, 6)));
       } finally {
         this._active = false;
         await this.lock.release();
@@ -91,8 +111,8 @@ export class ProjectionRunner {
         expected = await this.applyBatch(events, expected);
       },
     );
-    // A reset or a stop may have come while the subscription was being set up.
-    if (this.resetRequested || this.stopped) void this.subscription.stop();
+    // A reset, a stop or the loss of the lock may have come while the subscription was being set up.
+    if (this.resetRequested || this.stopped || this.lockLost) void this.subscription.stop();
     try {
       await this.subscription.done;
       return this.resetRequested;
