@@ -128,7 +128,7 @@ describe('la vie d’un marché, de bout en bout', () => {
     const marche = await api.get(`/marches/${ids.marche}`).expect(200);
     expect(marche.body).toMatchObject({ statut: 'cloture', dateCloture: '2026-01-15', heuresPrevues: 3800, heuresPrevuesInitiales: 3425, suiviRegional: true });
 
-    const closed = await api.post(`/declarations/${ids['declaration-2025-04']}/corrections`, { heures: 10, motif: 'trop tard' }).expect(422);
+    const closed = await api.post(`/declarations/${ids['declaration-2025-04']}/corrections`, { heures: 160, motif: 'trop tard' }).expect(422);
     expect(closed.body.code).toBe('MARCHE_CLOTURE');
   });
 

@@ -575,7 +575,8 @@ export async function construireScenario(api: TestApi, seed = 20250317): Promise
   // Refusals the rules must give (nothing is recorded for them).
   r.salaries.sort((a, b) => a.index - b.index);
   const declClose = r.declarations.find((d) => d.marcheId === mClos.id && d.centiemes > 0);
-  if (declClose) await w.tenter(`/declarations/${declClose.id}/corrections`, { heures: 12, motif: 'Trop tard' }, { status: 422, code: 'MARCHE_CLOTURE' });
+  // A closed marché takes no more hours: a correction upwards is refused (downwards stays possible).
+  if (declClose) await w.tenter(`/declarations/${declClose.id}/corrections`, { heures: declClose.centiemes / 100 + 1, motif: 'Trop tard' }, { status: 422, code: 'MARCHE_CLOTURE' });
   await w.tenter(`/marches/${mClos.id}/avenants`, { heuresPrevues: 99, motif: 'Trop tard' }, { status: 422, code: 'MARCHE_CLOTURE' });
   const dejaDeclaree = r.declarations.find((d) => d.centiemes > 0 && d.marcheId !== mClos.id)!;
   await w.tenter(`/placements/${dejaDeclaree.placementId}/heures`, { mois: dejaDeclaree.mois, heures: 10 }, { status: 409, code: 'DECLARATION_EXISTANTE' });

@@ -297,7 +297,9 @@ function corriger(command: CorrigerDeclaration, state: SalarieEnregistreState): 
     `Le placement s'est terminé le ${placement.fin?.dateFin} : ${declaration.mois} est postérieur, ses heures ne peuvent être corrigées qu'à 0.`,
     { mois: declaration.mois, dateFin: placement.fin?.dateFin },
   );
-  marcheOuvert(command.marche);
+  // A closed marché takes no more hours, but its wrong declarations may still be lowered
+  // (e.g. hours that slipped in after the closing, see ADR 0001).
+  if (command.heures > declaration.heures) marcheOuvert(command.marche);
   plafondMensuel(state, declaration.mois, enCentiemes(command.heures) - enCentiemes(declaration.heures));
   return [
     {

@@ -616,11 +616,22 @@ describe('correction d’une déclaration', () => {
       .thenFails('CORRECTION_SANS_EFFET', { heures: 100 });
   });
 
-  it('refuse une correction sur un marché clôturé', () => {
+  it('refuse une correction qui ajoute des heures sur un marché clôturé', () => {
     spec(salarieDecider)
       .given(placee(declarees('2026-01', 150)))
-      .when(corriger(140, { marche: marcheVu(marcheCloture) }))
+      .when(corriger(150.01, { marche: marcheVu(marcheCloture) }))
       .thenFails('MARCHE_CLOTURE', { dateCloture: '2026-05-31' });
+  });
+
+  it('accepte une correction à la baisse sur un marché clôturé, jusqu’à 0', () => {
+    spec(salarieDecider)
+      .given(placee(declarees('2026-01', 150)))
+      .when(corriger(0, { marche: marcheVu(marcheCloture) }))
+      .then([corrigees('2026-01', 150, 0)]);
+    spec(salarieDecider)
+      .given(placee(declarees('2026-01', 150)))
+      .when(corriger(149.99, { marche: marcheVu(marcheCloture) }))
+      .then([corrigees('2026-01', 150, 149.99)]);
   });
 
   it('accepte une correction qui porte la personne à 220 h dans le mois, tous placements confondus', () => {

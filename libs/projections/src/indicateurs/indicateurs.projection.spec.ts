@@ -50,7 +50,7 @@ describe('indicateurs projection: hours after a closing', () => {
       );
       await rebuildProjection(new IndicateursProjection(), store, dataSource, db.url, { batchSize: 10, standbyRetryMs: 50, log: () => undefined });
       const [marche] = await conformites(dataSource.manager, { marcheId }, '2025-12-31', 0.1);
-      expect(marche).toMatchObject({ statut: 'non_atteint', heuresRealisees: 72.5, heuresApresCloture: 12.5 });
+      expect(marche).toMatchObject({ statut: 'non_atteint', heuresRealisees: 60, heuresApresCloture: 12.5, heuresManquantes: 40 });
     } finally {
       await dataSource.destroy();
       await store.close();

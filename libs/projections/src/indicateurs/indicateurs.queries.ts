@@ -187,7 +187,10 @@ export interface ConformiteMarche extends Conformite {
 export async function conformites(em: EntityManager, p: Perimetre, date: string, tolerance: number): Promise<ConformiteMarche[]> {
   const { where, params } = filtre(p, 'm');
   const rows: Array<Record<string, any>> = await em.query(
-    `SELECT m.*, coalesce((SELECT sum(d.centiemes) FROM projections.declarations d WHERE d.marche_id = m.id AND d.mois <= $${params.length + 1}), 0)::bigint AS realisees,
+    // A closed marché's realised hours stop at its closing month: later ones are reported apart.
+    `SELECT m.*, coalesce((SELECT sum(d.centiemes) FROM projections.declarations d
+                 WHERE d.marche_id = m.id AND d.mois <= $${params.length + 1}
+                   AND (m.date_cloture IS NULL OR d.mois <= substr(m.date_cloture, 1, 7))), 0)::bigint AS realisees,
        coalesce((SELECT sum(d.centiemes) FROM projections.declarations d
                  WHERE d.marche_id = m.id AND m.date_cloture IS NOT NULL AND d.mois > substr(m.date_cloture, 1, 7)), 0)::bigint AS apres_cloture
      FROM projections.marches m WHERE true ${where} ORDER BY m.numero, m.id`,
