@@ -45,9 +45,11 @@ export function moisDe(date: DateIso): Mois {
   return date.slice(0, 7);
 }
 
-/** The date part of an instant, in UTC. */
+const JOUR_A_PARIS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The calendar day of an instant in France (Europe/Paris): "today" for the facilitatrices, even just after midnight. */
 export function jourDe(instant: Date): DateIso {
-  return instant.toISOString().slice(0, 10);
+  return JOUR_A_PARIS.format(instant);
 }
 
 /** Whole years between a birth date and a date. */

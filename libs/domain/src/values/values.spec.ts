@@ -229,3 +229,11 @@ describe('textes et listes fermées', () => {
     expect(erreur.details).toEqual({ champ: 'sexe', valeur: 'f', valeursAutorisees: ['F', 'M'] });
   });
 });
+
+describe('jourDe', () => {
+  it('donne le jour à Paris, même juste après minuit heure de Paris', () => {
+    expect(jourDe(new Date('2026-06-14T22:30:00Z'))).toBe('2026-06-15');
+    expect(jourDe(new Date('2026-01-14T23:30:00Z'))).toBe('2026-01-15');
+    expect(jourDe(new Date('2026-01-14T22:30:00Z'))).toBe('2026-01-14');
+  });
+});
