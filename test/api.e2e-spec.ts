@@ -41,7 +41,7 @@ describe('api basics', () => {
 
   it('answers an unknown route with a stable code and a French message', async () => {
     const res = await request(app.getHttpServer()).get('/api/inconnu').expect(404);
-    expect(res.body).toEqual({ code: 'RESSOURCE_INTROUVABLE', message: expect.stringContaining('URL') });
+    expect(res.body).toEqual({ code: 'RESSOURCE_INTROUVABLE', message: expect.stringContaining('URL'), details: null });
   });
 
   it('answers malformed JSON with 400 and a stable code', async () => {

@@ -454,10 +454,10 @@ describe('indicateurs recalculés indépendamment sur un scénario pseudo-aléat
     expect(texte).toMatch(/;\d+,\d+\r\n/);
   });
 
-  it('?apres= au-delà du journal : 503 LECTURE_EN_RETARD', async () => {
+  it('?apres= au-delà du journal : 400 POSITION_INCONNUE', async () => {
     for (const chemin of ['/indicateurs?annee=2025&', '/coordination-regionale/indicateurs?annee=2025&', `/marches/${r.marches[0].id}/conformite?`, '/bilans/2025?']) {
       const res = await api.get(`${chemin}apres=${apres + 1_000_000}`);
-      expect({ chemin, status: res.status, code: res.body.code }).toEqual({ chemin, status: 503, code: 'LECTURE_EN_RETARD' });
+      expect({ chemin, status: res.status, code: res.body.code }).toEqual({ chemin, status: 400, code: 'POSITION_INCONNUE' });
       expect(res.body.message.length).toBeGreaterThan(10);
     }
   });

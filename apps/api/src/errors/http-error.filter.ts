@@ -21,7 +21,9 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const [status, body] = this.toBody(exception);
+    const [status, error] = this.toBody(exception);
+    // Every error body has the three fields of API.md, `details` null when there is nothing to add.
+    const body = { code: error.code, message: error.message, details: error.details ?? null };
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     response.status(status).json(body);
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@suivi/config';
@@ -29,6 +29,14 @@ export class ProjectionReader {
 
   async prepare(projection: string, apres: number | undefined): Promise<Fraicheur> {
     if (apres !== undefined) {
+      const head = await this.store.headPosition();
+      if (apres > head) {
+        throw new BadRequestException({
+          code: 'POSITION_INCONNUE',
+          message: `La position ${apres} n'existe pas encore dans le journal (dernière position : ${head}) : passez la position rendue par votre écriture.`,
+          details: { apres, derniere: head },
+        });
+      }
       const waitMs = this.config.get('LECTURE_ATTENTE_MS', { infer: true });
       if (!(await attendrePosition(projection, apres, this.dataSource, waitMs))) {
         throw new ServiceUnavailableException({

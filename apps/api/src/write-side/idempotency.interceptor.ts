@@ -57,12 +57,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
       response.status(lookup.statusCode);
       return of(lookup.response);
     }
-    request.idempotencySeed = `${userId}|${key}`;
+    // The request's hash is part of the seed: a key freed after a failure and reused for another
+    // body never derives the ids of the first one.
+    request.idempotencySeed = `${userId}|${key}|${hash}`;
     const status =
       this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ??
       (request.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
     return next.handle().pipe(
-      mergeMap((body) => from(this.store.complete(userId, key, status, body).then(() => body))),
+      mergeMap((body) => from(this.store.complete(userId, key, hash, status, body).then(() => body))),
       catchError((error) => from(this.store.abandon(userId, key)).pipe(mergeMap(() => throwError(() => error)))),
     );
   }

@@ -36,10 +36,14 @@ export class IdempotencyStore {
     return { kind: 'answered', statusCode: row.status_code, response: row.response };
   }
 
-  async complete(userId: string, key: string, statusCode: number, response: unknown): Promise<void> {
+  /** Stores the answer (again, if a concurrent failure of the same request abandoned the key meanwhile). */
+  async complete(userId: string, key: string, requestHash: string, statusCode: number, response: unknown): Promise<void> {
     await this.dataSource.query(
-      `UPDATE commands.idempotency_keys SET status_code = $3, response = $4, completed_at = now() WHERE user_id = $1 AND key = $2`,
-      [userId, key, statusCode, JSON.stringify(response ?? null)],
+      `INSERT INTO commands.idempotency_keys (user_id, key, request_hash, status_code, response, completed_at)
+       VALUES ($1, $2, $3, $4, $5, now())
+       ON CONFLICT (user_id, key) DO UPDATE SET status_code = excluded.status_code, response = excluded.response, completed_at = now()
+       WHERE commands.idempotency_keys.request_hash = excluded.request_hash`,
+      [userId, key, requestHash, statusCode, JSON.stringify(response ?? null)],
     );
   }
 

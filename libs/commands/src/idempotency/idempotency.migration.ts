@@ -12,7 +12,7 @@ export class IdempotencyKeys1763900000003 implements MigrationInterface {
         key          text        NOT NULL,
         request_hash text        NOT NULL,
         status_code  integer,
-        response     json, -- json, not jsonb: the answer is replayed byte for byte
+        response     json, -- json, not jsonb: keeps the answer's key order
         created_at   timestamptz NOT NULL DEFAULT now(),
         completed_at timestamptz,
         PRIMARY KEY (user_id, key)
