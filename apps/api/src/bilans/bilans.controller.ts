@@ -1,15 +1,12 @@
-import { BadRequestException, Controller, Get, Headers, Param, ParseIntPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DEFINITIONS_INDICATEURS } from '../indicateurs/indicateurs.controller';
-import { PerimetreDto } from '../read-side/read-query.dto';
+import { PerimetreBilanDto } from '../read-side/read-query.dto';
+import { anneePipe } from '../validation/annee.pipe';
 import { bilanEnCsv } from './bilan.csv';
 import { LireBilan, type BilanVue } from './bilans.handlers';
-
-const anneePipe = new ParseIntPipe({
-  exceptionFactory: () => new BadRequestException({ code: 'ANNEE_INVALIDE', message: "L'année dans l'URL doit être un nombre, par exemple 2025." }),
-});
 
 @ApiTags('bilans')
 @Controller('bilans')
@@ -25,13 +22,10 @@ export class BilansController {
   @ApiOkResponse({ description: 'JSON par défaut ; CSV avec Accept: text/csv.' })
   async lire(
     @Param('annee', anneePipe) annee: number,
-    @Query() dto: PerimetreDto,
+    @Query() dto: PerimetreBilanDto,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<BilanVue | string> {
-    if (annee < 2000 || annee > 2100) {
-      throw new BadRequestException({ code: 'ANNEE_INVALIDE', message: "L'année doit être comprise entre 2000 et 2100." });
-    }
     const bilan = await this.queries.execute(new LireBilan(annee, dto));
     if (accept?.includes('text/csv')) {
       response.type('text/csv; charset=utf-8');

@@ -1,8 +1,7 @@
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { calculerIndicateurs, conformites, type Indicateurs } from '@suivi/projections';
-import { ObjectifsLus } from '@suivi/projections';
+import { calculerIndicateurs, conformites, ObjectifsLus, type Indicateurs } from '@suivi/projections';
 import { ProjectionReader } from '../read-side/projection-reader';
-import type { PerimetreDto } from '../read-side/read-query.dto';
+import type { PerimetreBilanDto } from '../read-side/read-query.dto';
 import type { Fraicheur } from '../read-side/freshness';
 
 export interface Objectif {
@@ -21,7 +20,7 @@ export interface BilanVue {
 }
 
 export class LireBilan extends Query<BilanVue> {
-  constructor(readonly annee: number, readonly dto: PerimetreDto) {
+  constructor(readonly annee: number, readonly dto: PerimetreBilanDto) {
     super();
   }
 }

@@ -1,6 +1,7 @@
 import { NotFoundException } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { conformites, type ConformiteMarche } from '@suivi/projections';
+import { paginer } from '../read-side/pagination';
 import { ProjectionReader } from '../read-side/projection-reader';
 import type { DateDto } from '../read-side/read-query.dto';
 import type { Fraicheur } from '../read-side/freshness';
@@ -54,8 +55,6 @@ export class ListerMarchesHandler implements IQueryHandler<ListerMarches, ListeM
   async execute({ dto }: ListerMarches): Promise<ListeMarchesVue> {
     const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
     const date = dto.date ?? this.reader.today();
-    const page = dto.page ?? 1;
-    const taillePage = dto.taillePage ?? 50;
     const tri = dto.tri ?? 'numero';
     const sens = dto.ordre === 'desc' ? -1 : 1;
     const toutes = (
@@ -65,13 +64,6 @@ export class ListerMarchesHandler implements IQueryHandler<ListerMarches, ListeM
       const [x, y] = [a[tri], b[tri]];
       return (x < y ? -1 : x > y ? 1 : a.marcheId < b.marcheId ? -1 : 1) * sens;
     });
-    return {
-      items: toutes.slice((page - 1) * taillePage, page * taillePage).map((m) => ({ id: m.marcheId, ...m })),
-      total: toutes.length,
-      page,
-      taillePage,
-      date,
-      fraicheur,
-    };
+    return { ...paginer(toutes.map((m) => ({ id: m.marcheId, ...m })), dto), date, fraicheur };
   }
 }

@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { type IQueryHandler, Query as CqrsQuery, QueryBus, QueryHandler } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags, IntersectionType } from '@nestjs/swagger';
 import { indicateursCoordination, marchesSuivis, type IndicateursCoordination, type MarcheSuivi } from '@suivi/projections';
+import { PaginationDto, paginer } from '../read-side/pagination';
 import { ProjectionReader } from '../read-side/projection-reader';
 import { DateDto, periodeDe, PeriodeEtDateDto } from '../read-side/read-query.dto';
 import type { Fraicheur } from '../read-side/freshness';
@@ -17,8 +18,10 @@ export interface MarchesSuivisVue {
   fraicheur: Fraicheur;
 }
 
+export class MarchesSuivisDto extends IntersectionType(DateDto, PaginationDto) {}
+
 export class ListerMarchesSuivis extends CqrsQuery<MarchesSuivisVue> {
-  constructor(readonly dto: DateDto) {
+  constructor(readonly dto: MarchesSuivisDto) {
     super();
   }
 }
@@ -30,8 +33,8 @@ export class ListerMarchesSuivisHandler implements IQueryHandler<ListerMarchesSu
   async execute({ dto }: ListerMarchesSuivis): Promise<MarchesSuivisVue> {
     const fraicheur = await this.reader.prepare(PROJECTION, dto.apres);
     const date = dto.date ?? this.reader.today();
-    const items = (await marchesSuivis(this.reader.dataSource.manager, date, this.reader.tolerance)).map((m) => ({ id: m.marcheId, ...m }));
-    return { items, total: items.length, page: 1, taillePage: items.length, date, fraicheur };
+    const suivis = (await marchesSuivis(this.reader.dataSource.manager, date, this.reader.tolerance)).map((m) => ({ id: m.marcheId, ...m }));
+    return { ...paginer(suivis, dto), date, fraicheur };
   }
 }
 
@@ -65,7 +68,7 @@ export class CoordinationRegionaleController {
   @Get('marches')
   @ApiOperation({ summary: 'Les marchés suivis par la coordination régionale, avec leur avancement et leur statut à la date' })
   @ApiOkResponse({ schema: { example: { items: [{ id: '…', donneurOrdreNom: 'Région Bourgogne-Franche-Comté', statut: 'conforme' }], total: 23 } } })
-  marches(@Query() dto: DateDto): Promise<MarchesSuivisVue> {
+  marches(@Query() dto: MarchesSuivisDto): Promise<MarchesSuivisVue> {
     return this.queries.execute(new ListerMarchesSuivis(dto));
   }
 

@@ -1,4 +1,3 @@
-import { BadRequestException } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { calculerIndicateurs, type Indicateurs } from '@suivi/projections';
 import { ProjectionReader } from '../read-side/projection-reader';
@@ -19,9 +18,6 @@ export class CalculerIndicateursHandler implements IQueryHandler<CalculerIndicat
 
   async execute({ dto }: CalculerIndicateurs): Promise<IndicateursVue> {
     const periode = periodeDe(dto);
-    if (periode.du && periode.au && periode.du > periode.au) {
-      throw new BadRequestException({ code: 'PERIODE_INVALIDE', message: 'La date de début (du) doit précéder la date de fin (au).' });
-    }
     const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
     const perimetre = { ...periode, donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur };
     const indicateurs = await calculerIndicateurs(this.reader.dataSource.manager, perimetre);

@@ -1,4 +1,5 @@
-import { Body, Controller, Param, ParseIntPipe, Post, BadRequestException } from '@nestjs/common';
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { anneePipe } from '../validation/annee.pipe';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandExecutor, type CommandContext } from '@suivi/commands';
@@ -46,10 +47,6 @@ export class FixerObjectifsHandler implements ICommandHandler<FixerObjectifsComm
     return resultat(String(annee), result);
   }
 }
-
-const anneePipe = new ParseIntPipe({
-  exceptionFactory: () => new BadRequestException({ code: 'ANNEE_INVALIDE', message: "L'année dans l'URL doit être un nombre, par exemple 2025." }),
-});
 
 @ApiTags('objectifs')
 @Controller('objectifs')

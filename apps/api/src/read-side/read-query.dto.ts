@@ -1,12 +1,12 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators, BadRequestException } from '@nestjs/common';
+import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { SECTEURS } from '@suivi/domain';
 
 /** `?apres=<position>`: read your own write (the position a write answered). */
 export class LectureDto {
-  @ApiPropertyOptional({ description: 'Attendre (2 s au plus) que les chiffres intègrent cette position du journal, rendue par une écriture.' })
+  @ApiPropertyOptional({ description: 'Attendre (LECTURE_ATTENTE_MS, 2 s par défaut) que les chiffres intègrent cette position du journal, rendue par une écriture.' })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'apres doit être une position entière' })
@@ -62,12 +62,21 @@ export class PerimetreDto extends PeriodeDto {
   secteur?: string;
 }
 
-/** A perimeter's dates: `annee` narrows `du`/`au` to that year. */
+/** The yearly report's perimeter: its year is in the path, so no period in the query. */
+export class PerimetreBilanDto extends OmitType(PerimetreDto, ['annee', 'du', 'au'] as const) {}
+
+/** A perimeter's dates: `annee` narrows `du`/`au` to that year; an empty period is a 400. */
 export function periodeDe(dto: { annee?: number; du?: string; au?: string }): { du?: string; au?: string } {
-  if (dto.annee === undefined) return { du: dto.du, au: dto.au };
-  const du = `${dto.annee}-01-01`;
-  const au = `${dto.annee}-12-31`;
-  return { du: dto.du && dto.du > du ? dto.du : du, au: dto.au && dto.au < au ? dto.au : au };
+  let periode = { du: dto.du, au: dto.au };
+  if (dto.annee !== undefined) {
+    const du = `${dto.annee}-01-01`;
+    const au = `${dto.annee}-12-31`;
+    periode = { du: dto.du && dto.du > du ? dto.du : du, au: dto.au && dto.au < au ? dto.au : au };
+  }
+  if (periode.du && periode.au && periode.du > periode.au) {
+    throw new BadRequestException({ code: 'PERIODE_INVALIDE', message: 'La période est vide : la date de début (du) doit précéder la date de fin (au), dans l’année demandée.' });
+  }
+  return periode;
 }
 
 function DateEvaluation() {

@@ -1,0 +1,27 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export class PaginationDto {
+  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'page doit être un entier à partir de 1' })
+  @Min(1, { message: 'page doit être un entier à partir de 1' })
+  page?: number;
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'taillePage doit être un entier de 1 à 500' })
+  @Min(1, { message: 'taillePage doit être un entier de 1 à 500' })
+  @Max(500, { message: 'taillePage doit être un entier de 1 à 500' })
+  taillePage?: number;
+}
+
+/** The list shape of API.md: `{ items, total, page, taillePage }`. */
+export function paginer<T>(all: T[], dto: PaginationDto): { items: T[]; total: number; page: number; taillePage: number } {
+  const page = dto.page ?? 1;
+  const taillePage = dto.taillePage ?? 50;
+  return { items: all.slice((page - 1) * taillePage, page * taillePage), total: all.length, page, taillePage };
+}
