@@ -7,8 +7,8 @@ import { freePort, startApp, waitFor } from './support/processes';
 /** The README's first command: the built api with no DATABASE_URL starts its own PostgreSQL. */
 describe('service start with the embedded default', () => {
   it('serves /health and /api/docs, then stops cleanly with its PostgreSQL', async () => {
-    const port = freePort();
-    const pgPort = freePort();
+    const port = await freePort();
+    const pgPort = await freePort();
     const api = startApp('api', [], {
       PORT: String(port),
       EMBEDDED_PG_PORT: String(pgPort),

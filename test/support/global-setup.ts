@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../../libs/database/src/embedded-postgres';
+import { freePort } from './processes';
 
 /**
  * Gives every test a real PostgreSQL: the one named by TEST_DATABASE_URL when set (CI points
@@ -13,7 +14,7 @@ export default async function globalSetup(): Promise<void> {
     console.log(`\ntests use PostgreSQL at ${redact(process.env.TEST_DATABASE_URL)}`);
     return;
   }
-  const port = 55_000 + Math.floor(Math.random() * 5_000);
+  const port = await freePort();
   const server = await startEmbeddedPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'suivi-test-pg-')), port });
   process.env.TEST_DATABASE_URL = server.url;
   (globalThis as any).__embeddedPostgres = server;

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 export const DIST = join(__dirname, '..', '..', 'dist', 'apps');
@@ -39,6 +40,14 @@ export async function waitFor<T>(
   }
 }
 
-export function freePort(): number {
-  return 20_000 + Math.floor(Math.random() * 20_000);
+/** A port the system just handed out as free (bound then released), not a random guess. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -7,7 +7,8 @@ import { CATALOGUE_EVENEMENTS, documentEvenements, versionDuSchema } from './eve
 import { marcheDecider } from './marche/marche.decider';
 import { objectifsDecider } from './objectifs/objectifs.decider';
 import { operationDecider } from './operation/operation.decider';
-import { salarieDecider, type SalarieCommand, type SalarieEvent } from './salarie/salarie.decider';
+import { salarieDecider, type SalarieCommand } from './salarie/salarie.decider';
+import type { SalarieEvent } from './salarie/salarie.events';
 import type { MarcheVu } from './placement/placement.decider';
 import { rattachementDecider } from './placement/rattachement';
 

@@ -4,7 +4,7 @@ import type { MarcheEvent } from './marche/marche.events';
 import type { ObjectifsEvent } from './objectifs/objectifs.events';
 import type { OperationEvent } from './operation/operation.events';
 import type { RattachementEvent } from './placement/rattachement';
-import type { SalarieEvent } from './salarie/salarie.decider';
+import type { SalarieEvent } from './salarie/salarie.events';
 
 export type EvenementDuDomaine =
   | DonneurOrdreEvent

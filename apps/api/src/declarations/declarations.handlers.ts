@@ -1,8 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CommandExecutor, newId, type CommandContext } from '@suivi/commands';
 import { declarationStream, salarieDecider, salarieStream } from '@suivi/domain';
-import { localiser } from '../placements/placement-lookup';
-import { marcheDuPlacement } from '../placements/placements.handlers';
+import { localiser, marcheDuPlacement } from '../placements/placement-lookup';
 import { resultat, type ResultatEcriture } from '../write-side/write-result';
 import type { CorrigerDeclarationDto } from './declarations.dto';
 

@@ -6,7 +6,11 @@ import {
   rattachementDecider,
   type MarcheVu,
   type RattachementEvent,
+  type SalarieState,
 } from '@suivi/domain';
+
+export const PLACEMENT_INTROUVABLE = ['PLACEMENT_INTROUVABLE', "Aucun placement ne porte cet identifiant : vérifiez l'URL."] as const;
+export const placementIntrouvable = () => new NotFoundException({ code: PLACEMENT_INTROUVABLE[0], message: PLACEMENT_INTROUVABLE[1] });
 
 /** The marché as a placement command needs it, read at command time; null when unknown. */
 export async function marcheVu(executor: CommandExecutor, marcheId: string): Promise<MarcheVu | null> {
@@ -41,4 +45,16 @@ export async function rattacher(executor: CommandExecutor, streamId: string, eve
     context: { ...context, expectedRevision: undefined },
     command: () => ({ type: 'Rattacher', event }),
   });
+}
+
+/**
+ * The marché of a placement of this salarié. A locator without its placement (a crash between
+ * the two appends) reads as an unknown placement.
+ */
+export async function marcheDuPlacement(executor: CommandExecutor, state: SalarieState, placementId: string): Promise<MarcheVu> {
+  const placement = state.existe ? state.placements[placementId] : undefined;
+  if (!placement) throw placementIntrouvable();
+  const marche = await marcheVu(executor, placement.marcheId);
+  if (!marche) throw new Error(`placement ${placementId} refers to marché ${placement.marcheId}, whose stream is empty`);
+  return marche;
 }

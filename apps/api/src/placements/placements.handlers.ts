@@ -1,4 +1,4 @@
-import { NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { UnprocessableEntityException } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler, type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { CommandExecutor, newId, type CommandContext } from '@suivi/commands';
 import {
@@ -10,16 +10,12 @@ import {
   placementStream,
   salarieDecider,
   salarieStream,
-  type MarcheVu,
-  type SalarieState,
 } from '@suivi/domain';
 import { fraicheurDuFlux } from '../read-side/freshness';
 import { resultat, type ResultatEcriture } from '../write-side/write-result';
-import { localiser, marcheVu, rattacher } from './placement-lookup';
+import { localiser, marcheDuPlacement, marcheVu, PLACEMENT_INTROUVABLE, placementIntrouvable, rattacher } from './placement-lookup';
 import type { DeclarerHeuresDto, DemarrerPlacementDto, PlacementVue, TerminerPlacementDto } from './placements.dto';
 
-const PLACEMENT_INTROUVABLE = ['PLACEMENT_INTROUVABLE', "Aucun placement ne porte cet identifiant : vérifiez l'URL."] as const;
-const placementIntrouvable = () => new NotFoundException({ code: PLACEMENT_INTROUVABLE[0], message: PLACEMENT_INTROUVABLE[1] });
 
 export class DemarrerPlacementCommand extends Command<ResultatEcriture> {
   constructor(readonly dto: DemarrerPlacementDto, readonly context: CommandContext) {
@@ -129,18 +125,6 @@ export class TerminerPlacementHandler implements ICommandHandler<TerminerPlaceme
     });
     return resultat(placementId, result);
   }
-}
-
-/**
- * The marché of a placement of this salarié. A locator without its placement (a crash between
- * the two appends) reads as an unknown placement.
- */
-export async function marcheDuPlacement(executor: CommandExecutor, state: SalarieState, placementId: string): Promise<MarcheVu> {
-  const placement = state.existe ? state.placements[placementId] : undefined;
-  if (!placement) throw placementIntrouvable();
-  const marche = await marcheVu(executor, placement.marcheId);
-  if (!marche) throw new Error(`placement ${placementId} refers to marché ${placement.marcheId}, whose stream is empty`);
-  return marche;
 }
 
 export class LirePlacement extends Query<PlacementVue> {

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import type { CommandContext } from '@suivi/commands';
 import { type AppConfig, validateConfig } from '@suivi/config';
 import { openDatabase, runMigrations, type DatabaseConnection } from '@suivi/database';
-import { DomainError } from '@suivi/domain';
+import { DomainError, HEURES_PAR_ETP } from '@suivi/domain';
 import { EVENT_STORE, WrongExpectedRevisionError, createEventStore, type EventStore } from '@suivi/event-store';
 import { PROJECTIONS, projectionStatuses, type Projection } from '@suivi/projections';
 import { createApiApp } from '../../../api/src/api-app';
@@ -306,7 +306,7 @@ function afficherResume(
     `    embauches directes en ${ANNEE}  ${fr(r.embauches)}`,
     `    sorties en ${ANNEE} ........... ${fr(r.sorties)}, dont positives ${fr(r.sortiesPositives)} (${pct(r.sortiesPositives / Math.max(1, r.sorties))})`,
     `  déclarations ................ ${fr(r.declarations)}, corrections ${fr(r.corrections)}`,
-    `  heures ${ANNEE} ................. ${fr(r.heures, 2)} h = ${fr(r.heures / 1607, 1)} ETP (BTP ${pct(r.heuresParSecteur.btp / r.heures)}, ` +
+    `  heures ${ANNEE} ................. ${fr(r.heures, 2)} h = ${fr(r.heures / HEURES_PAR_ETP, 1)} ETP (BTP ${pct(r.heuresParSecteur.btp / r.heures)}, ` +
       `services ${pct(r.heuresParSecteur.services / r.heures)}, prestations intellectuelles ${pct(r.heuresParSecteur.prestations_intellectuelles / r.heures)})`,
     `    maximum d'une personne sur un mois : ${fr(r.maxHeuresPersonneMois, 2)} h (plafond 220 h)`,
     '',

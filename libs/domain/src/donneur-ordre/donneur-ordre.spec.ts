@@ -1,4 +1,4 @@
-import { spec } from '../decider-spec';
+import { spec } from '../given-when-then.testing';
 import { donneurOrdreDecider, type EnregistrerDonneurOrdre } from './donneur-ordre.decider';
 import { TYPES_DONNEUR_ORDRE, type DonneurOrdreEnregistre, type TypeDonneurOrdre } from './donneur-ordre.events';
 

@@ -1,4 +1,4 @@
-import { spec } from '../decider-spec';
+import { spec } from '../given-when-then.testing';
 import { entrepriseDecider, siretDecider, siretStream, type EnregistrerEntreprise, type ReserverSiret } from './entreprise.decider';
 import { TYPES_ENTREPRISE, type EntrepriseEnregistree, type SiretReserve, type TypeEntreprise } from './entreprise.events';
 

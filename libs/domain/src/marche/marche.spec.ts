@@ -1,5 +1,5 @@
 import { fold } from '../decider';
-import { spec } from '../decider-spec';
+import { spec } from '../given-when-then.testing';
 import {
   marcheDecider,
   statutMarche,

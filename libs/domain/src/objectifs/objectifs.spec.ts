@@ -1,4 +1,4 @@
-import { spec } from '../decider-spec';
+import { spec } from '../given-when-then.testing';
 import { objectifsDecider, type FixerObjectifs } from './objectifs.decider';
 import type { ObjectifsFixes } from './objectifs.events';
 

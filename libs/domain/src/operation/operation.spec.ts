@@ -1,4 +1,4 @@
-import { spec } from '../decider-spec';
+import { spec } from '../given-when-then.testing';
 import { operationDecider, type OuvrirOperation } from './operation.decider';
 import type { OperationOuverte } from './operation.events';
 

@@ -1,9 +1,10 @@
 import { fold } from '../decider';
-import { spec } from '../decider-spec';
+import { spec } from '../given-when-then.testing';
 import type { TypeEntreprise } from '../entreprise/entreprise.events';
 import { marcheDecider } from '../marche/marche.decider';
 import type { MarcheEvent } from '../marche/marche.events';
-import { salarieDecider, type SalarieCommand, type SalarieEnregistreState, type SalarieEvent } from '../salarie/salarie.decider';
+import { salarieDecider, type SalarieCommand, type SalarieEnregistreState } from '../salarie/salarie.decider';
+import type { SalarieEvent } from '../salarie/salarie.events';
 import type { EligibiliteValidee, SalarieEnregistre } from '../salarie/salarie.events';
 import {
   trouverDeclaration,

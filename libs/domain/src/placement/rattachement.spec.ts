@@ -1,5 +1,5 @@
 import { fold } from '../decider';
-import { spec } from '../decider-spec';
+import { spec } from '../given-when-then.testing';
 import { declarationStream, placementStream, rattachementDecider, type DeclarationRattachee, type PlacementRattache } from './rattachement';
 
 const SALARIE_ID = '7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f01';

@@ -3,25 +3,17 @@ import { DomainError, notFound, rule } from '../domain-error';
 import { ageAu, jourDe, verifierDate, type DateIso, type Mois } from '../values/dates';
 import { texteRequis, valeurParmi } from '../values/texte';
 import { decidePlacement, evolvePlacement, type PlacementCommand, type PlacementState } from '../placement/placement.decider';
-import type { PlacementEvent } from '../placement/placement.events';
 import {
   CRITERES_ELIGIBILITE,
   NIVEAUX_FORMATION,
   SEXES,
   type CritereEligibilite,
   type NiveauFormation,
-  type SalarieIdentiteEvent,
+  type SalarieEvent,
   type Sexe,
 } from './salarie.events';
 
 export const salarieStream = (id: string) => `salarie-${id}`;
-
-/**
- * The Salarie stream holds the person, their eligibility, and their placements with their
- * declarations: the monthly maximum across placements is a per-person rule, so one stream
- * decides it without races (see docs/adr/0001-placements-in-the-salarie-stream.md).
- */
-export type SalarieEvent = SalarieIdentiteEvent | PlacementEvent;
 
 export type EnregistrerSalarie = {
   type: 'EnregistrerSalarie';

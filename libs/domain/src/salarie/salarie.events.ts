@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../decider';
+import type { PlacementEvent } from '../placement/placement.events';
 import type { DateIso } from '../values/dates';
 
 export const SEXES = ['F', 'M'] as const;
@@ -51,3 +52,10 @@ export type EligibiliteValidee = DomainEvent<
 >;
 
 export type SalarieIdentiteEvent = SalarieEnregistre | EligibiliteValidee;
+
+/**
+ * The Salarie stream holds the person, their eligibility, and their placements with their
+ * declarations: the monthly maximum across placements is a per-person rule, so one stream
+ * decides it without races (see docs/adr/0001-placements-in-the-salarie-stream.md).
+ */
+export type SalarieEvent = SalarieIdentiteEvent | PlacementEvent;

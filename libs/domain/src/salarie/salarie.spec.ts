@@ -1,5 +1,5 @@
 import { fold } from '../decider';
-import { spec } from '../decider-spec';
+import { spec } from '../given-when-then.testing';
 import { salarieDecider, salarieStream, type EnregistrerSalarie, type SalarieEnregistreState, type ValiderEligibilite } from './salarie.decider';
 import type { CritereEligibilite, EligibiliteValidee, NiveauFormation, SalarieEnregistre, Sexe } from './salarie.events';
 

@@ -47,3 +47,11 @@ export function verifierVolumeHeures(heures: number, champ: string): void {
     );
   }
 }
+
+/** Hours of one full-time equivalent over a year (the funder's convention). */
+export const HEURES_PAR_ETP = 1607;
+
+/** Full-time equivalents of a number of hours (in hundredths), with 2 decimals. */
+export function etpDe(centiemes: number): number {
+  return Math.round((centiemes / 100 / HEURES_PAR_ETP) * 100) / 100;
+}

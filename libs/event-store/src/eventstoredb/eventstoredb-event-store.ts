@@ -34,7 +34,8 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
-import { IdempotencyViolationError, InvalidAppendError, WrongExpectedRevisionError } from '../errors';
+import { InvalidAppendError, WrongExpectedRevisionError } from '../errors';
+import { answerOfRetry, type AlreadyStored } from '../idempotent-retry';
 import { UpcasterChain, type Upcaster } from '../upcasting';
 
 export interface EventStoreDbEventStoreOptions {
@@ -114,32 +115,15 @@ export class EventStoreDbEventStore implements EventStore {
     expected: ExpectedRevision,
   ): Promise<AppendResult | null> {
     const wanted = new Set(events.map((e) => e.eventId.toLowerCase()));
-    const found = new Map<string, EsdbEvent>();
+    const stored: AlreadyStored[] = [];
     let current: number | null = null;
     for await (const event of this.iterateStream(streamId, { direction: BACKWARDS, fromRevision: END })) {
       current ??= Number(event.revision);
-      const id = event.id.toLowerCase();
-      if (wanted.has(id)) found.set(id, event);
+      if (wanted.has(event.id.toLowerCase())) {
+        stored.push({ eventId: event.id, streamId, revision: Number(event.revision), position: Number(commitPositionOf(event)) });
+      }
     }
-    if (found.size === 0) return null;
-
-    const first = found.get(events[0].eventId.toLowerCase());
-    const samePlace =
-      found.size === events.length &&
-      first !== undefined &&
-      events.every((e, i) => found.get(e.eventId.toLowerCase())?.revision === first.revision + BigInt(i));
-    if (!samePlace) {
-      throw new IdempotencyViolationError(
-        streamId,
-        [...found.values()].map((e) => e.id),
-      );
-    }
-    const start = Number(first.revision);
-    const targeted =
-      typeof expected === 'number' ? start === expected + 1 : expected === 'no_stream' ? start === 0 : true;
-    if (!targeted) throw new WrongExpectedRevisionError(streamId, expected, current);
-    const last = found.get(events[events.length - 1].eventId.toLowerCase())!;
-    return { nextRevision: Number(last.revision), position: Number(commitPositionOf(last)) };
+    return answerOfRetry(streamId, events, expected, current, stored);
   }
 
   private async actualRevision(streamId: string, error: WrongExpectedVersionError): Promise<number | null> {

@@ -12,7 +12,8 @@ import {
   type Subscription,
   streamTypeOf,
 } from '../event-store.port';
-import { IdempotencyViolationError, InvalidAppendError, WrongExpectedRevisionError } from '../errors';
+import { InvalidAppendError, WrongExpectedRevisionError } from '../errors';
+import { answerOfRetry, type AlreadyStored } from '../idempotent-retry';
 import { UpcasterChain, type Upcaster } from '../upcasting';
 import { AppendNotifier, APPEND_CHANNEL } from './append-notifier';
 
@@ -84,15 +85,15 @@ export class PostgresEventStore implements EventStore {
     try {
       // Four round trips: begin + lock, read the stream's state, insert + notify, commit.
       await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
-      const { rows } = await client.query<{ revision: string | null; head: string; found: FoundRow[] | null }>(
+      const { rows } = await client.query<{ revision: string | null; head: string; found: AlreadyStored[] | null }>(
         `SELECT (SELECT max(revision) FROM event_store.events WHERE stream_id = $1) AS revision,
                 (SELECT coalesce(max(position), 0) FROM event_store.events) AS head,
-                (SELECT json_agg(json_build_object('event_id', event_id, 'stream_id', stream_id, 'revision', revision, 'position', position))
+                (SELECT json_agg(json_build_object('eventId', event_id, 'streamId', stream_id, 'revision', revision, 'position', position))
                    FROM event_store.events WHERE event_id = ANY($2::uuid[])) AS found`,
         [streamId, events.map((e) => e.eventId)],
       );
       const current = rows[0].revision === null ? null : Number(rows[0].revision);
-      const already = rows[0].found ? alreadyAppended(streamId, events, expectedRevision, current, rows[0].found) : null;
+      const already = answerOfRetry(streamId, events, expectedRevision, current, rows[0].found ?? []);
       if (already) {
         await client.query('ROLLBACK');
         return already;
@@ -242,44 +243,6 @@ export class PostgresEventStore implements EventStore {
     };
     return this.upcasters.apply(event);
   }
-}
-
-interface FoundRow {
-  event_id: string;
-  stream_id: string;
-  revision: number;
-  position: number;
-}
-
-/**
- * Idempotent retry: if these exact event ids are already the stream's events at the place
- * this append targets, answer what the first append answered; a partial or misplaced
- * repeat is refused.
- */
-function alreadyAppended(
-  streamId: string,
-  events: EventToAppend[],
-  expected: ExpectedRevision,
-  current: number | null,
-  found: FoundRow[],
-): AppendResult | null {
-  if (found.length === 0) return null;
-  const byId = new Map(found.map((r) => [r.event_id, r]));
-  // PostgreSQL answers uuids in lower case, whatever case the client used.
-  const first = byId.get(events[0].eventId.toLowerCase());
-  const samePlace =
-    found.length === events.length &&
-    first !== undefined &&
-    events.every((e, i) => {
-      const row = byId.get(e.eventId.toLowerCase());
-      return row?.stream_id === streamId && Number(row.revision) === Number(first.revision) + i;
-    });
-  if (!samePlace) throw new IdempotencyViolationError(streamId, found.map((r) => r.event_id));
-  const start = Number(first.revision);
-  const targeted = typeof expected === 'number' ? start === expected + 1 : expected === 'no_stream' ? start === 0 : true;
-  if (!targeted) throw new WrongExpectedRevisionError(streamId, expected, current);
-  const last = byId.get(events[events.length - 1].eventId.toLowerCase())!;
-  return { nextRevision: Number(last.revision), position: Number(last.position) };
 }
 
 function checkExpected(streamId: string, expected: ExpectedRevision, current: number | null): void {

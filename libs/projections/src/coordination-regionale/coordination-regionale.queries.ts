@@ -1,6 +1,6 @@
-import { conformite, depuisCentiemes, type Conformite } from '@suivi/domain';
+import { conformite, depuisCentiemes, etpDe, type Conformite } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
-import { ETP_HEURES } from '../indicateurs/indicateurs.queries';
+import { heuresParSecteurVides } from '../indicateurs/indicateurs.queries';
 
 export interface MarcheSuivi extends Conformite {
   marcheId: string;
@@ -66,7 +66,7 @@ export async function indicateursCoordination(
     [periode.du?.slice(0, 7) ?? '0000-01', periode.au?.slice(0, 7) ?? '9999-12'],
   );
   const centiemes = parSecteur.reduce((s, r) => s + Number(r.centiemes), 0);
-  const heuresParSecteur: Record<string, number> = { btp: 0, services: 0, prestations_intellectuelles: 0 };
+  const heuresParSecteur = heuresParSecteurVides();
   for (const r of parSecteur) heuresParSecteur[r.secteur] = depuisCentiemes(Number(r.centiemes));
   const marchesParStatut: Record<string, number> = {};
   for (const m of suivis) marchesParStatut[m.statut] = (marchesParStatut[m.statut] ?? 0) + 1;
@@ -75,7 +75,7 @@ export async function indicateursCoordination(
     donneursOrdre: new Set(suivis.map((m) => m.donneurOrdreId)).size,
     heuresPrevues: depuisCentiemes(suivis.reduce((s, m) => s + Math.round(m.heuresPrevues * 100), 0)),
     heuresRealisees: depuisCentiemes(centiemes),
-    etp: Math.round((centiemes / 100 / ETP_HEURES) * 100) / 100,
+    etp: etpDe(centiemes),
     heuresParSecteur,
     marchesParStatut,
   };

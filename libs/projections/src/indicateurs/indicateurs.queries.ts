@@ -1,4 +1,4 @@
-import { conformite, depuisCentiemes, type Conformite } from '@suivi/domain';
+import { conformite, depuisCentiemes, etpDe, SECTEURS, type Conformite } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
 
 /** Which declarations, placements and marchés a figure covers. Dates are `YYYY-MM-DD`, both included. */
@@ -10,8 +10,6 @@ export interface Perimetre {
   marcheId?: string;
   secteur?: string;
 }
-
-export const ETP_HEURES = 1607;
 
 export interface Indicateurs {
   heuresRealisees: number;
@@ -139,8 +137,8 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre): Prom
     rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [cle(r)]: (acc[cle(r)] ?? 0) + n(r) }), {});
   return {
     heuresRealisees: depuisCentiemes(heures),
-    etp: Math.round((heures / 100 / ETP_HEURES) * 100) / 100,
-    heuresParSecteur: { btp: 0, services: 0, prestations_intellectuelles: 0, ...compter(parSecteur, (r) => r.secteur, (r) => depuisCentiemes(Number(r.centiemes))) },
+    etp: etpDe(heures),
+    heuresParSecteur: { ...heuresParSecteurVides(), ...compter(parSecteur, (r) => r.secteur, (r) => depuisCentiemes(Number(r.centiemes))) },
     salaries: totaux.salaries,
     femmes: totaux.femmes,
     partFemmes: part(totaux.femmes, totaux.salaries),
@@ -230,4 +228,9 @@ function filtre(p: Perimetre, alias: string): { where: string; params: unknown[]
   add('id', p.marcheId);
   add('secteur', p.secteur);
   return { where: clauses.join(' '), params };
+}
+
+/** Every sector, at zero: a sector without hours still appears in the figures. */
+export function heuresParSecteurVides(): Record<string, number> {
+  return Object.fromEntries(SECTEURS.map((s) => [s, 0]));
 }

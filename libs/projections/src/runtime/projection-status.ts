@@ -8,7 +8,10 @@ export interface ProjectionStatus {
   name: string;
   position: number;
   head: number;
-  /** Events behind the head of the log (positions are contiguous on PostgreSQL). */
+  /**
+   * Distance to the head of the log: a number of events on PostgreSQL, whose positions are
+   * contiguous; on EventStoreDB, positions are log offsets and this is only zero or not.
+   */
   lag: number;
   /** Whether some process currently runs it. */
   running: boolean;
@@ -29,7 +32,7 @@ export async function projectionStatuses(
   );
 }
 
-/** The position a projection's tables reflect, and how many events it is behind the log. */
+/** The position a projection's tables reflect, and its distance to the head of the log (see `lag`). */
 export async function fraicheurDe(name: string, store: EventStore, dataSource: DataSource): Promise<{ position: number; retard: number }> {
   const [head, checkpoints] = await Promise.all([store.headPosition(), readCheckpoints(dataSource.manager)]);
   const position = checkpoints.get(name) ?? 0;
