@@ -8,6 +8,7 @@ import {
   ROLES_ATTRIBUTAIRE,
   SECTEURS,
   type BaseJuridique,
+  type MarcheEnregistre,
   type MarcheEvent,
   type RoleAttributaire,
   type Secteur,
@@ -15,18 +16,8 @@ import {
 
 export const marcheStream = (id: string) => `marche-${id}`;
 
-export type EnregistrerMarche = {
+export type EnregistrerMarche = MarcheEnregistre['data'] & {
   type: 'EnregistrerMarche';
-  marcheId: string;
-  donneurOrdreId: string;
-  operationId: string;
-  numero: string;
-  objet: string;
-  secteur: Secteur;
-  baseJuridique: BaseJuridique;
-  heuresPrevues: number;
-  dateDebut: DateIso;
-  dateFin: DateIso;
   /** Read by the handler. */
   donneurOrdreExiste: boolean;
   operation: { donneurOrdreId: string } | null;
