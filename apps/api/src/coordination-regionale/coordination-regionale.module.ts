@@ -1,9 +1,6 @@
 import { Module } from '@nestjs/common';
-import {
-  CalculerIndicateursCoordinationHandler,
-  CoordinationRegionaleController,
-  ListerMarchesSuivisHandler,
-} from './coordination-regionale.controller';
+import { CoordinationRegionaleController } from './coordination-regionale.controller';
+import { CalculerIndicateursCoordinationHandler, ListerMarchesSuivisHandler } from './coordination-regionale.handlers';
 
 @Module({ controllers: [CoordinationRegionaleController], providers: [ListerMarchesSuivisHandler, CalculerIndicateursCoordinationHandler] })
 export class CoordinationRegionaleModule {}

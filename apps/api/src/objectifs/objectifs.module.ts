@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { FixerObjectifsHandler, ObjectifsController } from './objectifs.controller';
+import { ObjectifsController } from './objectifs.controller';
+import { FixerObjectifsHandler } from './objectifs.handlers';
 
 @Module({ controllers: [ObjectifsController], providers: [FixerObjectifsHandler] })
 export class ObjectifsModule {}
