@@ -50,7 +50,7 @@ describe('api basics', () => {
       .set('Content-Type', 'application/json')
       .send('{"nom": ')
       .expect(400);
-    expect(res.body.code).toBe('REQUETE_INVALIDE');
+    expect(res.body.code).toBe('JSON_INVALIDE');
     expect(res.body.message).toMatch(/JSON/);
   });
 });

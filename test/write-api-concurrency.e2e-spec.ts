@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { startTestApi, type TestApi } from './support/api-app';
-import { marcheAttribue, placement, salarieEligible } from './support/fixtures';
+import { marcheAttribue, placement, salarieEligible, siretValide } from './support/fixtures';
 
 /** Races and retries: the per-person monthly cap holds, and no retry ever appends twice. */
 describe('write API under concurrency and retries', () => {
@@ -53,6 +53,34 @@ describe('write API under concurrency and retries', () => {
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
     expect(await eventCount()).toBe(events + 2); // SiretReserve + EntrepriseEnregistree
+  });
+
+  it('twenty identical declarations at once: one is written, the refused ones leave no event (issue row 3)', async () => {
+    const placementId = await placement(api, await salarieEligible(api), await marcheAttribue(api));
+    const events = await eventCount();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => api.post(`/placements/${placementId}/heures`, { mois: '2025-07', heures: 70 })));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([201, ...Array(19).fill(409)]);
+    // HeuresDeclarees and its one locator; no locator of a refused request, no cancellation.
+    expect(await eventCount()).toBe(events + 2);
+    const { rows } = await sql.query(`SELECT type, count(*)::int AS n FROM event_store.events WHERE position > $1 GROUP BY type ORDER BY type`, [events]);
+    expect(rows).toEqual([
+      { type: 'DeclarationRattachee', n: 1 },
+      { type: 'HeuresDeclarees', n: 1 },
+    ]);
+  });
+
+  it('concurrent registrations of one id with different SIRETs: the SIRETs of the refused ones stay free (issue row 4)', async () => {
+    const id = randomUUID();
+    const sirets = Array.from({ length: 6 }, (_, i) => siretValide(700_000 + i));
+    const answers = await Promise.all(sirets.map((siret) => api.post('/entreprises', { id, siret, raisonSociale: 'Course', type: 'classique' })));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(answers.every((a) => a.status === 201 || a.status === 409 || a.status === 422)).toBe(true);
+    const kept = (await api.get(`/entreprises/${id}`)).body.siret;
+    for (const siret of sirets.filter((s) => s !== kept)) {
+      expect((await api.post('/entreprises', { siret, raisonSociale: 'Autre', type: 'classique' })).status).toBe(201);
+    }
+    expect((await api.post('/entreprises', { siret: kept, raisonSociale: 'Doublon', type: 'classique' })).body.code).toBe('SIRET_DEJA_ENREGISTRE');
   });
 
   it('without If-Match, concurrent writes to one marché are all applied by deciding again', async () => {

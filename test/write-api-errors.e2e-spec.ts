@@ -113,7 +113,7 @@ describe('write API errors', () => {
 
   it('a refused request leaves nothing half-written', async () => {
     const siret = siretValide(4242);
-    await api.post('/entreprises', { siret, raisonSociale: '   ', type: 'classique' }).expect(422);
+    await api.post('/entreprises', { siret, raisonSociale: '   ', type: 'classique' }).expect(400);
     // The SIRET was not reserved by the refused registration.
     await api.post('/entreprises', { siret, raisonSociale: 'Vraie raison sociale', type: 'classique' }).expect(201);
   });

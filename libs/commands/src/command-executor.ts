@@ -10,6 +10,8 @@ export interface Loaded<S> {
   revision: number | null;
   /** Global position of the stream's last event, null when the stream does not exist. */
   position: number | null;
+  /** When the stream's last event was recorded (ISO), null when the stream does not exist. */
+  recordedAt: string | null;
 }
 
 export interface ExecutionResult<S, E> extends Loaded<S> {
@@ -25,8 +27,17 @@ export interface Execution<C, E extends DomainEvent, S> {
   context: CommandContext;
   /** Distinguishes the appends of one request that writes several streams. */
   step?: string;
-  /** Runs after a successful decision, before the append (e.g. write a locator stream first). */
-  beforeAppend?: (events: E[], state: S) => Promise<void>;
+  /**
+   * Takes, after a successful decision and before the append, what other streams must hold
+   * first (a locator, a uniqueness reservation). Answers how to give it back, or null when it
+   * took nothing (already held): a request that ends refused releases what it took.
+   */
+  reserve?: (events: E[], state: S) => Promise<Reservation | null>;
+}
+
+/** Something a command took in another stream before its own append. */
+export interface Reservation {
+  release(): Promise<void>;
 }
 
 /** Contention is short-lived (one append); enough attempts that a client without If-Match never sees it. */
@@ -46,6 +57,24 @@ export class CommandExecutor {
   }
 
   async execute<C, E extends DomainEvent, S>(execution: Execution<C, E, S>): Promise<ExecutionResult<S, E>> {
+    const taken: Reservation[] = [];
+    try {
+      const result = await this.decideAndAppend(execution, taken);
+      // Decided again on fresh state, the command had nothing left to do: nothing uses what it took.
+      if (result.events.length === 0) await this.releaseAll(taken);
+      return result;
+    } catch (error) {
+      await this.releaseAll(taken);
+      throw error;
+    }
+  }
+
+  /** Best effort: a release that fails leaves a reservation that the next taker finds stale. */
+  private async releaseAll(taken: Reservation[]): Promise<void> {
+    for (const reservation of taken.splice(0)) await reservation.release().catch(() => undefined);
+  }
+
+  private async decideAndAppend<C, E extends DomainEvent, S>(execution: Execution<C, E, S>, taken: Reservation[]): Promise<ExecutionResult<S, E>> {
     const { streamId, decider, context } = execution;
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.store.readStream(streamId);
@@ -59,7 +88,8 @@ export class CommandExecutor {
       const command = await execution.command(current.state);
       const events = decider.decide(command, current.state);
       if (events.length === 0) return { ...current, events };
-      await execution.beforeAppend?.(events, current.state);
+      const reservation = await execution.reserve?.(events, current.state);
+      if (reservation) taken.push(reservation);
       try {
         const result = await this.store.appendToStream(
           streamId,
@@ -70,6 +100,7 @@ export class CommandExecutor {
           state: events.reduce(decider.evolve, current.state),
           revision: result.nextRevision,
           position: result.position,
+          recordedAt: new Date().toISOString(),
           events,
         };
       } catch (error) {
@@ -101,6 +132,7 @@ export class CommandExecutor {
       state: fold(decider, recorded.map((e) => ({ type: e.type, data: e.data }) as E)),
       revision: last ? last.revision : null,
       position: last ? last.position : null,
+      recordedAt: last ? last.metadata.recordedAt : null,
     };
   }
 

@@ -19,3 +19,12 @@ export function uuidV5(name: string): string {
 export function newId(seed: string | undefined, purpose: string): string {
   return seed ? uuidV5(`${seed}|id|${purpose}`) : randomUUID();
 }
+
+/**
+ * A declaration is the one of its placement and month (later changes are corrections), so its id
+ * is derived from them: two requests declaring the same month at once write the same locator,
+ * and the one refused leaves nothing behind.
+ */
+export function declarationIdDe(placementId: string, mois: string): string {
+  return uuidV5(`declaration|${placementId.toLowerCase()}|${mois}`);
+}

@@ -1,3 +1,4 @@
 export * from './embedded-postgres';
 export * from './database-connection';
 export * from './migrations';
+export * from './unavailability';

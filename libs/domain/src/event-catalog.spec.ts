@@ -43,7 +43,10 @@ function evenementsEmis(): DomainEvent[] {
   faire(donneurOrdreDecider, [{ type: 'EnregistrerDonneurOrdre', donneurOrdreId: 'do', nom: 'Ville de Dijon', typeDonneurOrdre: 'collectivite', region: 'BFC' }]);
   faire(operationDecider, [{ type: 'OuvrirOperation', operationId: 'op', donneurOrdreId: 'do', nom: 'Valmy', commune: 'Dijon', donneurOrdreExiste: true }]);
   faire(entrepriseDecider, [{ type: 'EnregistrerEntreprise', entrepriseId: 'ent', siret: '73282932000074', raisonSociale: 'BTP', typeEntreprise: 'classique' }]);
-  faire(siretDecider, [{ type: 'ReserverSiret', siret: '73282932000074', entrepriseId: 'ent' }]);
+  faire(siretDecider, [
+    { type: 'ReserverSiret', siret: '73282932000074', entrepriseId: 'ent', reservationActive: false },
+    { type: 'LibererSiret', siret: '73282932000074', entrepriseId: 'ent' },
+  ]);
   faire(objectifsDecider, [{ type: 'FixerObjectifs', annee: 2025, heures: 300000, partQpvPersonnes: 0.2, personnesEnEmploi: 45 }]);
   faire(marcheDecider, [
     {
@@ -101,7 +104,10 @@ function evenementsEmis(): DomainEvent[] {
   ];
   faire<SalarieCommand, SalarieEvent, typeof salarieDecider.initialState>(salarieDecider, commandes);
   faire(rattachementDecider, [{ type: 'Rattacher', event: { type: 'PlacementRattache', data: { placementId: 'p', salarieId: 's' } } }]);
-  faire(rattachementDecider, [{ type: 'Rattacher', event: { type: 'DeclarationRattachee', data: { declarationId: 'd', placementId: 'p', salarieId: 's' } } }]);
+  faire(rattachementDecider, [
+    { type: 'Rattacher', event: { type: 'DeclarationRattachee', data: { declarationId: 'd', placementId: 'p', salarieId: 's' } } },
+    { type: 'AnnulerRattachement', salarieId: 's' },
+  ]);
   return emis;
 }
 

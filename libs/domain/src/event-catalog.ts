@@ -1,5 +1,5 @@
 import type { DonneurOrdreEvent } from './donneur-ordre/donneur-ordre.events';
-import type { EntrepriseEvent, SiretReserve } from './entreprise/entreprise.events';
+import type { EntrepriseEvent, SiretEvent } from './entreprise/entreprise.events';
 import type { MarcheEvent } from './marche/marche.events';
 import type { ObjectifsEvent } from './objectifs/objectifs.events';
 import type { OperationEvent } from './operation/operation.events';
@@ -11,7 +11,7 @@ export type EvenementDuDomaine =
   | OperationEvent
   | MarcheEvent
   | EntrepriseEvent
-  | SiretReserve
+  | SiretEvent
   | SalarieEvent
   | RattachementEvent
   | ObjectifsEvent;
@@ -116,6 +116,12 @@ export const CATALOGUE_EVENEMENTS: Record<TypeEvenement, EntreeCatalogue> = {
     description: "Un SIRET est pris par une entreprise : garantit qu'aucun SIRET n'est enregistré deux fois.",
     champs: { siret: '14 chiffres', entrepriseId: 'uuid' },
   },
+  SiretLibere: {
+    flux: 'siret-<siret>',
+    version: 1,
+    description: "L'enregistrement qui avait pris ce SIRET a finalement été refusé (demande concurrente) : le SIRET est de nouveau libre.",
+    champs: { siret: '14 chiffres', entrepriseId: "uuid de l'entreprise qui ne l'a pas obtenu" },
+  },
   SalarieEnregistre: {
     flux: 'salarie-<id>',
     version: 1,
@@ -198,14 +204,20 @@ export const CATALOGUE_EVENEMENTS: Record<TypeEvenement, EntreeCatalogue> = {
   PlacementRattache: {
     flux: 'placement-<id>',
     version: 1,
-    description: 'Indique dans quel flux salarié vit un placement (écrit avant le placement lui-même).',
+    description: 'Indique dans quel flux salarié vit un placement (écrit une fois la demande décidée, juste avant le placement lui-même).',
     champs: { placementId: 'uuid', salarieId: 'uuid' },
   },
   DeclarationRattachee: {
     flux: 'declaration-<id>',
     version: 1,
-    description: 'Indique à quel placement et quel flux salarié appartient une déclaration (écrit avant elle).',
+    description: 'Indique à quel placement et quel flux salarié appartient une déclaration (écrit une fois la demande décidée, juste avant elle).',
     champs: { declarationId: 'uuid', placementId: 'uuid', salarieId: 'uuid' },
+  },
+  RattachementAnnule: {
+    flux: 'placement-<id> ou declaration-<id>',
+    version: 1,
+    description: "La demande qui avait écrit ce rattachement a finalement été refusée (décidée de nouveau après une écriture concurrente) : l'identifiant ne désigne plus rien.",
+    champs: { salarieId: 'uuid du salarié auquel il était rattaché' },
   },
   ObjectifsFixes: {
     flux: 'objectifs-<annee>',

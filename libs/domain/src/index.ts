@@ -8,6 +8,7 @@ export * from './event-catalog';
 export * from './values/dates';
 export * from './values/heures';
 export * from './values/siret';
+export * from './values/texte';
 export * from './donneur-ordre/donneur-ordre.events';
 export * from './donneur-ordre/donneur-ordre.decider';
 export * from './operation/operation.events';

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError } from '@suivi/domain';
+import { isUnavailability } from '@suivi/database';
 import { IdempotencyViolationError, WrongExpectedRevisionError } from '@suivi/event-store';
 import type { ApiErrorBody } from './api-error';
 
@@ -24,7 +25,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const [status, error] = this.toBody(exception);
     // Every error body has the three fields of API.md, `details` null when there is nothing to add.
     const body = { code: error.code, message: error.message, details: error.details ?? null };
-    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (status === HttpStatus.SERVICE_UNAVAILABLE) this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
+    else if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '5');
     response.status(status).json(body);
   }
 
@@ -59,6 +62,15 @@ export class HttpErrorFilter implements ExceptionFilter {
       const known = CODES_BY_STATUS[status];
       if (known) return [status, { ...known }];
       return [status, { code: `HTTP_${status}`, message: 'La requête n’a pas pu être traitée.' }];
+    }
+    if (isUnavailability(exception)) {
+      return [
+        HttpStatus.SERVICE_UNAVAILABLE,
+        {
+          code: 'BASE_INDISPONIBLE',
+          message: 'La base de données ne répond pas pour le moment : réessayez dans quelques secondes (avec la même clé Idempotency-Key, rien ne sera enregistré deux fois).',
+        },
+      ];
     }
     return [
       HttpStatus.INTERNAL_SERVER_ERROR,

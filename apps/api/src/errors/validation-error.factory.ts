@@ -16,7 +16,11 @@ export function validationErrorFactory(errors: ValidationError[]): BadRequestExc
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
     const champ = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ champ, message }));
+    const own = Object.entries(e.constraints ?? {}).map(([constraint, message]) => ({
+      champ,
+      // class-validator's own message for an unknown field is in English.
+      message: constraint === 'whitelistValidation' ? `${champ} n'est pas un champ attendu ici : retirez-le` : message,
+    }));
     return [...own, ...flatten(e.children ?? [], champ)];
   });
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   BASES_JURIDIQUES,
+  HEURES_PREVUES_MAX,
   ROLES_ATTRIBUTAIRE,
   SECTEURS,
   type BaseJuridique,
@@ -30,7 +31,7 @@ export class EnregistrerMarcheDto {
   @Enum(BASES_JURIDIQUES, { example: 'L2112-2' })
   baseJuridique: BaseJuridique;
 
-  @Heures({ example: 3425, description: "Heures d'insertion prévues (> 0, au plus 2 décimales)." })
+  @Heures({ max: HEURES_PREVUES_MAX, example: 3425, description: "Heures d'insertion prévues (> 0, au plus 2 décimales)." })
   heuresPrevues: number;
 
   @DateJour({ example: '2024-01-15' }) dateDebut: string;
@@ -43,7 +44,7 @@ export class AttribuerMarcheDto {
 }
 
 export class ConclureAvenantDto {
-  @Heures({ optional: true, example: 4000, description: 'Nouvelles heures prévues.' })
+  @Heures({ max: HEURES_PREVUES_MAX, optional: true, example: 4000, description: 'Nouvelles heures prévues.' })
   heuresPrevues?: number;
 
   @DateJour({ optional: true, example: '2025-12-31', description: 'Nouvelle date de fin.' })

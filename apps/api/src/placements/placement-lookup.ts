@@ -1,11 +1,12 @@
 import { NotFoundException } from '@nestjs/common';
-import type { CommandContext, CommandExecutor } from '@suivi/commands';
+import type { CommandContext, CommandExecutor, Reservation } from '@suivi/commands';
 import {
   marcheDecider,
   marcheStream,
   rattachementDecider,
+  type DeclarationRattachee,
   type MarcheVu,
-  type RattachementEvent,
+  type PlacementRattache,
   type SalarieState,
 } from '@suivi/domain';
 
@@ -37,14 +38,31 @@ export async function localiser(
   return { salarieId: state.salarieId, placementId: state.placementId };
 }
 
-/** Writes a locator before the salarié's event it points to (a no-op when already written). */
-export async function rattacher(executor: CommandExecutor, streamId: string, event: RattachementEvent, context: CommandContext): Promise<void> {
-  await executor.execute({
-    streamId,
-    decider: rattachementDecider,
-    context: { ...context, expectedRevision: undefined },
-    command: () => ({ type: 'Rattacher', event }),
-  });
+/**
+ * Writes a locator before the salarié's event it points to (a no-op when already written), and
+ * answers how to cancel it if the request is refused in the end. Its events get ids of their own,
+ * not the request's: the decider is what makes it idempotent, and a request refused then sent
+ * again with the same key must write a locator again after the cancellation.
+ */
+export async function rattacher(
+  executor: CommandExecutor,
+  streamId: string,
+  event: PlacementRattache | DeclarationRattachee,
+  context: CommandContext,
+): Promise<Reservation | null> {
+  const locatorContext = { ...context, expectedRevision: undefined, idempotencySeed: undefined };
+  const { events } = await executor.execute({ streamId, decider: rattachementDecider, context: locatorContext, command: () => ({ type: 'Rattacher' as const, event }) });
+  if (events.length === 0) return null;
+  return {
+    release: async () => {
+      await executor.execute({
+        streamId,
+        decider: rattachementDecider,
+        context: locatorContext,
+        command: () => ({ type: 'AnnulerRattachement' as const, salarieId: event.data.salarieId }),
+      });
+    },
+  };
 }
 
 /**

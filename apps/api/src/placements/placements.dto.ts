@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  HEURES_MOIS_PLAFOND,
   MODALITES,
   SORTIES,
   TYPES_CONTRAT,
@@ -33,7 +34,7 @@ export class DemarrerPlacementDto {
 
 export class DeclarerHeuresDto {
   @MoisCalendaire({ example: '2024-02' }) mois: string;
-  @Heures({ example: 151.67, description: 'Heures travaillées dans le mois (> 0, au plus 2 décimales, 220 au plus par personne et par mois).' })
+  @Heures({ max: HEURES_MOIS_PLAFOND, example: 151.67, description: 'Heures travaillées dans le mois (> 0, au plus 2 décimales, 220 au plus par personne et par mois).' })
   heures: number;
 }
 

@@ -1,6 +1,6 @@
 import { UnprocessableEntityException } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler, type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { CommandExecutor, newId, type CommandContext } from '@suivi/commands';
+import { CommandExecutor, declarationIdDe, newId, type CommandContext } from '@suivi/commands';
 import {
   declarationStream,
   depuisCentiemes,
@@ -59,7 +59,7 @@ export class DemarrerPlacementHandler implements ICommandHandler<DemarrerPlaceme
           entreprise: entreprise.state.existe ? { type: entreprise.state.type } : null,
         };
       },
-      beforeAppend: () =>
+      reserve: () =>
         rattacher(this.executor, placementStream(id), { type: 'PlacementRattache', data: { placementId: id, salarieId: dto.salarieId } }, context),
     });
     return resultat(id, result);
@@ -78,7 +78,7 @@ export class DeclarerHeuresHandler implements ICommandHandler<DeclarerHeuresComm
 
   async execute({ placementId, dto, context }: DeclarerHeuresCommand): Promise<ResultatEcriture> {
     const { salarieId } = await localiser(this.executor, placementStream(placementId), ...PLACEMENT_INTROUVABLE);
-    const declarationId = newId(context.idempotencySeed, 'declaration');
+    const declarationId = declarationIdDe(placementId, dto.mois);
     const result = await this.executor.execute({
       streamId: salarieStream(salarieId),
       decider: salarieDecider,
@@ -92,7 +92,7 @@ export class DeclarerHeuresHandler implements ICommandHandler<DeclarerHeuresComm
         now: context.now,
         marche: await marcheDuPlacement(this.executor, state, placementId),
       }),
-      beforeAppend: () =>
+      reserve: () =>
         rattacher(
           this.executor,
           declarationStream(declarationId),

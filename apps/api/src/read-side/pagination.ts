@@ -2,12 +2,16 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
+/** Far beyond any real list at the largest page size, and small enough for any OFFSET. */
+const PAGE_MAX = 100_000;
+
 export class PaginationDto {
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: PAGE_MAX })
   @IsOptional()
   @Type(() => Number)
-  @IsInt({ message: 'page doit être un entier à partir de 1' })
-  @Min(1, { message: 'page doit être un entier à partir de 1' })
+  @IsInt({ message: `page doit être un entier de 1 à ${PAGE_MAX}` })
+  @Min(1, { message: `page doit être un entier de 1 à ${PAGE_MAX}` })
+  @Max(PAGE_MAX, { message: `page doit être un entier de 1 à ${PAGE_MAX}` })
   page?: number;
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })

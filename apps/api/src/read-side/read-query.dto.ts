@@ -3,6 +3,7 @@ import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { SECTEURS } from '@suivi/domain';
+import { enMinuscules } from '../validation/fields';
 
 /** `?apres=<position>`: read your own write (the position a write answered). */
 export class LectureDto {
@@ -11,6 +12,7 @@ export class LectureDto {
   @Type(() => Number)
   @IsInt({ message: 'apres doit être une position entière' })
   @Min(0, { message: 'apres doit être une position positive' })
+  @Max(Number.MAX_SAFE_INTEGER, { message: 'apres doit être une position du journal, rendue par une écriture' })
   apres?: number;
 }
 
@@ -43,16 +45,19 @@ export class PeriodeDto extends LectureDto {
 export class PerimetreDto extends PeriodeDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
+  @enMinuscules
   @IsUUID('all', { message: 'donneurOrdreId doit être un uuid' })
   donneurOrdreId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
+  @enMinuscules
   @IsUUID('all', { message: 'operationId doit être un uuid' })
   operationId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
+  @enMinuscules
   @IsUUID('all', { message: 'marcheId doit être un uuid' })
   marcheId?: string;
 

@@ -1,19 +1,26 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayNotEmpty,
   IsArray,
   IsBoolean,
   IsIn,
   IsISO8601,
+  IsNotEmpty,
   IsNumber,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
+  Max,
   MaxLength,
+  Min,
+  ValidateBy,
   ValidateIf,
 } from 'class-validator';
+import { aAuPlusDeuxDecimales, defautDeTexte } from '@suivi/domain';
 
 /**
  * One decorator per kind of field: class-validator rules with French messages, and the
@@ -38,12 +45,31 @@ function presence(o: FieldOptions) {
   return [];
 }
 
+/** Texts are trimmed before they are checked and stored; a blank optional text is no text. */
+const trimmed = (blankIsNull: boolean) =>
+  Transform(({ value }) => (typeof value === 'string' ? (blankIsNull && value.trim() === '' ? null : value.trim()) : value));
+
+/** A text every read model and export can hold (see `defautDeTexte` in the domain). */
+function TexteStockable() {
+  return ValidateBy({
+    name: 'texteStockable',
+    validator: {
+      validate: (value) => typeof value !== 'string' || defautDeTexte(value) === null,
+      defaultMessage: (args) => `${args?.property} ${defautDeTexte(String(args?.value))} : retirez-le`,
+    },
+  });
+}
+
 export function Texte(o: FieldOptions & { max?: number } = {}) {
+  const max = o.max ?? 500;
   return applyDecorators(
-    doc({ type: String, maxLength: o.max ?? 500 }, o),
+    doc({ type: String, minLength: 1, maxLength: max }, o),
+    trimmed(Boolean(o.nullable)),
     ...presence(o),
     IsString({ message: '$property doit être un texte' }),
-    MaxLength(o.max ?? 500, { message: `$property ne doit pas dépasser ${o.max ?? 500} caractères` }),
+    IsNotEmpty({ message: '$property ne doit pas être vide' }),
+    MaxLength(max, { message: `$property ne doit pas dépasser ${max} caractères` }),
+    TexteStockable(),
   );
 }
 
@@ -61,6 +87,7 @@ export function EnumList(values: readonly string[], o: FieldOptions = {}) {
     ...presence(o),
     IsArray({ message: '$property doit être une liste' }),
     ArrayNotEmpty({ message: '$property doit contenir au moins une valeur' }),
+    ArrayMaxSize(values.length, { message: `$property contient au plus ${values.length} valeurs` }),
     IsIn(values as string[], { each: true, message: `chaque valeur de $property doit être l'une de : ${values.join(', ')}` }),
   );
 }
@@ -84,17 +111,36 @@ export function MoisCalendaire(o: FieldOptions = {}) {
   );
 }
 
-export function Heures(o: FieldOptions = {}) {
+/**
+ * A number of hours from 0 to `max` with at most 2 decimals. Every range is one that the domain
+ * and every read model can hold; rules of the business (the 220 h a month of one person...)
+ * stay the domain's, answered 422.
+ */
+export function Heures(o: FieldOptions & { max: number }) {
+  const range = `de 0 à ${o.max.toLocaleString('fr-FR')} avec au plus 2 décimales`;
   return applyDecorators(
-    doc({ type: Number, multipleOf: 0.01 }, o),
+    doc({ type: Number, multipleOf: 0.01, minimum: 0, maximum: o.max }, o),
     ...presence(o),
-    IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }, { message: '$property doit être un nombre avec au plus 2 décimales' }),
+    IsNumber({ allowNaN: false, allowInfinity: false }, { message: `$property doit être un nombre ${range}` }),
+    Min(0, { message: `$property doit être un nombre ${range}` }),
+    Max(o.max, { message: `$property doit être un nombre ${range}` }),
+    ValidateBy({
+      name: 'deuxDecimales',
+      validator: {
+        validate: (value) => typeof value !== 'number' || aAuPlusDeuxDecimales(value),
+        defaultMessage: (args) => `${args?.property} doit être un nombre ${range}`,
+      },
+    }),
   );
 }
+
+/** Ids name streams and rows: lower case, whatever case the client sent (API.md). */
+export const enMinuscules = Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value));
 
 export function Identifiant(o: FieldOptions = {}) {
   return applyDecorators(
     doc({ type: String, format: 'uuid' }, o),
+    enMinuscules,
     ...presence(o),
     IsUUID('all', { message: '$property doit être un identifiant uuid' }),
   );

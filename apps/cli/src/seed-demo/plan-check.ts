@@ -21,7 +21,7 @@ import {
   type SalarieState,
   type SiretState,
 } from '@suivi/domain';
-import { newId } from '@suivi/commands';
+import { declarationIdDe, newId } from '@suivi/commands';
 import { idempotencySeedOf, type Plan, type PlannedCommand } from './plan';
 
 export interface Refus {
@@ -91,7 +91,7 @@ export function verifierPlan(plan: Plan, now: Date): VerificationPlan {
         const entreprise = entreprises.get(id) ?? entrepriseDecider.initialState;
         entrepriseDecider.decide({ type: 'EnregistrerEntreprise', entrepriseId: id, siret: c.dto.siret, raisonSociale: c.dto.raisonSociale, typeEntreprise: c.dto.type }, entreprise);
         const siret = verifierSiret(c.dto.siret);
-        run(siretDecider, sirets, siret, { type: 'ReserverSiret', siret, entrepriseId: id });
+        run(siretDecider, sirets, siret, { type: 'ReserverSiret', siret, entrepriseId: id, reservationActive: true });
         run(entrepriseDecider, entreprises, id, { type: 'EnregistrerEntreprise', entrepriseId: id, siret: c.dto.siret, raisonSociale: c.dto.raisonSociale, typeEntreprise: c.dto.type });
         return;
       }
@@ -157,7 +157,7 @@ export function verifierPlan(plan: Plan, now: Date): VerificationPlan {
       case 'declaration': {
         const salarieId = placementDe.get(c.placementId);
         if (!salarieId) throw introuvable('PLACEMENT_INTROUVABLE');
-        const declarationId = newId(seed, 'declaration');
+        const declarationId = declarationIdDe(c.placementId, c.dto.mois);
         if (declarationId !== c.declarationId) throw new Error(`declaration id of ${c.key} differs from the handler's`);
         run(salarieDecider, salaries, salarieId, {
           type: 'DeclarerHeures',

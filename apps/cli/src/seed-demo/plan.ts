@@ -6,7 +6,7 @@
  * Dates are business dates; every command runs with `now` = the moment it is executed, so all
  * business dates must lie in the past (the latest is in early 2026).
  */
-import { newId, uuidV5 } from '@suivi/commands';
+import { declarationIdDe, uuidV5 } from '@suivi/commands';
 import {
   ageAu,
   estSiretValide,
@@ -920,7 +920,7 @@ function chaineSalarie(seed: number, s: SalarieModele, r: Random): PlannedComman
     let derniere = p.dateDebut;
     for (const d of p.declarations) {
       const key = `placement/${p.id}/heures/${d.mois}`;
-      const declarationId = newId(idempotencySeedOf(seed, key), 'declaration');
+      const declarationId = declarationIdDe(p.id, d.mois);
       const date = ajouterJours(`${d.mois}-01`, 31 + r.int(0, 10));
       derniere = date > derniere ? date : derniere;
       etapes.push({ date, ordre: 3, command: { kind: 'declaration', key, userId: user, placementId: p.id, declarationId, dto: { mois: d.mois, heures: d.heuresDeclarees } } });

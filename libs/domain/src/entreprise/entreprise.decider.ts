@@ -2,7 +2,7 @@ import type { Decider } from '../decider';
 import { DomainError, rule } from '../domain-error';
 import { estSiretValide, normaliserSiret, sirenDe } from '../values/siret';
 import { texteRequis, valeurParmi } from '../values/texte';
-import { TYPES_ENTREPRISE, type EntrepriseEvent, type SiretReserve, type TypeEntreprise } from './entreprise.events';
+import { TYPES_ENTREPRISE, type EntrepriseEvent, type SiretEvent, type TypeEntreprise } from './entreprise.events';
 
 export const entrepriseStream = (id: string) => `entreprise-${id}`;
 
@@ -70,15 +70,25 @@ export const entrepriseDecider: Decider<EntrepriseCommand, EntrepriseEvent, Entr
  */
 export const siretStream = (siret: string) => `siret-${siret}`;
 
-export type ReserverSiret = { type: 'ReserverSiret'; siret: string; entrepriseId: string };
+/**
+ * `reservationActive`: whether the entreprise holding the SIRET really carries it. A reservation
+ * whose registration never landed (a crash between the two appends) is stale: it must not
+ * block the SIRET for good, so a new registration takes it over.
+ */
+export type ReserverSiret = { type: 'ReserverSiret'; siret: string; entrepriseId: string; reservationActive: boolean };
+/** Gives back the SIRET a refused registration had reserved (a no-op when someone else holds it). */
+export type LibererSiret = { type: 'LibererSiret'; siret: string; entrepriseId: string };
+export type SiretCommand = ReserverSiret | LibererSiret;
 export type SiretState = { reservePar: string | null };
 
-export const siretDecider: Decider<ReserverSiret, SiretReserve, SiretState> = {
+export const siretDecider: Decider<SiretCommand, SiretEvent, SiretState> = {
   initialState: { reservePar: null },
-  evolve: (_state, event) => ({ reservePar: event.data.entrepriseId }),
+  evolve: (_state, event) => ({ reservePar: event.type === 'SiretReserve' ? event.data.entrepriseId : null }),
   decide(command, state) {
+    const data = { siret: command.siret, entrepriseId: command.entrepriseId };
+    if (command.type === 'LibererSiret') return state.reservePar === command.entrepriseId ? [{ type: 'SiretLibere', data }] : [];
     if (state.reservePar === command.entrepriseId) return [];
-    if (state.reservePar !== null) {
+    if (state.reservePar !== null && command.reservationActive) {
       throw new DomainError(
         'SIRET_DEJA_ENREGISTRE',
         `Le SIRET ${command.siret} est déjà enregistré : utilisez l'entreprise existante.`,
@@ -86,6 +96,6 @@ export const siretDecider: Decider<ReserverSiret, SiretReserve, SiretState> = {
         'conflit',
       );
     }
-    return [{ type: 'SiretReserve', data: { siret: command.siret, entrepriseId: command.entrepriseId } }];
+    return [{ type: 'SiretReserve', data }];
   },
 };

@@ -18,4 +18,9 @@ export type EntrepriseEnregistree = DomainEvent<
 /** A SIRET is taken by an entreprise: the guard that keeps SIRETs unique across streams. */
 export type SiretReserve = DomainEvent<'SiretReserve', { siret: string; entrepriseId: string }>;
 
+/** The registration that reserved a SIRET was refused in the end: the SIRET is free again. */
+export type SiretLibere = DomainEvent<'SiretLibere', { siret: string; entrepriseId: string }>;
+
+export type SiretEvent = SiretReserve | SiretLibere;
+
 export type EntrepriseEvent = EntrepriseEnregistree;

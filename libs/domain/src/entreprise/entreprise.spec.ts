@@ -1,6 +1,6 @@
 import { spec } from '../given-when-then.testing';
 import { entrepriseDecider, siretDecider, siretStream, type EnregistrerEntreprise, type ReserverSiret } from './entreprise.decider';
-import { TYPES_ENTREPRISE, type EntrepriseEnregistree, type SiretReserve, type TypeEntreprise } from './entreprise.events';
+import { TYPES_ENTREPRISE, type EntrepriseEnregistree, type SiretLibere, type SiretReserve, type TypeEntreprise } from './entreprise.events';
 
 const ENTREPRISE_ID = '9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e01';
 const AUTRE_ENTREPRISE_ID = '9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e02';
@@ -20,7 +20,9 @@ const enregistree = (champs: Partial<EntrepriseEnregistree['data']> = {}): Entre
   data: { entrepriseId: ENTREPRISE_ID, siret: SIRET, siren: '732829320', raisonSociale: 'Bâtiments de Bourgogne', type: 'classique', ...champs },
 });
 
-const reserver = (entrepriseId = ENTREPRISE_ID): ReserverSiret => ({ type: 'ReserverSiret', siret: SIRET, entrepriseId });
+const reserver = (entrepriseId = ENTREPRISE_ID, reservationActive = true): ReserverSiret => ({ type: 'ReserverSiret', siret: SIRET, entrepriseId, reservationActive });
+const liberer = (entrepriseId = ENTREPRISE_ID) => ({ type: 'LibererSiret' as const, siret: SIRET, entrepriseId });
+const libere = (entrepriseId = ENTREPRISE_ID): SiretLibere => ({ type: 'SiretLibere', data: { siret: SIRET, entrepriseId } });
 const reserve = (entrepriseId = ENTREPRISE_ID): SiretReserve => ({ type: 'SiretReserve', data: { siret: SIRET, entrepriseId } });
 
 describe('enregistrement d’une entreprise', () => {
@@ -94,5 +96,19 @@ describe('unicité du SIRET', () => {
       .when(reserver(AUTRE_ENTREPRISE_ID))
       .thenFails('SIRET_DEJA_ENREGISTRE', { siret: SIRET, entrepriseId: ENTREPRISE_ID });
     expect(erreur.kind).toBe('conflit');
+  });
+
+  it('reprend une réservation périmée (son entreprise ne porte pas ce SIRET : enregistrement jamais abouti)', () => {
+    spec(siretDecider).given([reserve()]).when(reserver(AUTRE_ENTREPRISE_ID, false)).then([reserve(AUTRE_ENTREPRISE_ID)]);
+  });
+
+  it('libère le SIRET d’un enregistrement finalement refusé, puis le réserve pour une autre entreprise', () => {
+    spec(siretDecider).given([reserve()]).when(liberer()).then([libere()]);
+    spec(siretDecider).given([reserve(), libere()]).when(reserver(AUTRE_ENTREPRISE_ID)).then([reserve(AUTRE_ENTREPRISE_ID)]);
+  });
+
+  it('ne libère pas un SIRET tenu par une autre entreprise', () => {
+    spec(siretDecider).given([reserve(AUTRE_ENTREPRISE_ID)]).when(liberer()).then([]);
+    spec(siretDecider).given([]).when(liberer()).then([]);
   });
 });

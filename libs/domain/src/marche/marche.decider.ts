@@ -1,7 +1,7 @@
 import type { Decider } from '../decider';
 import { DomainError, notFound, rule } from '../domain-error';
 import { verifierDate, jourDe, type DateIso } from '../values/dates';
-import { aAuPlusDeuxDecimales } from '../values/heures';
+import { HEURES_PREVUES_MAX, aAuPlusDeuxDecimales } from '../values/heures';
 import { texteRequis, valeurParmi } from '../values/texte';
 import {
   BASES_JURIDIQUES,
@@ -244,11 +244,11 @@ function pasCloture(state: MarcheEnregistreState): void {
 }
 
 function verifierHeuresPrevues(heures: number): void {
-  if (!(typeof heures === 'number' && heures > 0 && aAuPlusDeuxDecimales(heures))) {
+  if (!(typeof heures === 'number' && heures > 0 && heures <= HEURES_PREVUES_MAX && aAuPlusDeuxDecimales(heures))) {
     throw new DomainError(
       'HEURES_INVALIDES',
-      `heuresPrevues doit être un nombre d'heures strictement positif avec au plus 2 décimales (reçu : ${heures}).`,
-      { champ: 'heuresPrevues', heures },
+      `heuresPrevues doit être un nombre d'heures strictement positif, au plus ${HEURES_PREVUES_MAX.toLocaleString('fr-FR')}, avec au plus 2 décimales (reçu : ${heures}).`,
+      { champ: 'heuresPrevues', heures, maximum: HEURES_PREVUES_MAX },
     );
   }
 }

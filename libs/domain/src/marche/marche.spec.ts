@@ -125,8 +125,12 @@ describe('enregistrement d’un marché', () => {
     spec(marcheDecider).given([]).when(enregistrer({ heuresPrevues: 3425.25 })).then([enregistre({ heuresPrevues: 3425.25 })]);
   });
 
-  it.each([0, -10, 3425.255])('refuse %p heure(s) prévue(s) avec HEURES_INVALIDES', (heuresPrevues) => {
+  it.each([0, -10, 3425.255, 10_000_000.01, 1e17])('refuse %p heure(s) prévue(s) avec HEURES_INVALIDES', (heuresPrevues) => {
     spec(marcheDecider).given([]).when(enregistrer({ heuresPrevues })).thenFails('HEURES_INVALIDES', { champ: 'heuresPrevues' });
+  });
+
+  it('accepte 10 000 000 heures prévues, le plus grand volume que les projections savent sommer', () => {
+    spec(marcheDecider).given([]).when(enregistrer({ heuresPrevues: 10_000_000 })).then([enregistre({ heuresPrevues: 10_000_000 })]);
   });
 
   it('refuse une date de début qui n’existe pas', () => {
@@ -301,7 +305,7 @@ describe('avenant', () => {
     spec(marcheDecider).given([enregistre()]).when(conclureAvenant({ heuresPrevues: 4000, motif: '  ' })).thenFails('CHAMP_REQUIS', { champ: 'motif' });
   });
 
-  it.each([0, -1, 4000.001])('refuse %p heure(s) prévue(s) avec HEURES_INVALIDES', (heuresPrevues) => {
+  it.each([0, -1, 4000.001, 1e17])('refuse %p heure(s) prévue(s) avec HEURES_INVALIDES', (heuresPrevues) => {
     spec(marcheDecider).given([enregistre()]).when(conclureAvenant({ heuresPrevues })).thenFails('HEURES_INVALIDES', { champ: 'heuresPrevues' });
   });
 

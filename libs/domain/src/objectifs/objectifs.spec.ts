@@ -36,8 +36,16 @@ describe('objectifs du financeur', () => {
     [{ partQpvPersonnes: 1.01 }, 'PART_INVALIDE'],
     [{ partQpvPersonnes: -0.01 }, 'PART_INVALIDE'],
     [{ personnesEnEmploi: 4.5 }, 'NOMBRE_INVALIDE'],
+    [{ heures: 100_000_000.01 }, 'HEURES_INVALIDES'],
+    [{ heures: 1e308 }, 'HEURES_INVALIDES'],
+    [{ personnesEnEmploi: 1_000_001 }, 'NOMBRE_INVALIDE'],
+    [{ personnesEnEmploi: 3e9 }, 'NOMBRE_INVALIDE'],
   ])('refuse %j (%s)', (champs, code) => {
     spec(objectifsDecider).given([]).when(fixer(champs)).thenFails(code);
+  });
+
+  it('accepte les plus grandes valeurs que les projections savent tenir', () => {
+    spec(objectifsDecider).given([]).when(fixer({ heures: 100_000_000, personnesEnEmploi: 1_000_000 })).then([fixes({ heures: 100_000_000, personnesEnEmploi: 1_000_000 })]);
   });
 
   it('accepte les bornes : part 0 et 1, zéro heure, années 2000 et 2100', () => {

@@ -1,7 +1,7 @@
 import { DomainError, notFound, rule } from '../domain-error';
 import type { SalarieEnregistreState } from '../salarie/salarie.decider';
 import { jourDe, moisDe, verifierDate, verifierMois, type DateIso, type Mois } from '../values/dates';
-import { HEURES_MAX_PAR_MOIS, depuisCentiemes, enCentiemes, verifierHeuresDeclarees, verifierVolumeHeures } from '../values/heures';
+import { HEURES_MAX_PAR_MOIS, HEURES_MOIS_PLAFOND, depuisCentiemes, enCentiemes, verifierHeuresDeclarees, verifierVolumeHeures } from '../values/heures';
 import { texteRequis, valeurParmi } from '../values/texte';
 import { TYPES_MISE_A_DISPOSITION, TYPES_SIAE, type TypeEntreprise } from '../entreprise/entreprise.events';
 import { MODALITES, TYPES_CONTRAT, type Modalite, type PlacementEvent, type TypeContrat } from './placement.events';
@@ -286,7 +286,7 @@ function corriger(command: CorrigerDeclaration, state: SalarieEnregistreState): 
   const found = trouverDeclaration(state, command.declarationId);
   if (!found) notFound('DECLARATION_INTROUVABLE', 'Aucune déclaration ne porte cet identifiant : vérifiez l’URL.');
   const { placement, declaration } = found;
-  verifierVolumeHeures(command.heures, 'heures');
+  verifierVolumeHeures(command.heures, 'heures', HEURES_MOIS_PLAFOND);
   const motif = texteRequis(command.motif, 'motif');
   rule(command.heures !== declaration.heures, 'CORRECTION_SANS_EFFET', `La déclaration porte déjà ${declaration.heures} heures.`, {
     heures: declaration.heures,

@@ -1,6 +1,6 @@
 import { fold } from '../decider';
 import { spec } from '../given-when-then.testing';
-import { declarationStream, placementStream, rattachementDecider, type DeclarationRattachee, type PlacementRattache } from './rattachement';
+import { declarationStream, placementStream, rattachementDecider, type DeclarationRattachee, type PlacementRattache, type RattachementAnnule } from './rattachement';
 
 const SALARIE_ID = '7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f01';
 const AUTRE_SALARIE_ID = '7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f02';
@@ -42,6 +42,18 @@ describe('rattachement d’un placement ou d’une déclaration à son salarié'
   it('ne produit rien quand le même rattachement est redemandé (reprise après une panne)', () => {
     spec(rattachementDecider).given([placementRattache()]).when({ type: 'Rattacher', event: placementRattache() }).then([]);
     spec(rattachementDecider).given([declarationRattachee()]).when({ type: 'Rattacher', event: declarationRattachee() }).then([]);
+  });
+
+  it('annule le rattachement d’une demande finalement refusée : le flux ne localise plus rien', () => {
+    const annule: RattachementAnnule = { type: 'RattachementAnnule', data: { salarieId: SALARIE_ID } };
+    spec(rattachementDecider).given([declarationRattachee()]).when({ type: 'AnnulerRattachement', salarieId: SALARIE_ID }).then([annule]);
+    expect(fold(rattachementDecider, [placementRattache(), annule])).toEqual({ salarieId: null, placementId: null });
+    spec(rattachementDecider).given([placementRattache(), annule]).when({ type: 'Rattacher', event: placementRattache(AUTRE_SALARIE_ID) }).then([placementRattache(AUTRE_SALARIE_ID)]);
+  });
+
+  it('n’annule pas un rattachement à un autre salarié, ni un flux vide', () => {
+    spec(rattachementDecider).given([placementRattache(AUTRE_SALARIE_ID)]).when({ type: 'AnnulerRattachement', salarieId: SALARIE_ID }).then([]);
+    spec(rattachementDecider).given([]).when({ type: 'AnnulerRattachement', salarieId: SALARIE_ID }).then([]);
   });
 
   it('refuse un identifiant déjà rattaché à un autre salarié avec IDENTIFIANT_DEJA_UTILISE, de nature conflit', () => {

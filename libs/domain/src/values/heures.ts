@@ -37,13 +37,23 @@ export function verifierHeuresDeclarees(heures: number, champ = 'heures'): void 
   }
 }
 
-/** A volume of hours (required hours of a marché, a correction): zero allowed, at most 2 decimals. */
-export function verifierVolumeHeures(heures: number, champ: string): void {
-  if (!(typeof heures === 'number' && heures >= 0 && aAuPlusDeuxDecimales(heures))) {
+/**
+ * The most hours a marché may require: far above any real clause (the largest reach a few hundred
+ * thousand hours), and small enough that sums over every marché of the country stay exact in the
+ * read models' bigint hundredths.
+ */
+export const HEURES_PREVUES_MAX = 10_000_000;
+
+/** Hours in the longest month: a monthly figure above it is malformed, not a broken business rule. */
+export const HEURES_MOIS_PLAFOND = 744;
+
+/** A volume of hours (required hours of a marché, a correction): zero allowed, at most 2 decimals, at most `max`. */
+export function verifierVolumeHeures(heures: number, champ: string, max: number): void {
+  if (!(typeof heures === 'number' && heures >= 0 && heures <= max && aAuPlusDeuxDecimales(heures))) {
     throw new DomainError(
       'HEURES_INVALIDES',
-      `${champ} doit être un nombre d'heures positif ou nul avec au plus 2 décimales (reçu : ${heures}).`,
-      { champ, heures },
+      `${champ} doit être un nombre d'heures de 0 à ${max.toLocaleString('fr-FR')} avec au plus 2 décimales (reçu : ${heures}).`,
+      { champ, heures, maximum: max },
     );
   }
 }

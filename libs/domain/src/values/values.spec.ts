@@ -195,12 +195,12 @@ describe('heures déclarées pour un mois', () => {
 });
 
 describe('volume d’heures', () => {
-  it('accepte 0', () => {
-    expect(() => verifierVolumeHeures(0, 'heures')).not.toThrow();
+  it.each([0, 744])('accepte %p (bornes comprises)', (heures) => {
+    expect(() => verifierVolumeHeures(heures, 'heures', 744)).not.toThrow();
   });
 
-  it.each([-0.01, 1.005])('refuse %p avec HEURES_INVALIDES en nommant le champ', (heures) => {
-    const erreur = erreurDe(() => verifierVolumeHeures(heures, 'heures'));
+  it.each([-0.01, 1.005, 1e-7, 744.01, 1e17, Number.NaN, Number.POSITIVE_INFINITY])('refuse %p avec HEURES_INVALIDES en nommant le champ', (heures) => {
+    const erreur = erreurDe(() => verifierVolumeHeures(heures, 'heures', 744));
     expect(erreur.code).toBe('HEURES_INVALIDES');
     expect(erreur.details).toMatchObject({ champ: 'heures' });
   });
@@ -220,6 +220,19 @@ describe('textes et listes fermées', () => {
   it('accepte un texte de la longueur maximale et refuse un caractère de plus', () => {
     expect(texteRequis('x'.repeat(10), 'numero', 10)).toHaveLength(10);
     expect(erreurDe(() => texteRequis('x'.repeat(11), 'numero', 10)).code).toBe('TEXTE_TROP_LONG');
+  });
+
+  it.each(['Dupont\u0000', 'a\nb', 'tab\there', 'del\u007f', 'c1\u0085', 'moitié\ud800'])(
+    'refuse %j, qu’aucune projection ne peut stocker, avec TEXTE_INVALIDE',
+    (valeur) => {
+      const erreur = erreurDe(() => texteRequis(valeur, 'nom'));
+      expect(erreur.code).toBe('TEXTE_INVALIDE');
+      expect(erreur.details).toEqual({ champ: 'nom' });
+    },
+  );
+
+  it('accepte les accents, les apostrophes typographiques et les emoji (paires de substitution complètes)', () => {
+    expect(texteRequis('Zoé N’Diaye 🏗️', 'nom')).toBe('Zoé N’Diaye 🏗️');
   });
 
   it('accepte une valeur de la liste et refuse les autres avec VALEUR_NON_AUTORISEE', () => {

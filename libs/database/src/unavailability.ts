@@ -1,0 +1,32 @@
+/**
+ * Whether an error means "the database (or the event store) cannot be reached right now", as
+ * opposed to a refused statement: the first is a 503 and a retry, the second a bug or bad data.
+ */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+/** PostgreSQL SQLSTATEs of a server going away or not accepting connections yet. */
+const UNAVAILABLE_SQLSTATES = /^(08...|57P01|57P02|57P03|53300)$/;
+
+const UNAVAILABLE_MESSAGES = [
+  'Connection terminated',
+  'connection timeout',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error',
+  'Connection is not established',
+  'the database system is shutting down',
+  'the database system is starting up',
+];
+
+/** `type` of @eventstore/db-client's errors when the EventStoreDB node is down or unreachable. */
+const EVENTSTORE_UNAVAILABLE = new Set(['unavailable', 'deadline-exceeded', 'not-leader']);
+
+export function isUnavailability(error: unknown, seen = 0): boolean {
+  if (!error || typeof error !== 'object' || seen > 5) return false;
+  const e = error as { code?: unknown; message?: unknown; name?: unknown; type?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || UNAVAILABLE_SQLSTATES.test(e.code))) return true;
+  if (typeof e.type === 'string' && EVENTSTORE_UNAVAILABLE.has(e.type)) return true;
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((m) => (e.message as string).includes(m))) return true;
+  // TypeORM wraps the driver's error; Node's AggregateError (connect to several addresses) lists them.
+  if (Array.isArray(e.errors) && e.errors.some((inner) => isUnavailability(inner, seen + 1))) return true;
+  return isUnavailability(e.driverError, seen + 1) || isUnavailability(e.cause, seen + 1);
+}
