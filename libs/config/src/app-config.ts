@@ -22,11 +22,16 @@ export class AppConfig {
   @IsString()
   EMBEDDED_PG_DATA_DIR: string = './.data/postgres';
 
-  @Transform(({ value }) => Number(value ?? 54329))
+  /**
+   * Unset (undefined): 54329, or a free port when another server holds it (the embedded server's
+   * folder remembers it). Set: exactly this port, or a clear error when it is taken.
+   */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
   @IsInt()
   @Min(1)
   @Max(65535)
-  EMBEDDED_PG_PORT: number = 54329;
+  EMBEDDED_PG_PORT?: number;
 
   @IsIn(['postgres', 'eventstoredb'], { message: 'EVENT_STORE must be postgres or eventstoredb' })
   EVENT_STORE: 'postgres' | 'eventstoredb' = 'postgres';
