@@ -9,8 +9,9 @@ import { attendreLecture, construireScenario, type Registre } from './support/sc
  * Rebuilding a projection from zero gives back, row for row, what the live projectors built
  * while the scenario was written; and rebuilding the coordination's projection alone leaves the
  * indicators untouched (same figures at every read, same checkpoint generation).
+ * `projections` holds the runtime's checkpoints; each projection has its own schema.
  */
-const SCHEMAS = ['projections', 'coordination'];
+const SCHEMAS = ['projections', 'indicateurs', 'coordination', 'stream_type_counts'];
 /** The checkpoints say where each projection is and how many times it was reset: compared on (name, position) only. */
 const CHECKPOINTS = 'projections.checkpoints';
 
@@ -92,26 +93,29 @@ describe('reconstruction des projections', () => {
     const avant = await dump();
     // Every table of both schemas is there, and the scenario filled them.
     for (const table of [
-      'projections.donneurs_ordre',
-      'projections.operations',
-      'projections.marches',
-      'projections.entreprises',
-      'projections.salaries',
-      'projections.eligibilites',
-      'projections.placements',
-      'projections.declarations',
-      'projections.objectifs',
-      'projections.stream_type_counts',
+      'indicateurs.donneurs_ordre',
+      'indicateurs.operations',
+      'indicateurs.marches',
+      'indicateurs.entreprises',
+      'indicateurs.salaries',
+      'indicateurs.eligibilites',
+      'indicateurs.placements',
+      'indicateurs.declarations',
+      'indicateurs.objectifs',
+      'stream_type_counts.stream_type_counts',
       'coordination.donneurs_ordre',
       'coordination.marches',
       'coordination.heures',
     ]) {
       expect({ table, vide: (avant[table] ?? []).length === 0 }).toEqual({ table, vide: false });
     }
-    expect(avant['projections.declarations']).toHaveLength(r.declarations.length);
-    expect(avant['projections.placements']).toHaveLength(r.placements.length);
+    expect(avant['indicateurs.declarations']).toHaveLength(r.declarations.length);
+    expect(avant['indicateurs.placements']).toHaveLength(r.placements.length);
     expect(avant['coordination.marches']).toHaveLength(r.marches.length);
     const generations = await checkpoints();
+    const index = async () =>
+      (await sql.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = ANY($1) ORDER BY 1, 2`, [SCHEMAS])).rows;
+    const indexAvant = await index();
 
     const projections: Projection[] = allProjections();
     expect(projections.map((p) => p.name).sort()).toEqual(['coordination-regionale', 'indicateurs', 'stream-type-counts']);
@@ -121,6 +125,11 @@ describe('reconstruction des projections', () => {
     }
     await tousAJour();
     const apres = await dump();
+    // Neither a shadow nor a previous generation is left behind.
+    const { rows: restes } = await sql.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE '%\\_rebuild' OR nspname LIKE '%\\_old'`);
+    expect(restes).toEqual([]);
+    // The new generations have the tables and the indexes the migrations made, under the same names.
+    expect(await index()).toEqual(indexAvant);
     expect(Object.keys(apres)).toEqual(Object.keys(avant));
     for (const table of Object.keys(avant)) expect({ table, lignes: apres[table] }).toEqual({ table, lignes: avant[table] });
     const nouvelles = await checkpoints();

@@ -6,8 +6,9 @@ import { startApp, waitFor } from './support/processes';
 
 /**
  * The exactly-once promise of the projection runtime, against real processes: a rebuild of
- * 100,000 events is killed with SIGKILL half-way, a projector takes over (and is killed too),
- * and the read model ends identical to what a clean replay of the log gives.
+ * 100,000 events is killed with SIGKILL half-way (the live generation is untouched: the rebuild
+ * fills a shadow schema), a projector builds the live one (and is killed too), and the read model
+ * ends identical to what a clean replay of the log gives; the next rebuild drops the shadow left.
  */
 const EVENTS = 100_000;
 const STREAM_TYPES = ['donneurordre', 'operation', 'marche', 'entreprise', 'salarie'];
@@ -35,24 +36,29 @@ describe('projector crash during a rebuild', () => {
     await db?.drop();
   });
 
-  const checkpoint = async () =>
-    Number((await sql.query(`SELECT position FROM projections.checkpoints WHERE name = 'stream-type-counts'`)).rows[0]?.position ?? -1);
+  const checkpoint = async (name = 'stream-type-counts') =>
+    Number((await sql.query(`SELECT position FROM projections.checkpoints WHERE name = $1`, [name])).rows[0]?.position ?? -1);
   const readModel = async () =>
-    (await sql.query(`SELECT stream_type, events::int, last_position::int FROM projections.stream_type_counts ORDER BY 1`)).rows;
+    (await sql.query(`SELECT stream_type, events::int, last_position::int FROM stream_type_counts.stream_type_counts ORDER BY 1`)).rows;
+  const shadowLeft = async () =>
+    (await sql.query(`SELECT 1 FROM pg_namespace WHERE nspname = 'stream_type_counts_rebuild'`)).rows.length > 0;
 
   it('loses nothing and counts nothing twice', async () => {
     const env = { DATABASE_URL: db.url, PROJECTION_BATCH_SIZE: '100', LOG_LEVEL: 'warn' };
 
     const rebuild = startApp('cli', ['projections:rebuild', 'stream-type-counts'], env);
     const killedAt = await waitFor(async () => {
-      const position = await checkpoint();
+      const position = await checkpoint('stream-type-counts:rebuild');
       return position >= 20_000 ? position : undefined;
     }, 'the rebuild to pass 20,000 events', 60_000, 5);
     rebuild.child.kill('SIGKILL');
     await rebuild.exited;
     expect(killedAt).toBeLessThan(EVENTS * 0.8);
-    const afterKill = await checkpoint();
-    expect(afterKill).toBeLessThan(EVENTS);
+    // The live generation never saw the rebuild: nothing ran it, so it is still empty.
+    expect(await checkpoint()).toBeLessThanOrEqual(0);
+    expect(await readModel()).toEqual([]);
+    expect(await shadowLeft()).toBe(true);
+    const afterKill = Math.max(0, await checkpoint());
 
     const projector = startApp('projector', [], env);
     await waitFor(async () => (await checkpoint()) >= afterKill + 10_000, 'the projector to resume', 60_000, 5);
@@ -77,8 +83,10 @@ describe('projector crash during a rebuild', () => {
 
     const clean = startApp('cli', ['projections:rebuild', 'stream-type-counts'], env);
     expect((await clean.exited).code).toBe(0);
-    expect(clean.output()).toMatch(/100000 events replayed in [\d.]+ s \(\d+ events\/s\)/);
+    expect(clean.output()).toMatch(/100000 events replayed in [\d.]+ s \(\d+ events\/s\), switched to the new generation at position 100000/);
     expect(await readModel()).toEqual(live);
+    expect(await checkpoint()).toBe(EVENTS);
+    expect(await shadowLeft()).toBe(false);
   }, 240_000);
 });
 

@@ -147,7 +147,7 @@ async function checkLog(pool: Pool, cases: AppendCase[]): Promise<void> {
 }
 
 async function checkProjection(pool: Pool, events: number): Promise<void> {
-  const { rows } = await pool.query<{ total: string | null }>('SELECT sum(events) AS total FROM projections.stream_type_counts');
+  const { rows } = await pool.query<{ total: string | null }>('SELECT sum(events) AS total FROM stream_type_counts.stream_type_counts');
   if (Number(rows[0].total) !== events) throw new Error(`projection check failed: counted ${rows[0].total} of ${events} events`);
 }
 

@@ -6,20 +6,34 @@ import { withCliContext } from './cli-context';
 export function registerProjectionCommands(program: Command): void {
   program
     .command('projections:status')
-    .description('position, head of the log, lag and activity of every projection')
+    .description('status (ok or en_erreur), position, head of the log, lag and activity of every projection')
     .action(() =>
       withCliContext(async ({ projections, store, dataSource }) => {
         const statuses = await projectionStatuses(projections, store, dataSource);
         console.table(
-          statuses.map((s) => ({ projection: s.name, position: s.position, head: s.head, lag: s.lag, running: s.running })),
+          statuses.map((s) => ({
+            projection: s.name,
+            status: s.error ? 'en_erreur' : 'ok',
+            position: s.position,
+            head: s.head,
+            lag: s.lag,
+            running: s.running,
+          })),
         );
+        for (const { name, error } of statuses) {
+          if (!error) continue;
+          console.log(
+            `${name}: en_erreur, stopped at position ${error.position} (${error.eventType}, event ${error.eventId}) ` +
+              `since ${error.since.toISOString()}, ${error.attempts} attempt(s), last ${error.lastAttemptAt.toISOString()}: ${error.message}`,
+          );
+        }
       }),
     );
 
   program
     .command('projections:rebuild')
     .argument('[name]', 'projection to rebuild (all when omitted)')
-    .description('drop a projection and replay it from the start of the log')
+    .description('replay a projection (or all) from the start of the log beside the live one, then switch to it')
     .action((name?: string) =>
       withCliContext(async ({ projections, store, dataSource, database, config }) => {
         const selected = name ? projections.filter((p) => p.name === name) : projections;
@@ -28,28 +42,30 @@ export function registerProjectionCommands(program: Command): void {
         }
         for (const projection of selected) {
           const bar = new SingleBar(
-            { format: `${projection.name} [{bar}] {percentage}% | {value}/{total} events | {speed} ev/s`, hideCursor: true },
+            { format: `${projection.name} [{bar}] {percentage}% | {value}/{total} | {speed} ev/s`, hideCursor: true },
             Presets.shades_classic,
           );
           const started = Date.now();
           let barStarted = false;
           const result = await rebuildProjection(projection, store, dataSource, database.url, {
             batchSize: config.PROJECTION_BATCH_SIZE,
-            standbyRetryMs: 500,
-            log: () => undefined,
             onProgress: ({ position, target }) => {
               const speed = Math.round(position / Math.max(0.001, (Date.now() - started) / 1000));
               if (!barStarted) {
                 bar.start(target, position, { speed });
                 barStarted = true;
-              } else bar.update(Math.min(position, target), { speed });
+              } else {
+                // The target grows when the live projection moved on during the replay.
+                if (target > bar.getTotal()) bar.setTotal(target);
+                bar.update(Math.min(position, target), { speed });
+              }
             },
           });
           bar.stop();
           const rate = Math.round(result.events / Math.max(result.seconds, 0.001));
           console.log(
-            `${projection.name}: ${result.events} events replayed in ${result.seconds.toFixed(2)} s (${rate} events/s)` +
-              (result.replayedHere ? '' : ' by the process that runs this projection'),
+            `${projection.name}: ${result.events} events replayed in ${result.seconds.toFixed(2)} s (${rate} events/s), ` +
+              `switched to the new generation at position ${result.position}`,
           );
         }
       }),

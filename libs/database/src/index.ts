@@ -1,4 +1,3 @@
 export * from './embedded-postgres';
 export * from './database-connection';
 export * from './migrations';
-export * from './unavailability';

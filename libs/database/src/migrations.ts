@@ -5,6 +5,8 @@ import { EventStoreSchema1763900000000 } from '@suivi/event-store';
 import {
   CoordinationRegionaleSchema1763900000005,
   IndicateursSchema1763900000004,
+  ProjectionErrors1764000000001,
+  ProjectionSchemas1764000000002,
   ProjectionsRuntimeSchema1763900000001,
   StreamTypeCountsSchema1763900000002,
 } from '@suivi/projections';
@@ -17,6 +19,8 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   IdempotencyKeys1763900000003,
   IndicateursSchema1763900000004,
   CoordinationRegionaleSchema1763900000005,
+  ProjectionErrors1764000000001,
+  ProjectionSchemas1764000000002,
 ];
 
 const MIGRATION_LOCK_KEY = 7_340_211_000;

@@ -5,3 +5,4 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/p
 export { EventStoreSchema1763900000000 } from './postgres/event-store.migration';
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 export * from './event-store.module';
+export * from './unavailability';

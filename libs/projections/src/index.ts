@@ -4,6 +4,8 @@ export * from './runtime/projection-runner';
 export * from './runtime/rebuild';
 export * from './runtime/projection-status';
 export { ProjectionsRuntimeSchema1763900000001 } from './runtime/projections-runtime.migration';
+export { ProjectionErrors1764000000001 } from './runtime/projection-errors.migration';
+export { ProjectionSchemas1764000000002 } from './runtime/projection-schemas.migration';
 export * from './stream-type-counts/stream-type-count.entity';
 export * from './stream-type-counts/stream-type-counts.projection';
 export { StreamTypeCountsSchema1763900000002 } from './stream-type-counts/stream-type-counts.migration';

@@ -46,7 +46,13 @@ export class ProjectorsService implements OnApplicationBootstrap, BeforeApplicat
         new ProjectionRunner(p, this.store, this.dataSource, this.options.databaseUrl, {
           batchSize: this.options.batchSize,
           standbyRetryMs: 5_000,
-          log: (message, fields) => this.logger.log({ ...fields, msg: message }),
+          log: (message, fields, level) => {
+            const entry = { ...fields, msg: message };
+            if (level === 'error') this.logger.error(entry);
+            else if (level === 'warn') this.logger.warn(entry);
+            else if (level === 'debug') this.logger.debug(entry);
+            else this.logger.log(entry);
+          },
         }),
     );
     this.runners.forEach((r) => r.start());

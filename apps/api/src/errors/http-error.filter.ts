@@ -1,8 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError } from '@suivi/domain';
-import { isUnavailability } from '@suivi/database';
-import { IdempotencyViolationError, WrongExpectedRevisionError } from '@suivi/event-store';
+import { IdempotencyViolationError, isUnavailability, WrongExpectedRevisionError } from '@suivi/event-store';
 import type { ApiErrorBody } from './api-error';
 
 const CODES_BY_STATUS: Record<number, { code: string; message: string }> = {

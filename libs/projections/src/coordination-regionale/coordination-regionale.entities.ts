@@ -5,7 +5,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * it is followed now (the view shows only those), and hours per marché and month. No person
  * appears here.
  */
-const SCHEMA = 'coordination';
+export const SCHEMA_COORDINATION = 'coordination';
+const SCHEMA = SCHEMA_COORDINATION;
 const int = { to: (v: number) => v, from: (v: string | number) => Number(v) };
 
 @Entity({ schema: SCHEMA, name: 'donneurs_ordre' })

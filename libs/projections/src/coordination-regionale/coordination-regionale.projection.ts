@@ -2,20 +2,18 @@ import type { RecordedEvent } from '@suivi/event-store';
 import { enCentiemes, type EvenementDuDomaine } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
 import type { Projection } from '../runtime/projection';
-import { ENTITES_COORDINATION } from './coordination-regionale.entities';
+import { ENTITES_COORDINATION, SCHEMA_COORDINATION } from './coordination-regionale.entities';
 
 /**
  * The regional coordination's projection: its own schema and checkpoint, so that it can be
- * deployed (PROJECTIONS=coordination-regionale) and rebuilt on its own. Hours are kept for
+ * deployed (PROJECTIONS=coordination-regionale) and rebuilt on its own. Table names are
+ * unqualified: the runtime's search_path points them at the live schema or a rebuild's shadow. Hours are kept for
  * every marché, so that a marché that starts being followed shows its whole history.
  */
 export class CoordinationRegionaleProjection implements Projection {
   readonly name = 'coordination-regionale';
+  readonly schema = SCHEMA_COORDINATION;
   readonly entities = ENTITES_COORDINATION;
-
-  async reset(tx: EntityManager): Promise<void> {
-    await tx.query(`TRUNCATE coordination.donneurs_ordre, coordination.marches, coordination.heures`);
-  }
 
   async apply(events: RecordedEvent[], tx: EntityManager): Promise<void> {
     for (const event of events) await this.applyOne(event as RecordedEvent & EvenementDuDomaine, tx);
@@ -24,12 +22,12 @@ export class CoordinationRegionaleProjection implements Projection {
   private async applyOne(event: RecordedEvent & EvenementDuDomaine, tx: EntityManager): Promise<void> {
     switch (event.type) {
       case 'DonneurOrdreEnregistre':
-        await tx.query(`INSERT INTO coordination.donneurs_ordre (id, nom) VALUES ($1, $2)`, [event.data.donneurOrdreId, event.data.nom]);
+        await tx.query(`INSERT INTO donneurs_ordre (id, nom) VALUES ($1, $2)`, [event.data.donneurOrdreId, event.data.nom]);
         return;
       case 'MarcheEnregistre': {
         const d = event.data;
         await tx.query(
-          `INSERT INTO coordination.marches (id, donneur_ordre_id, numero, objet, secteur, heures_prevues_centiemes, date_debut, date_fin, date_cloture, suivi)
+          `INSERT INTO marches (id, donneur_ordre_id, numero, objet, secteur, heures_prevues_centiemes, date_debut, date_fin, date_cloture, suivi)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, false)`,
           [d.marcheId, d.donneurOrdreId, d.numero, d.objet, d.secteur, enCentiemes(d.heuresPrevues), d.dateDebut, d.dateFin],
         );
@@ -38,17 +36,17 @@ export class CoordinationRegionaleProjection implements Projection {
       case 'AvenantConclu': {
         const d = event.data;
         await tx.query(
-          `UPDATE coordination.marches SET heures_prevues_centiemes = coalesce($2, heures_prevues_centiemes), date_fin = coalesce($3, date_fin) WHERE id = $1`,
+          `UPDATE marches SET heures_prevues_centiemes = coalesce($2, heures_prevues_centiemes), date_fin = coalesce($3, date_fin) WHERE id = $1`,
           [d.marcheId, d.heuresPrevues === undefined ? null : enCentiemes(d.heuresPrevues), d.dateFin ?? null],
         );
         return;
       }
       case 'SuiviRegionalDemarre':
       case 'SuiviRegionalArrete':
-        await tx.query(`UPDATE coordination.marches SET suivi = $2 WHERE id = $1`, [event.data.marcheId, event.type === 'SuiviRegionalDemarre']);
+        await tx.query(`UPDATE marches SET suivi = $2 WHERE id = $1`, [event.data.marcheId, event.type === 'SuiviRegionalDemarre']);
         return;
       case 'MarcheCloture':
-        await tx.query(`UPDATE coordination.marches SET date_cloture = $2 WHERE id = $1`, [event.data.marcheId, event.data.date]);
+        await tx.query(`UPDATE marches SET date_cloture = $2 WHERE id = $1`, [event.data.marcheId, event.data.date]);
         return;
       case 'HeuresDeclarees':
         await this.ajouterHeures(tx, event.data.marcheId, event.data.mois, enCentiemes(event.data.heures));
@@ -64,8 +62,8 @@ export class CoordinationRegionaleProjection implements Projection {
 
   private async ajouterHeures(tx: EntityManager, marcheId: string, mois: string, centiemes: number): Promise<void> {
     await tx.query(
-      `INSERT INTO coordination.heures (marche_id, mois, centiemes) VALUES ($1, $2, $3)
-       ON CONFLICT (marche_id, mois) DO UPDATE SET centiemes = coordination.heures.centiemes + excluded.centiemes`,
+      `INSERT INTO heures (marche_id, mois, centiemes) VALUES ($1, $2, $3)
+       ON CONFLICT (marche_id, mois) DO UPDATE SET centiemes = heures.centiemes + excluded.centiemes`,
       [marcheId, mois, centiemes],
     );
   }

@@ -5,7 +5,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * sex, birth date, QPV, level, never names) and one row per declaration with its hours after
  * corrections. Every figure of /indicateurs, /marches and /bilans is a query over these tables.
  */
-const SCHEMA = 'projections';
+export const SCHEMA_INDICATEURS = 'indicateurs';
+const SCHEMA = SCHEMA_INDICATEURS;
 const int = { to: (v: number) => v, from: (v: string | number) => Number(v) };
 
 @Entity({ schema: SCHEMA, name: 'donneurs_ordre' })

@@ -2,21 +2,17 @@ import type { RecordedEvent } from '@suivi/event-store';
 import { enCentiemes, type EvenementDuDomaine } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
 import type { Projection } from '../runtime/projection';
-import { ENTITES_INDICATEURS } from './indicateurs.entities';
-
-const TABLES = ['donneurs_ordre', 'operations', 'marches', 'entreprises', 'salaries', 'eligibilites', 'placements', 'declarations', 'objectifs'];
+import { ENTITES_INDICATEURS, SCHEMA_INDICATEURS } from './indicateurs.entities';
 
 /**
  * Maintains the tables behind /indicateurs, /marches (compliance) and /bilans. Events are
- * applied one statement each, in log order, inside the runtime's batch transaction.
+ * applied one statement each, in log order, inside the runtime's batch transaction. Table names
+ * are unqualified: the runtime's search_path points them at the live schema or a rebuild's shadow.
  */
 export class IndicateursProjection implements Projection {
   readonly name = 'indicateurs';
+  readonly schema = SCHEMA_INDICATEURS;
   readonly entities = ENTITES_INDICATEURS;
-
-  async reset(tx: EntityManager): Promise<void> {
-    await tx.query(`TRUNCATE ${TABLES.map((t) => `projections.${t}`).join(', ')}`);
-  }
 
   async apply(events: RecordedEvent[], tx: EntityManager): Promise<void> {
     for (const event of events) await this.applyOne(event as RecordedEvent & EvenementDuDomaine, tx);
@@ -26,12 +22,12 @@ export class IndicateursProjection implements Projection {
     switch (event.type) {
       case 'DonneurOrdreEnregistre': {
         const d = event.data;
-        await tx.query(`INSERT INTO projections.donneurs_ordre (id, nom, type, region) VALUES ($1, $2, $3, $4)`, [d.donneurOrdreId, d.nom, d.type, d.region]);
+        await tx.query(`INSERT INTO donneurs_ordre (id, nom, type, region) VALUES ($1, $2, $3, $4)`, [d.donneurOrdreId, d.nom, d.type, d.region]);
         return;
       }
       case 'OperationOuverte': {
         const d = event.data;
-        await tx.query(`INSERT INTO projections.operations (id, donneur_ordre_id, nom, commune) VALUES ($1, $2, $3, $4)`, [
+        await tx.query(`INSERT INTO operations (id, donneur_ordre_id, nom, commune) VALUES ($1, $2, $3, $4)`, [
           d.operationId,
           d.donneurOrdreId,
           d.nom,
@@ -42,7 +38,7 @@ export class IndicateursProjection implements Projection {
       case 'MarcheEnregistre': {
         const d = event.data;
         await tx.query(
-          `INSERT INTO projections.marches (id, donneur_ordre_id, operation_id, numero, objet, secteur, base_juridique,
+          `INSERT INTO marches (id, donneur_ordre_id, operation_id, numero, objet, secteur, base_juridique,
              heures_prevues_centiemes, date_debut, date_fin, date_cloture, suivi_regional)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, false)`,
           [d.marcheId, d.donneurOrdreId, d.operationId, d.numero, d.objet, d.secteur, d.baseJuridique, enCentiemes(d.heuresPrevues), d.dateDebut, d.dateFin],
@@ -52,34 +48,34 @@ export class IndicateursProjection implements Projection {
       case 'AvenantConclu': {
         const d = event.data;
         await tx.query(
-          `UPDATE projections.marches SET heures_prevues_centiemes = coalesce($2, heures_prevues_centiemes), date_fin = coalesce($3, date_fin) WHERE id = $1`,
+          `UPDATE marches SET heures_prevues_centiemes = coalesce($2, heures_prevues_centiemes), date_fin = coalesce($3, date_fin) WHERE id = $1`,
           [d.marcheId, d.heuresPrevues === undefined ? null : enCentiemes(d.heuresPrevues), d.dateFin ?? null],
         );
         return;
       }
       case 'SuiviRegionalDemarre':
       case 'SuiviRegionalArrete':
-        await tx.query(`UPDATE projections.marches SET suivi_regional = $2 WHERE id = $1`, [event.data.marcheId, event.type === 'SuiviRegionalDemarre']);
+        await tx.query(`UPDATE marches SET suivi_regional = $2 WHERE id = $1`, [event.data.marcheId, event.type === 'SuiviRegionalDemarre']);
         return;
       case 'MarcheCloture':
-        await tx.query(`UPDATE projections.marches SET date_cloture = $2 WHERE id = $1`, [event.data.marcheId, event.data.date]);
+        await tx.query(`UPDATE marches SET date_cloture = $2 WHERE id = $1`, [event.data.marcheId, event.data.date]);
         return;
       case 'EntrepriseEnregistree': {
         const d = event.data;
-        await tx.query(`INSERT INTO projections.entreprises (id, siret, raison_sociale, type) VALUES ($1, $2, $3, $4)`, [d.entrepriseId, d.siret, d.raisonSociale, d.type]);
+        await tx.query(`INSERT INTO entreprises (id, siret, raison_sociale, type) VALUES ($1, $2, $3, $4)`, [d.entrepriseId, d.siret, d.raisonSociale, d.type]);
         return;
       }
       case 'SalarieEnregistre': {
         const d = event.data;
         await tx.query(
-          `INSERT INTO projections.salaries (id, sexe, date_naissance, commune, quartier_qpv, niveau_formation) VALUES ($1, $2, $3, $4, $5, $6)`,
+          `INSERT INTO salaries (id, sexe, date_naissance, commune, quartier_qpv, niveau_formation) VALUES ($1, $2, $3, $4, $5, $6)`,
           [d.salarieId, d.sexe, d.dateNaissance, d.commune, d.quartierQpv, d.niveauFormation],
         );
         return;
       }
       case 'EligibiliteValidee': {
         const d = event.data;
-        await tx.query(`INSERT INTO projections.eligibilites (position, salarie_id, criteres, date_validation) VALUES ($1, $2, $3, $4)`, [
+        await tx.query(`INSERT INTO eligibilites (position, salarie_id, criteres, date_validation) VALUES ($1, $2, $3, $4)`, [
           event.position,
           d.salarieId,
           d.criteres,
@@ -90,7 +86,7 @@ export class IndicateursProjection implements Projection {
       case 'PlacementDemarre': {
         const d = event.data;
         await tx.query(
-          `INSERT INTO projections.placements (id, salarie_id, marche_id, entreprise_id, entreprise_utilisatrice_id, modalite, type_contrat, date_debut)
+          `INSERT INTO placements (id, salarie_id, marche_id, entreprise_id, entreprise_utilisatrice_id, modalite, type_contrat, date_debut)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
           [d.placementId, d.salarieId, d.marcheId, d.entrepriseId, d.entrepriseUtilisatriceId, d.modalite, d.typeContrat, d.dateDebut],
         );
@@ -99,19 +95,19 @@ export class IndicateursProjection implements Projection {
       case 'HeuresDeclarees': {
         const d = event.data;
         await tx.query(
-          `INSERT INTO projections.declarations (id, placement_id, salarie_id, marche_id, entreprise_id, mois, centiemes, centiemes_declares)
-           SELECT $1, $2, $3, $4, p.entreprise_id, $5, $6, $6 FROM projections.placements p WHERE p.id = $2`,
+          `INSERT INTO declarations (id, placement_id, salarie_id, marche_id, entreprise_id, mois, centiemes, centiemes_declares)
+           SELECT $1, $2, $3, $4, p.entreprise_id, $5, $6, $6 FROM placements p WHERE p.id = $2`,
           [d.declarationId, d.placementId, d.salarieId, d.marcheId, d.mois, enCentiemes(d.heures)],
         );
         return;
       }
       case 'HeuresCorrigees':
-        await tx.query(`UPDATE projections.declarations SET centiemes = $2 WHERE id = $1`, [event.data.declarationId, enCentiemes(event.data.heures)]);
+        await tx.query(`UPDATE declarations SET centiemes = $2 WHERE id = $1`, [event.data.declarationId, enCentiemes(event.data.heures)]);
         return;
       case 'PlacementTermine': {
         const d = event.data;
         await tx.query(
-          `UPDATE projections.placements SET date_fin = $2, sortie = $3, sortie_positive = $4, categorie_sortie = $5 WHERE id = $1`,
+          `UPDATE placements SET date_fin = $2, sortie = $3, sortie_positive = $4, categorie_sortie = $5 WHERE id = $1`,
           [d.placementId, d.dateFin, d.sortie, d.sortiePositive, d.categorieSortie],
         );
         return;
@@ -119,7 +115,7 @@ export class IndicateursProjection implements Projection {
       case 'ObjectifsFixes': {
         const d = event.data;
         await tx.query(
-          `INSERT INTO projections.objectifs (annee, heures, part_qpv_personnes, personnes_en_emploi) VALUES ($1, $2, $3, $4)
+          `INSERT INTO objectifs (annee, heures, part_qpv_personnes, personnes_en_emploi) VALUES ($1, $2, $3, $4)
            ON CONFLICT (annee) DO UPDATE SET heures = excluded.heures, part_qpv_personnes = excluded.part_qpv_personnes,
              personnes_en_emploi = excluded.personnes_en_emploi`,
           [d.annee, d.heures, d.partQpvPersonnes, d.personnesEnEmploi],

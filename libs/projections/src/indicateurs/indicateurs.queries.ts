@@ -64,7 +64,7 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre): Prom
   const base = params.length;
   const declarations = `
     SELECT d.*, m.secteur, m.operation_id, m.donneur_ordre_id
-    FROM projections.declarations d JOIN projections.marches m ON m.id = d.marche_id
+    FROM indicateurs.declarations d JOIN indicateurs.marches m ON m.id = d.marche_id
     WHERE d.centiemes > 0 AND d.mois BETWEEN $${base + 1} AND $${base + 2} ${where}`;
   const args = [...params, moisDu, moisAu];
 
@@ -77,17 +77,17 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre): Prom
      SELECT
        (SELECT coalesce(sum(centiemes), 0) FROM d)::bigint AS centiemes,
        (SELECT count(*) FROM personnes)::int AS salaries,
-       (SELECT count(*) FROM personnes pe JOIN projections.salaries s ON s.id = pe.salarie_id WHERE s.sexe = 'F')::int AS femmes,
-       (SELECT coalesce(sum(pe.centiemes), 0) FROM personnes pe JOIN projections.salaries s ON s.id = pe.salarie_id WHERE s.sexe = 'F')::bigint AS centiemes_femmes,
-       (SELECT count(*) FROM personnes pe JOIN projections.salaries s ON s.id = pe.salarie_id WHERE s.quartier_qpv IS NOT NULL)::int AS qpv,
-       (SELECT coalesce(sum(pe.centiemes), 0) FROM personnes pe JOIN projections.salaries s ON s.id = pe.salarie_id WHERE s.quartier_qpv IS NOT NULL)::bigint AS centiemes_qpv,
-       (SELECT count(*) FROM personnes pe JOIN projections.salaries s ON s.id = pe.salarie_id
+       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.sexe = 'F')::int AS femmes,
+       (SELECT coalesce(sum(pe.centiemes), 0) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.sexe = 'F')::bigint AS centiemes_femmes,
+       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.quartier_qpv IS NOT NULL)::int AS qpv,
+       (SELECT coalesce(sum(pe.centiemes), 0) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.quartier_qpv IS NOT NULL)::bigint AS centiemes_qpv,
+       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id
          WHERE date_part('year', age(to_date(pe.premier_mois || '-01', 'YYYY-MM-DD'), s.date_naissance::date)) < 26)::int AS moins26,
-       (SELECT count(*) FROM personnes pe JOIN projections.salaries s ON s.id = pe.salarie_id
+       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id
          WHERE date_part('year', age(to_date(pe.premier_mois || '-01', 'YYYY-MM-DD'), s.date_naissance::date)) >= 50)::int AS plus50,
        (SELECT count(DISTINCT e) FROM (
           SELECT entreprise_id AS e FROM d
-          UNION SELECT p.entreprise_utilisatrice_id FROM d JOIN projections.placements p ON p.id = d.placement_id
+          UNION SELECT p.entreprise_utilisatrice_id FROM d JOIN indicateurs.placements p ON p.id = d.placement_id
           WHERE p.entreprise_utilisatrice_id IS NOT NULL) hotes)::int AS entreprises,
        (SELECT count(DISTINCT operation_id) FROM d)::int AS operations,
        (SELECT count(DISTINCT donneur_ordre_id) FROM d)::int AS donneurs_ordre,
@@ -101,20 +101,20 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre): Prom
   const niveaux: Array<{ cle: string; n: number }> = await em.query(
     `WITH d AS (${declarations})
      SELECT s.niveau_formation AS cle, count(*)::int AS n FROM (SELECT DISTINCT salarie_id FROM d) pe
-     JOIN projections.salaries s ON s.id = pe.salarie_id GROUP BY 1`,
+     JOIN indicateurs.salaries s ON s.id = pe.salarie_id GROUP BY 1`,
     args,
   );
   const criteres: Array<{ cle: string; n: number }> = await em.query(
     `WITH d AS (${declarations})
      SELECT c.critere AS cle, count(DISTINCT e.salarie_id)::int AS n
      FROM (SELECT DISTINCT salarie_id FROM d) pe
-     JOIN projections.eligibilites e ON e.salarie_id = pe.salarie_id AND e.date_validation <= $${base + 3}
+     JOIN indicateurs.eligibilites e ON e.salarie_id = pe.salarie_id AND e.date_validation <= $${base + 3}
      CROSS JOIN LATERAL unnest(e.criteres) AS c(critere) GROUP BY 1`,
     [...args, au],
   );
 
   const placements = `
-    SELECT pl.* FROM projections.placements pl JOIN projections.marches m ON m.id = pl.marche_id WHERE true ${where}`;
+    SELECT pl.* FROM indicateurs.placements pl JOIN indicateurs.marches m ON m.id = pl.marche_id WHERE true ${where}`;
   const debutes: Array<{ type_contrat: string; modalite: string; n: number }> = await em.query(
     `WITH pl AS (${placements}) SELECT type_contrat, modalite, count(*)::int AS n FROM pl
      WHERE date_debut BETWEEN $${base + 1} AND $${base + 2} GROUP BY 1, 2`,
@@ -186,12 +186,12 @@ export async function conformites(em: EntityManager, p: Perimetre, date: string,
   const { where, params } = filtre(p, 'm');
   const rows: Array<Record<string, any>> = await em.query(
     // A closed marché's realised hours stop at its closing month: later ones are reported apart.
-    `SELECT m.*, coalesce((SELECT sum(d.centiemes) FROM projections.declarations d
+    `SELECT m.*, coalesce((SELECT sum(d.centiemes) FROM indicateurs.declarations d
                  WHERE d.marche_id = m.id AND d.mois <= $${params.length + 1}
                    AND (m.date_cloture IS NULL OR d.mois <= substr(m.date_cloture, 1, 7))), 0)::bigint AS realisees,
-       coalesce((SELECT sum(d.centiemes) FROM projections.declarations d
+       coalesce((SELECT sum(d.centiemes) FROM indicateurs.declarations d
                  WHERE d.marche_id = m.id AND m.date_cloture IS NOT NULL AND d.mois > substr(m.date_cloture, 1, 7)), 0)::bigint AS apres_cloture
-     FROM projections.marches m WHERE true ${where} ORDER BY m.numero, m.id`,
+     FROM indicateurs.marches m WHERE true ${where} ORDER BY m.numero, m.id`,
     [...params, date.slice(0, 7)],
   );
   return rows.map((m) => ({

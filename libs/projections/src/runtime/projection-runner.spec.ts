@@ -4,7 +4,7 @@ import { PostgresEventStore, type EventToAppend } from '@suivi/event-store';
 import { createMigratedTestDatabase } from '../../../../test/support/test-database';
 import { StreamTypeCount } from '../stream-type-counts/stream-type-count.entity';
 import { StreamTypeCountsProjection } from '../stream-type-counts/stream-type-counts.projection';
-import { ProjectionRunner } from './projection-runner';
+import { ProjectionRunner, type RunnerLogLevel } from './projection-runner';
 import { rebuildProjection } from './rebuild';
 import { projectionStatuses } from './projection-status';
 
@@ -87,7 +87,7 @@ describe('projection runtime (real PostgreSQL)', () => {
     expect(status.running).toBe(true);
   });
 
-  it('rebuilds while another instance runs it: that instance replays, nothing is counted twice', async () => {
+  it('rebuilds beside the instance that runs it and switches: nothing is counted twice', async () => {
     const active = newRunner();
     active.start();
     await until(async () => active.active);
@@ -96,7 +96,7 @@ describe('projection runtime (real PostgreSQL)', () => {
     const before = await readModel();
 
     const result = await rebuildProjection(new StreamTypeCountsProjection(), store, dataSource, db.url, options);
-    expect(result.replayedHere).toBe(false);
+    expect(result.position).toBe(await store.headPosition());
     await until(caughtUp);
     expect(await readModel()).toEqual(before);
     expect(await readModel()).toEqual(await expected());
@@ -109,16 +109,24 @@ describe('projection runtime (real PostgreSQL)', () => {
     const flaky = Object.assign(Object.create(projection), {
       name: projection.name,
       apply: async (events: Parameters<typeof projection.apply>[0], tx: Parameters<typeof projection.apply>[1]) => {
-        if (failuresLeft-- > 0) throw new Error('transient failure');
+        // What the driver throws when PostgreSQL goes away in the middle of a batch.
+        if (failuresLeft-- > 0) throw Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
         return projection.apply(events, tx);
       },
     });
-    const runner = new ProjectionRunner(flaky, store, dataSource, db.url, { ...options, standbyRetryMs: 20 });
+    const logs = logRecorder();
+    const runner = new ProjectionRunner(flaky, store, dataSource, db.url, { ...options, standbyRetryMs: 20, log: logs.log });
     runners.push(runner);
+    const started = Date.now();
     runner.start();
     await until(caughtUp);
+    // The default transient backoff (250 ms, then 500 ms, jittered): well under the 30 s of before.
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(failuresLeft).toBeLessThan(0);
     expect(await readModel()).toEqual(await expected());
+    // A lost connection is not the event's fault: warned about, never recorded as en_erreur.
+    expect(logs.at('error')).toEqual([]);
+    expect(logs.at('warn')[0]).toMatchObject({ message: expect.stringContaining('database unreachable'), projection: 'stream-type-counts', position: expect.any(Number) });
   });
 
   it('stops promptly when asked to stop while it is still starting', async () => {
@@ -136,11 +144,19 @@ describe('projection runtime (real PostgreSQL)', () => {
   it('rebuilds alone when nobody runs it, and the result equals the live read model', async () => {
     const live = await readModel();
     const result = await rebuildProjection(new StreamTypeCountsProjection(), store, dataSource, db.url, options);
-    expect(result.replayedHere).toBe(true);
+    expect(result.position).toBe(await store.headPosition());
     expect(result.events).toBe(await store.headPosition());
     expect(await readModel()).toEqual(live);
   });
 });
+
+function logRecorder() {
+  const entries: Array<{ level: RunnerLogLevel; message: string } & Record<string, unknown>> = [];
+  return {
+    log: (message: string, fields: Record<string, unknown>, level: RunnerLogLevel) => entries.push({ ...fields, level, message }),
+    at: (level: RunnerLogLevel) => entries.filter((e) => e.level === level),
+  };
+}
 
 function event(): EventToAppend {
   return {

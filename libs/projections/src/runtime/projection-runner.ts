@@ -1,18 +1,41 @@
 import type { EventStore, RecordedEvent, Subscription } from '@suivi/event-store';
 import type { DataSource } from 'typeorm';
-import type { Projection } from './projection';
-import { lockCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoints';
+import { useSchema, type Projection } from './projection';
+import { lockCheckpoint, recordProjectionError, saveCheckpoint, type Checkpoint } from './checkpoints';
+import { backoffMs, errorMessage, isTransientFailure } from './failures';
 import { ProjectionLock } from './projection-lock';
+
+export type RunnerLogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 export interface ProjectionRunnerOptions {
   batchSize: number;
   /** How often a standby instance tries to take over a projection run elsewhere. */
   standbyRetryMs: number;
-  log: (message: string, fields?: Record<string, unknown>) => void;
+  /** How often a projection stopped at an event it cannot apply tries that event again (default one minute). */
+  errorRetryMs?: number;
+  /** Pause after a transient failure: `first`, doubled at each failure up to `max`, jittered (default 250 ms to 5 s). */
+  transientRetryMs?: { first: number; max: number };
+  /** Every message comes with its level: `error` a projection stopped, `warn` the database is unreachable. */
+  log: (message: string, fields: Record<string, unknown>, level: RunnerLogLevel) => void;
 }
 
 /** Thrown inside a batch when the stored checkpoint moved (a reset, or another runner): restart from it. */
 class CheckpointMovedError extends Error {}
+
+/** The projection threw on this event: it is recorded and the runner stops just before it. */
+export class PoisonEventError extends Error {
+  constructor(
+    readonly event: RecordedEvent,
+    readonly cause: unknown,
+  ) {
+    super(`projection cannot apply event ${event.position} (${event.type}): ${errorMessage(cause)}`);
+  }
+}
+
+const DEFAULT_ERROR_RETRY_MS = 60_000;
+const DEFAULT_TRANSIENT_RETRY = { first: 250, max: 5_000 };
+/** During a long outage, one warning per this period (the others go to debug). */
+const TRANSIENT_WARN_EVERY_MS = 30_000;
 
 /**
  * Runs one projection: takes its lock (or waits as a standby), then follows the global log
@@ -28,6 +51,14 @@ export class ProjectionRunner {
   private _active = false;
   private resetRequested = false;
   private lockLost = false;
+  /** Last position known applied (for the logs). */
+  private position = 0;
+  /** The event this runner found the projection stopped at (stored or its own), until applied. */
+  private stoppedAt: number | null = null;
+  /** What was last logged at error level, so that a retry failing the same way does not log it again. */
+  private lastReported: string | null = null;
+  private transientFailures = 0;
+  private lastTransientWarning = 0;
 
   constructor(
     private readonly projection: Projection,
@@ -50,17 +81,22 @@ export class ProjectionRunner {
 
   start(): void {
     this.running ??= this.run().catch((error) => {
-      this.options.log('projection runner failed', { projection: this.name, error: String(error?.stack ?? error) });
+      this.log('error', 'projection runner failed', { error: String(error?.stack ?? error) });
     });
   }
 
   /**
-   * Never gives up while not stopped: a failure (database down, connection dropped, a batch
-   * that throws) releases the lock and retries after a growing pause, so that a standby
-   * elsewhere may take over meanwhile.
+   * Never gives up while not stopped. Each failure releases the lock, so that a standby
+   * elsewhere (perhaps with fixed code) may take over meanwhile, then:
+   * - the database unreachable (transient): retried after a short jittered backoff, so the
+   *   projection resumes within seconds of the database coming back;
+   * - an event the projection cannot apply (poison): the projection is recorded `en_erreur` at
+   *   that event and the event is tried again only every `errorRetryMs`;
+   * - anything else (a missing table, an event the store cannot read): retried with a
+   *   backoff growing to `errorRetryMs`, logged as an error.
    */
   private async run(): Promise<void> {
-    let failures = 0;
+    let unexpectedFailures = 0;
     while (!this.stopped) {
       try {
         if (!(await this.lock.tryAcquire())) {
@@ -69,10 +105,10 @@ export class ProjectionRunner {
         }
         this.lockLost = false;
         this._active = true;
-        this.options.log('projection runner active', { projection: this.name });
+        this.log(this.stoppedAt === null && this.transientFailures === 0 ? 'info' : 'debug', 'projection runner active');
         this.lock.onceLost(() => {
           this.lockLost = true;
-          this.options.log('projection lock lost, stopping', { projection: this.name });
+          this.log(this.stopped ? 'debug' : 'warn', 'projection lock lost, stopping');
           void this.subscription?.stop();
         });
         this.lock.onReset(() => {
@@ -80,19 +116,34 @@ export class ProjectionRunner {
           void this.subscription?.stop();
         });
         while (!this.stopped && !this.lockLost && (await this.follow())) {
-          this.options.log('projection checkpoint moved (reset or another runner), restarting', { projection: this.name });
+          this.log('info', 'projection checkpoint moved (reset or another runner), restarting');
         }
-        failures = 0;
+        unexpectedFailures = 0;
       } catch (error) {
-        failures++;
         this._active = false;
         await this.lock.release();
-        this.options.log('projection runner failed, retrying', {
-          projection: this.name,
-          attempt: failures,
-          error: String((error as Error)?.stack ?? error),
-        });
-        await this.pause(Math.min(30_000, this.options.standbyRetryMs * 2 ** Math.min(failures, 6)));
+        if (error instanceof PoisonEventError) {
+          await this.pause(this.options.errorRetryMs ?? DEFAULT_ERROR_RETRY_MS);
+        } else if (isTransientFailure(error)) {
+          this.transientFailures++;
+          const warn = this.transientFailures === 1 || Date.now() - this.lastTransientWarning >= TRANSIENT_WARN_EVERY_MS;
+          if (warn) this.lastTransientWarning = Date.now();
+          const { first, max } = this.options.transientRetryMs ?? DEFAULT_TRANSIENT_RETRY;
+          const pauseMs = backoffMs(this.transientFailures, first, max);
+          this.log(warn ? 'warn' : 'debug', 'projection paused: database unreachable, retrying', {
+            attempt: this.transientFailures,
+            retryInMs: pauseMs,
+            error: errorMessage(error),
+          });
+          await this.pause(pauseMs);
+        } else {
+          unexpectedFailures++;
+          this.report(`unexpected:${errorMessage(error)}`, 'projection runner failed, retrying', {
+            attempt: unexpectedFailures,
+            error: String((error as Error)?.stack ?? error),
+          });
+          await this.pause(backoffMs(unexpectedFailures, 1_000, this.options.errorRetryMs ?? DEFAULT_ERROR_RETRY_MS));
+        }
       } finally {
         this._active = false;
         await this.lock.release();
@@ -104,11 +155,17 @@ export class ProjectionRunner {
   private async follow(): Promise<boolean> {
     this.resetRequested = false;
     const start = await this.dataSource.transaction((tx) => lockCheckpoint(tx, this.name));
+    this.position = start.position;
+    this.stoppedAt = start.errorPosition ?? null;
+    if (this.transientFailures > 0) {
+      this.log('info', 'projection resumed: database reachable again', { failures: this.transientFailures });
+      this.transientFailures = 0;
+    }
     let expected: Checkpoint = start;
     this.subscription = this.store.subscribeToAll(
       { after: start.position, batchSize: this.options.batchSize },
       async (events) => {
-        expected = await this.applyBatch(events, expected);
+        expected = await this.applyOrStopAtFailingEvent(events, expected);
       },
     );
     // A reset, a stop or the loss of the lock may have come while the subscription was being set up.
@@ -124,12 +181,51 @@ export class ProjectionRunner {
     }
   }
 
+  /**
+   * Applies a batch in one transaction; if it fails for another reason than the database, applies
+   * its events one per transaction instead, so that every event before the failing one is kept
+   * and the projection stops exactly at the event it cannot apply.
+   */
+  private async applyOrStopAtFailingEvent(events: RecordedEvent[], expected: Checkpoint): Promise<Checkpoint> {
+    let failure: unknown;
+    try {
+      return this.applied(events, await this.applyBatch(events, expected));
+    } catch (error) {
+      if (error instanceof CheckpointMovedError || isTransientFailure(error)) throw error;
+      failure = error;
+    }
+    if (events.length === 1) throw await this.stopAt(events[0], failure, expected);
+    let checkpoint = expected;
+    for (const event of events) {
+      try {
+        checkpoint = this.applied([event], await this.applyBatch([event], checkpoint));
+      } catch (error) {
+        if (error instanceof CheckpointMovedError || isTransientFailure(error)) throw error;
+        throw await this.stopAt(event, error, checkpoint);
+      }
+    }
+    // Every event applies alone: the batch failed for a reason of its own (e.g. two events clashing in one statement).
+    return checkpoint;
+  }
+
+  private applied(events: RecordedEvent[], checkpoint: Checkpoint): Checkpoint {
+    this.position = checkpoint.position;
+    if (this.stoppedAt !== null && events.some((e) => e.position === this.stoppedAt)) {
+      this.log('info', 'projection applied the event it was stopped at, running again', { stoppedAt: this.stoppedAt });
+      this.stoppedAt = null;
+      this.lastReported = null;
+    }
+    return checkpoint;
+  }
+
   private applyBatch(events: RecordedEvent[], expected: Checkpoint): Promise<Checkpoint> {
     return this.dataSource.transaction(async (tx) => {
       const stored = await lockCheckpoint(tx, this.name);
       if (stored.generation !== expected.generation || stored.position !== expected.position) {
         throw new CheckpointMovedError();
       }
+      // The projection writes unqualified names: into its live schema (a rebuild writes its shadow).
+      await useSchema(tx, this.projection.schema);
       await this.projection.apply(events, tx);
       const position = events[events.length - 1].position;
       await saveCheckpoint(tx, this.name, position);
@@ -137,8 +233,43 @@ export class ProjectionRunner {
     });
   }
 
+  /** Records the failing event with the checkpoint (seen by every process) and reports it once. */
+  private async stopAt(event: RecordedEvent, cause: unknown, expected: Checkpoint): Promise<PoisonEventError> {
+    const message = errorMessage(cause);
+    await this.dataSource.transaction(async (tx) => {
+      const stored = await lockCheckpoint(tx, this.name);
+      if (stored.generation !== expected.generation || stored.position !== expected.position) {
+        throw new CheckpointMovedError();
+      }
+      await recordProjectionError(tx, this.name, { position: event.position, eventType: event.type, eventId: event.eventId, message });
+    });
+    this.stoppedAt = event.position;
+    const retryS = Math.round((this.options.errorRetryMs ?? DEFAULT_ERROR_RETRY_MS) / 1000);
+    this.report(`poison:${event.position}:${message}`, `projection stopped at an event it cannot apply (en_erreur); retried every ${retryS} s`, {
+      position: event.position,
+      eventType: event.type,
+      eventId: event.eventId,
+      streamId: event.streamId,
+      error: message,
+      stack: cause instanceof Error ? cause.stack : undefined,
+    });
+    return new PoisonEventError(event, cause);
+  }
+
+  /** At error level the first time, at debug when the same failure comes back at the next retry. */
+  private report(key: string, message: string, fields: Record<string, unknown>): void {
+    this.log(key === this.lastReported ? 'debug' : 'error', message, fields);
+    this.lastReported = key;
+  }
+
+  private log(level: RunnerLogLevel, message: string, fields: Record<string, unknown> = {}): void {
+    this.options.log(message, { projection: this.name, position: this.position, ...fields }, level);
+  }
+
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
+      // A stop that came while an attempt was failing must not wait for the pause that follows.
+      if (this.stopped) return resolve();
       const timer = setTimeout(resolve, ms);
       this.wakeStandby = () => {
         clearTimeout(timer);

@@ -1,7 +1,7 @@
 import type { EventStore } from '@suivi/event-store';
 import type { DataSource } from 'typeorm';
 import type { Projection } from './projection';
-import { readCheckpoints } from './checkpoints';
+import { readCheckpoints, readCheckpointStates, type ProjectionError } from './checkpoints';
 import { PROJECTION_LOCK_HELD_SQL } from './projection-lock';
 
 export interface ProjectionStatus {
@@ -15,6 +15,8 @@ export interface ProjectionStatus {
   lag: number;
   /** Whether some process currently runs it. */
   running: boolean;
+  /** The event it is stopped at (it applied everything before), or null when it runs normally. */
+  error: ProjectionError | null;
 }
 
 export async function projectionStatuses(
@@ -22,12 +24,12 @@ export async function projectionStatuses(
   store: EventStore,
   dataSource: DataSource,
 ): Promise<ProjectionStatus[]> {
-  const [head, checkpoints] = await Promise.all([store.headPosition(), readCheckpoints(dataSource.manager)]);
+  const [head, checkpoints] = await Promise.all([store.headPosition(), readCheckpointStates(dataSource.manager)]);
   return Promise.all(
     projections.map(async (p) => {
-      const position = checkpoints.get(p.name) ?? 0;
+      const { position, error } = checkpoints.get(p.name) ?? { position: 0, error: null };
       const [{ held }] = await dataSource.query(PROJECTION_LOCK_HELD_SQL, [p.name]);
-      return { name: p.name, position, head, lag: Math.max(0, head - position), running: held };
+      return { name: p.name, position, head, lag: Math.max(0, head - position), running: held, error };
     }),
   );
 }

@@ -8,11 +8,27 @@ import type { EntityManager } from 'typeorm';
 export interface Projection {
   /** Stable name: the checkpoint's key and the lock's identity. */
   readonly name: string;
+  /**
+   * The schema that holds the projection's tables, and nothing else: a rebuild fills a copy of
+   * it beside the live one and swaps the two by renaming schemas (see `rebuild.ts`).
+   */
+  readonly schema: string;
   /** TypeORM entities of the projection's tables. */
   readonly entities: Function[];
-  /** Empties the projection's tables before a replay from zero. */
-  reset(tx: EntityManager): Promise<void>;
+  /**
+   * Writes with unqualified table names: the runtime points `search_path` at the schema to
+   * write (the live one, or a rebuild's shadow) for the transaction, see `useSchema`.
+   */
   apply(events: RecordedEvent[], tx: EntityManager): Promise<void>;
 }
 
 export const PROJECTIONS = Symbol('PROJECTIONS');
+
+/** Makes the transaction's unqualified table names resolve in `schema` only (SET LOCAL search_path). */
+export async function useSchema(tx: EntityManager, schema: string): Promise<void> {
+  await tx.query(`SELECT set_config('search_path', $1, true)`, [quoteIdent(schema)]);
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

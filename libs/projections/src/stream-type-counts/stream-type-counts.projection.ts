@@ -1,15 +1,12 @@
 import { streamTypeOf, type RecordedEvent } from '@suivi/event-store';
 import type { EntityManager } from 'typeorm';
 import type { Projection } from '../runtime/projection';
-import { StreamTypeCount } from './stream-type-count.entity';
+import { SCHEMA_STREAM_TYPE_COUNTS, StreamTypeCount } from './stream-type-count.entity';
 
 export class StreamTypeCountsProjection implements Projection {
   readonly name = 'stream-type-counts';
+  readonly schema = SCHEMA_STREAM_TYPE_COUNTS;
   readonly entities = [StreamTypeCount];
-
-  async reset(tx: EntityManager): Promise<void> {
-    await tx.clear(StreamTypeCount);
-  }
 
   async apply(events: RecordedEvent[], tx: EntityManager): Promise<void> {
     const counts = new Map<string, { events: number; lastPosition: number }>();
@@ -21,12 +18,12 @@ export class StreamTypeCountsProjection implements Projection {
       counts.set(type, row);
     }
     // One statement per batch; counts are added in SQL, never read-modify-written here.
-    const table = tx.getRepository(StreamTypeCount).metadata.tablePath;
+    // Unqualified: the runtime's search_path says which generation (live or rebuild) is written.
     await tx.query(
-      `INSERT INTO ${table} (stream_type, events, last_position)
+      `INSERT INTO stream_type_counts (stream_type, events, last_position)
        SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
        ON CONFLICT (stream_type) DO UPDATE
-         SET events = ${table}.events + excluded.events, last_position = excluded.last_position`,
+         SET events = stream_type_counts.events + excluded.events, last_position = excluded.last_position`,
       [[...counts.keys()], [...counts.values()].map((c) => c.events), [...counts.values()].map((c) => c.lastPosition)],
     );
   }

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const EMBEDDED = join(__dirname, '..', '..', 'dist', 'libs', 'database', 'src', 'embedded-postgres.js');
+
+export interface PostgresProcess {
+  /** URL of the maintenance database `postgres`. */
+  url: string;
+  /** Fast shutdown (connections are terminated), resolved once the server is down. */
+  stop(): Promise<void>;
+}
+
+/**
+ * An embedded PostgreSQL that a test can stop and start again (same folder, same port). It runs
+ * in a child process of the built code: the `embedded-postgres` package is ESM-only, which jest
+ * cannot import without --experimental-vm-modules.
+ */
+export function startPostgresProcess(options: { dataDir: string; port: number }): Promise<PostgresProcess> {
+  const script = `
+    const { startEmbeddedPostgres } = require(${JSON.stringify(EMBEDDED)});
+    startEmbeddedPostgres(${JSON.stringify(options)}).then(
+      (server) => {
+        console.log('READY ' + server.url);
+        const stop = () => server.stop().then(() => process.exit(0), () => process.exit(1));
+        process.once('SIGTERM', stop);
+        process.stdin.on('end', stop); // the test process went away
+        process.stdin.resume();
+      },
+      (error) => { console.error(error); process.exit(1); },
+    );`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      output += d;
+      const match = /READY (\S+)/.exec(output);
+      if (!match) return;
+      child.stdout!.off('data', onData);
+      resolve({
+        url: match[1],
+        stop: async () => {
+          child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (d) => (output += d));
+    void exited.then((code) => reject(new Error(`embedded PostgreSQL exited (${code}) before it was ready:\n${output}`)));
+  });
+}
