@@ -83,6 +83,28 @@ describe('write API under concurrency and retries', () => {
     expect((await api.post('/entreprises', { siret: kept, raisonSociale: 'Doublon', type: 'classique' })).body.code).toBe('SIRET_DEJA_ENREGISTRE');
   });
 
+  it('identical requests with one client id at once: the refused ones never give back what the written one uses', async () => {
+    const marche = await marcheAttribue(api);
+    const salarieId = await salarieEligible(api);
+    const placementId = randomUUID();
+    const body = { id: placementId, salarieId, marcheId: marche.marcheId, entrepriseId: marche.entrepriseId, modalite: 'embauche_directe', typeContrat: 'cdi', dateDebut: '2025-01-02' };
+    const placements = await Promise.all(Array.from({ length: 10 }, () => api.post('/placements', body)));
+    expect(placements.filter((a) => a.status === 201)).toHaveLength(1);
+    expect((await api.get(`/placements/${placementId}`)).status).toBe(200);
+    expect((await api.post(`/placements/${placementId}/heures`, { mois: '2025-02', heures: 10 })).status).toBe(201);
+
+    const entrepriseId = randomUUID();
+    const siret = siretValide(800_001);
+    await Promise.all(Array.from({ length: 10 }, () => api.post('/entreprises', { id: entrepriseId, siret, raisonSociale: 'Même demande', type: 'classique' })));
+    expect((await api.get(`/entreprises/${entrepriseId}`)).body.siret).toBe(siret);
+    expect((await api.post('/entreprises', { siret, raisonSociale: 'Doublon', type: 'classique' })).body.code).toBe('SIRET_DEJA_ENREGISTRE');
+    const { rows } = await sql.query(`SELECT count(*)::int AS n FROM event_store.events WHERE type IN ('RattachementAnnule', 'SiretLibere') AND stream_id IN ($1, $2)`, [
+      `placement-${placementId}`,
+      `siret-${siret}`,
+    ]);
+    expect(rows[0].n).toBe(0);
+  });
+
   it('without If-Match, concurrent writes to one marché are all applied by deciding again', async () => {
     const { marcheId } = await marcheAttribue(api);
     const before = (await api.get(`/marches/${marcheId}`)).body.revision;

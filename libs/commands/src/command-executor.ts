@@ -37,7 +37,13 @@ export interface Execution<C, E extends DomainEvent, S> {
 
 /** Something a command took in another stream before its own append. */
 export interface Reservation {
+  /** Gives it back, unless the fact it was taken for landed meanwhile (another request with the same id). */
   release(): Promise<void>;
+}
+
+interface Taken {
+  reservations: Reservation[];
+  appendOutcomeUnknown: boolean;
 }
 
 /** Contention is short-lived (one append); enough attempts that a client without If-Match never sees it. */
@@ -57,24 +63,26 @@ export class CommandExecutor {
   }
 
   async execute<C, E extends DomainEvent, S>(execution: Execution<C, E, S>): Promise<ExecutionResult<S, E>> {
-    const taken: Reservation[] = [];
+    const taken: Taken = { reservations: [], appendOutcomeUnknown: false };
     try {
       const result = await this.decideAndAppend(execution, taken);
       // Decided again on fresh state, the command had nothing left to do: nothing uses what it took.
       if (result.events.length === 0) await this.releaseAll(taken);
       return result;
     } catch (error) {
-      await this.releaseAll(taken);
+      // An append that failed otherwise than by a conflict (connection lost...) may have committed:
+      // what it took stays (a locator to nothing is invisible, a stale SIRET reservation is taken over).
+      if (!taken.appendOutcomeUnknown) await this.releaseAll(taken);
       throw error;
     }
   }
 
   /** Best effort: a release that fails leaves a reservation that the next taker finds stale. */
-  private async releaseAll(taken: Reservation[]): Promise<void> {
-    for (const reservation of taken.splice(0)) await reservation.release().catch(() => undefined);
+  private async releaseAll(taken: Taken): Promise<void> {
+    for (const reservation of taken.reservations.splice(0)) await reservation.release().catch(() => undefined);
   }
 
-  private async decideAndAppend<C, E extends DomainEvent, S>(execution: Execution<C, E, S>, taken: Reservation[]): Promise<ExecutionResult<S, E>> {
+  private async decideAndAppend<C, E extends DomainEvent, S>(execution: Execution<C, E, S>, taken: Taken): Promise<ExecutionResult<S, E>> {
     const { streamId, decider, context } = execution;
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.store.readStream(streamId);
@@ -89,7 +97,7 @@ export class CommandExecutor {
       const events = decider.decide(command, current.state);
       if (events.length === 0) return { ...current, events };
       const reservation = await execution.reserve?.(events, current.state);
-      if (reservation) taken.push(reservation);
+      if (reservation) taken.reservations.push(reservation);
       try {
         const result = await this.store.appendToStream(
           streamId,
@@ -104,6 +112,7 @@ export class CommandExecutor {
           events,
         };
       } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) taken.appendOutcomeUnknown = true;
         const retry = error instanceof WrongExpectedRevisionError && context.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
         if (!retry) throw error;
         // Jittered backoff, so that racing writers stop colliding in lockstep.

@@ -54,6 +54,8 @@ export class EnregistrerEntrepriseHandler implements ICommandHandler<Enregistrer
     if (events.length === 0) return null;
     return {
       release: async () => {
+        // A concurrent registration of the same id and SIRET landed: the reservation is its.
+        if (await this.porteLeSiret(entrepriseId, siret)) return;
         await this.executor.execute({
           streamId: siretStream(siret),
           decider: siretDecider,
@@ -74,8 +76,12 @@ export class EnregistrerEntrepriseHandler implements ICommandHandler<Enregistrer
     const holder = reservation.state.reservePar;
     if (holder === null || holder === entrepriseId) return null;
     if (now.getTime() - Date.parse(reservation.recordedAt!) < RESERVATION_EN_COURS_MS) return null;
-    const { state } = await this.executor.load(entrepriseDecider, entrepriseStream(holder));
-    return state.existe && state.siret === siret ? null : holder;
+    return (await this.porteLeSiret(holder, siret)) ? null : holder;
+  }
+
+  private async porteLeSiret(entrepriseId: string, siret: string): Promise<boolean> {
+    const { state } = await this.executor.load(entrepriseDecider, entrepriseStream(entrepriseId));
+    return state.existe && state.siret === siret;
   }
 }
 

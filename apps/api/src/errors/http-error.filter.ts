@@ -24,8 +24,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const [status, error] = this.toBody(exception);
     // Every error body has the three fields of API.md, `details` null when there is nothing to add.
     const body = { code: error.code, message: error.message, details: error.details ?? null };
-    if (status === HttpStatus.SERVICE_UNAVAILABLE) this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
-    else if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (isUnavailability(exception)) this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
+    else if (status >= 500 && status !== HttpStatus.SERVICE_UNAVAILABLE) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '5');
     response.status(status).json(body);
   }

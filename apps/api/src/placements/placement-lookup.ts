@@ -40,21 +40,25 @@ export async function localiser(
 
 /**
  * Writes a locator before the salarié's event it points to (a no-op when already written), and
- * answers how to cancel it if the request is refused in the end. Its events get ids of their own,
- * not the request's: the decider is what makes it idempotent, and a request refused then sent
- * again with the same key must write a locator again after the cancellation.
+ * answers how to cancel it if the request is refused in the end: unless `landed` says the fact it
+ * points to exists after all (a concurrent request with the same id wrote it). A null `landed`
+ * means the locator is right whatever happens (a declaration's id is its placement and month),
+ * so it is never cancelled. Its events get ids of their own, not the request's: the decider makes
+ * it idempotent, and a request refused then sent again with the same key must write it again.
  */
 export async function rattacher(
   executor: CommandExecutor,
   streamId: string,
   event: PlacementRattache | DeclarationRattachee,
   context: CommandContext,
+  landed: (() => Promise<boolean>) | null,
 ): Promise<Reservation | null> {
   const locatorContext = { ...context, expectedRevision: undefined, idempotencySeed: undefined };
   const { events } = await executor.execute({ streamId, decider: rattachementDecider, context: locatorContext, command: () => ({ type: 'Rattacher' as const, event }) });
-  if (events.length === 0) return null;
+  if (events.length === 0 || landed === null) return null;
   return {
     release: async () => {
+      if (await landed()) return;
       await executor.execute({
         streamId,
         decider: rattachementDecider,

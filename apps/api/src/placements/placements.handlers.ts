@@ -60,7 +60,10 @@ export class DemarrerPlacementHandler implements ICommandHandler<DemarrerPlaceme
         };
       },
       reserve: () =>
-        rattacher(this.executor, placementStream(id), { type: 'PlacementRattache', data: { placementId: id, salarieId: dto.salarieId } }, context),
+        rattacher(this.executor, placementStream(id), { type: 'PlacementRattache', data: { placementId: id, salarieId: dto.salarieId } }, context, async () => {
+          const { state } = await this.executor.load(salarieDecider, salarieStream(dto.salarieId));
+          return state.existe && id in state.placements;
+        }),
     });
     return resultat(id, result);
   }
@@ -98,6 +101,7 @@ export class DeclarerHeuresHandler implements ICommandHandler<DeclarerHeuresComm
           declarationStream(declarationId),
           { type: 'DeclarationRattachee', data: { declarationId, placementId, salarieId } },
           context,
+          null,
         ),
     });
     const declaree = result.events.find((e) => e.type === 'HeuresDeclarees');

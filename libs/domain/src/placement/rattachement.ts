@@ -6,8 +6,9 @@ import { DomainError } from '../domain-error';
  * (`placement-<id>`, `declaration-<id>`) say whose stream that is, so that a request naming
  * only a placement or a declaration finds it. Written once the salarié's command is decided and
  * before its event: a crash in between leaves a locator pointing to nothing (invisible), never an
- * unreachable fact; a request refused in the end (decided again after a concurrent write)
- * cancels the locator it wrote.
+ * unreachable fact. A placement request refused in the end (decided again after a concurrent
+ * write) cancels the locator it wrote; a declaration's locator is right whatever happens, since
+ * a declaration's id is derived from its placement and month.
  */
 export type PlacementRattache = DomainEvent<'PlacementRattache', { placementId: string; salarieId: string }>;
 export type DeclarationRattachee = DomainEvent<'DeclarationRattachee', { declarationId: string; placementId: string; salarieId: string }>;
