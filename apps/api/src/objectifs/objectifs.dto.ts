@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsNumber, Max, Min } from 'class-validator';
+import { IsInt, IsNumber, Max, Min, ValidateBy } from 'class-validator';
 import { OBJECTIF_HEURES_MAX, OBJECTIF_PERSONNES_MAX } from '@suivi/domain';
 import { Heures } from '../validation/fields';
 
@@ -8,7 +8,11 @@ export class FixerObjectifsDto {
   heures: number;
 
   @ApiProperty({ example: 0.2, description: 'Part des personnes résidant en QPV visée, entre 0 et 1.' })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 4 }, { message: 'partQpvPersonnes doit être un nombre entre 0 et 1, avec au plus 4 décimales' })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'partQpvPersonnes doit être un nombre entre 0 et 1, avec au plus 4 décimales' })
+  @ValidateBy({
+    name: 'quatreDecimales',
+    validator: { validate: (v) => typeof v !== 'number' || Math.round(v * 10_000) / 10_000 === v, defaultMessage: () => 'partQpvPersonnes doit être un nombre entre 0 et 1, avec au plus 4 décimales' },
+  })
   @Min(0, { message: 'partQpvPersonnes doit être un nombre entre 0 et 1' })
   @Max(1, { message: 'partQpvPersonnes doit être un nombre entre 0 et 1' })
   partQpvPersonnes: number;

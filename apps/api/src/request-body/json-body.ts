@@ -35,7 +35,12 @@ function refuseNonJson(request: Request, _response: Response, next: NextFunction
 }
 
 function refuseDeepJson(request: Request, _response: Response, next: NextFunction): void {
-  if (depthOf(request.body) > MAX_JSON_DEPTH) {
+  const body: unknown = request.body;
+  if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
+    return next(new BadRequestException({ code: 'CORPS_INVALIDE', message: 'Le corps de la requête doit être un objet JSON : { "champ": valeur, ... }.' }));
+  }
+  const { depth, inheritedKey } = inspect(body);
+  if (depth > MAX_JSON_DEPTH) {
     return next(
       new BadRequestException({
         code: 'JSON_TROP_PROFOND',
@@ -43,21 +48,35 @@ function refuseDeepJson(request: Request, _response: Response, next: NextFunctio
       }),
     );
   }
+  if (inheritedKey !== null) {
+    // `__proto__`, `constructor`, `toString`... slip through the DTO whitelist, which sees them as known.
+    return next(
+      new BadRequestException({
+        code: 'REQUETE_INVALIDE',
+        message: `La requête contient 1 champ(s) invalide(s) : corrigez ${inheritedKey}.`,
+        details: [{ champ: inheritedKey, message: `${inheritedKey} n'est pas un champ attendu ici : retirez-le` }],
+      }),
+    );
+  }
   next();
 }
 
 /** Iterative, so that a hostile depth cannot overflow the stack. */
-function depthOf(value: unknown): number {
+function inspect(value: unknown): { depth: number; inheritedKey: string | null } {
   let deepest = 0;
+  let inheritedKey: string | null = null;
   const pending: Array<[unknown, number]> = [[value, 1]];
   while (pending.length > 0) {
     const [current, depth] = pending.pop()!;
     if (current === null || typeof current !== 'object') continue;
     deepest = Math.max(deepest, depth);
-    if (deepest > MAX_JSON_DEPTH) return deepest;
-    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+    if (deepest > MAX_JSON_DEPTH) break;
+    for (const [key, child] of Object.entries(current)) {
+      if (!Array.isArray(current) && key in Object.prototype) inheritedKey ??= key;
+      pending.push([child, depth + 1]);
+    }
   }
-  return deepest;
+  return { depth: deepest, inheritedKey };
 }
 
 /** An error of body-parser (an HTTP status and a `type` such as `entity.too.large`) as the API's error. */

@@ -15,12 +15,11 @@ import {
   IsUUID,
   Matches,
   Max,
-  MaxLength,
   Min,
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
-import { aAuPlusDeuxDecimales, defautDeTexte } from '@suivi/domain';
+import { aAuPlusDeuxDecimales, defautDeTexte, longueurDe } from '@suivi/domain';
 
 /**
  * One decorator per kind of field: class-validator rules with French messages, and the
@@ -68,7 +67,14 @@ export function Texte(o: FieldOptions & { max?: number } = {}) {
     ...presence(o),
     IsString({ message: '$property doit être un texte' }),
     IsNotEmpty({ message: '$property ne doit pas être vide' }),
-    MaxLength(max, { message: `$property ne doit pas dépasser ${max} caractères` }),
+    ValidateBy({
+      name: 'longueurMax',
+      validator: {
+        // The domain's count (characters, an emoji counts one), not class-validator's own.
+        validate: (value) => typeof value !== 'string' || longueurDe(value) <= max,
+        defaultMessage: (args) => `${args?.property} ne doit pas dépasser ${max} caractères`,
+      },
+    }),
     TexteStockable(),
   );
 }

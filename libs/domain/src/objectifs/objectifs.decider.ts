@@ -37,9 +37,14 @@ export const objectifsDecider: Decider<FixerObjectifs, ObjectifsEvent, Objectifs
       `L'objectif d'heures doit être un nombre de 0 à ${OBJECTIF_HEURES_MAX.toLocaleString('fr-FR')} avec au plus 2 décimales.`,
       { champ: 'heures' },
     );
-    rule(command.partQpvPersonnes >= 0 && command.partQpvPersonnes <= 1, 'PART_INVALIDE', 'partQpvPersonnes est une part entre 0 et 1 (0,2 pour 20 %).', {
-      champ: 'partQpvPersonnes',
-    });
+    rule(
+      command.partQpvPersonnes >= 0 && command.partQpvPersonnes <= 1 && Math.round(command.partQpvPersonnes * 10_000) / 10_000 === command.partQpvPersonnes,
+      'PART_INVALIDE',
+      'partQpvPersonnes est une part entre 0 et 1 avec au plus 4 décimales (0,2 pour 20 %).',
+      {
+        champ: 'partQpvPersonnes',
+      },
+    );
     rule(
       Number.isInteger(command.personnesEnEmploi) && command.personnesEnEmploi >= 0 && command.personnesEnEmploi <= OBJECTIF_PERSONNES_MAX,
       'NOMBRE_INVALIDE',

@@ -35,6 +35,7 @@ describe('objectifs du financeur', () => {
     [{ heures: 1.005 }, 'HEURES_INVALIDES'],
     [{ partQpvPersonnes: 1.01 }, 'PART_INVALIDE'],
     [{ partQpvPersonnes: -0.01 }, 'PART_INVALIDE'],
+    [{ partQpvPersonnes: 1e-7 }, 'PART_INVALIDE'],
     [{ personnesEnEmploi: 4.5 }, 'NOMBRE_INVALIDE'],
     [{ heures: 100_000_000.01 }, 'HEURES_INVALIDES'],
     [{ heures: 1e308 }, 'HEURES_INVALIDES'],

@@ -15,8 +15,9 @@ export function depuisCentiemes(centiemes: number): number {
   return centiemes / 100;
 }
 
+/** Exactly a number of hundredths: 1e-9 or 5e-324 are not "0 with 2 decimals", they are refused. */
 export function aAuPlusDeuxDecimales(heures: number): boolean {
-  return Number.isFinite(heures) && Math.abs(heures * 100 - Math.round(heures * 100)) < 1e-6;
+  return Number.isFinite(heures) && Math.round(heures * 100) / 100 === heures;
 }
 
 /** Hours worked in a month: strictly positive, at most 2 decimals, at most the monthly maximum. */

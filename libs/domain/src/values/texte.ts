@@ -16,11 +16,18 @@ export function defautDeTexte(text: string): string | null {
   return null;
 }
 
+/** A text's length as people count it: in characters (code points), an emoji counting one. */
+export function longueurDe(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
 /** A required free text, trimmed; empty or blank is refused, and so is a text no read model can hold. */
 export function texteRequis(value: unknown, champ: string, max = 500): string {
   const text = typeof value === 'string' ? value.trim() : '';
   if (!text) throw new DomainError('CHAMP_REQUIS', `Renseignez ${champ} : il ne peut pas être vide.`, { champ });
-  if (text.length > max) {
+  if (longueurDe(text) > max) {
     throw new DomainError('TEXTE_TROP_LONG', `${champ} dépasse ${max} caractères : raccourcissez-le.`, { champ, max });
   }
   const defaut = defautDeTexte(text);

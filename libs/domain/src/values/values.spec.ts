@@ -199,7 +199,7 @@ describe('volume d’heures', () => {
     expect(() => verifierVolumeHeures(heures, 'heures', 744)).not.toThrow();
   });
 
-  it.each([-0.01, 1.005, 1e-7, 744.01, 1e17, Number.NaN, Number.POSITIVE_INFINITY])('refuse %p avec HEURES_INVALIDES en nommant le champ', (heures) => {
+  it.each([-0.01, 1.005, 1e-7, 1e-9, 5e-324, 744.01, 1e17, Number.NaN, Number.POSITIVE_INFINITY])('refuse %p avec HEURES_INVALIDES en nommant le champ', (heures) => {
     const erreur = erreurDe(() => verifierVolumeHeures(heures, 'heures', 744));
     expect(erreur.code).toBe('HEURES_INVALIDES');
     expect(erreur.details).toMatchObject({ champ: 'heures' });
@@ -230,6 +230,11 @@ describe('textes et listes fermées', () => {
       expect(erreur.details).toEqual({ champ: 'nom' });
     },
   );
+
+  it('compte les caractères comme on les voit : un emoji compte pour un', () => {
+    expect(texteRequis('😀'.repeat(10), 'nom', 10)).toHaveLength(20);
+    expect(erreurDe(() => texteRequis('😀'.repeat(11), 'nom', 10)).code).toBe('TEXTE_TROP_LONG');
+  });
 
   it('accepte les accents, les apostrophes typographiques et les emoji (paires de substitution complètes)', () => {
     expect(texteRequis('Zoé N’Diaye 🏗️', 'nom')).toBe('Zoé N’Diaye 🏗️');
