@@ -122,6 +122,25 @@ describe('bounded, normalised input', () => {
     expect((await api.post(`/placements/${placementId}/heures`, { mois: '2025-03', heures: 220 })).status).toBe(201);
   });
 
+  it.each(['2025.0', '02025', '2025%20', '1999'])('a year %s in the path is a 400, never read as 2025', async (annee) => {
+    await refused(() => api.get(`/bilans/${annee}`), 400, 'ANNEE_INVALIDE');
+    await refused(() => api.post(`/objectifs/${annee}`, { heures: 1, partQpvPersonnes: 0.2, personnesEnEmploi: 1 }), 400, 'ANNEE_INVALIDE');
+  });
+
+  it('a query string over 16 KB is a 431 in the error shape (Node refuses it before any route)', async () => {
+    const res = await request(api.server).get(`/api/marches?secteur=${'a'.repeat(20_000)}`);
+    expect(res.status).toBe(431);
+    expect(res.body).toEqual({ code: 'EN_TETES_TROP_VOLUMINEUX', message: expect.stringContaining('16 Ko'), details: null });
+  });
+
+  it('a body that is not a JSON object is a 400 in French', async () => {
+    const { marcheId } = await marcheAttribue(api);
+    await refused(() => api.post(`/marches/${marcheId}/cloture`, []), 400, 'CORPS_INVALIDE');
+    const body = await refused(() => api.post('/donneurs-ordre', JSON.parse('{"nom":"X","type":"etat","region":"BFC","__proto__":{"admin":true}}')), 400, 'REQUETE_INVALIDE');
+    expect(body.details).toEqual([{ champ: '__proto__', message: expect.stringContaining('retirez') }]);
+    await refused(() => api.post('/donneurs-ordre', { nom: 'X', type: 'etat', region: 'BFC', toString: 1 }), 400, 'REQUETE_INVALIDE');
+  });
+
   it('query parameters: page and apres are bounded, ids in any case', async () => {
     await refused(() => api.get('/marches?page=1e9'), 400, 'REQUETE_INVALIDE');
     await refused(() => api.get('/indicateurs?apres=1e300'), 400, 'REQUETE_INVALIDE');

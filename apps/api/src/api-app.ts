@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ApiModule, type ApiModuleOptions } from './api.module';
+import { answerClientErrorsInJson } from './errors/client-errors';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { validationErrorFactory } from './errors/validation-error.factory';
 import { configureJsonBody } from './request-body/json-body';
@@ -16,6 +17,7 @@ export async function createApiApp(options: ApiModuleOptions): Promise<INestAppl
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(options), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   configureJsonBody(app);
+  answerClientErrorsInJson(app.getHttpServer());
   app.setGlobalPrefix('api', { exclude: ['health', 'ready'] });
   app.useGlobalPipes(
     new ValidationPipe({

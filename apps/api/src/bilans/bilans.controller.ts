@@ -1,10 +1,10 @@
-import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DEFINITIONS_INDICATEURS } from '../indicateurs/indicateurs.controller';
 import { PerimetreBilanDto } from '../read-side/read-query.dto';
-import { anneePipe } from '../validation/annee.pipe';
+import { AnneeDuChemin } from '../validation/annee-du-chemin';
 import { bilanEnCsv } from './bilan.csv';
 import { LireBilan, type BilanVue } from './bilans.handlers';
 
@@ -14,6 +14,7 @@ export class BilansController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':annee')
+  @ApiParam({ name: 'annee', type: Number, example: 2025, description: 'Année civile, de 2000 à 2100.' })
   @ApiOperation({
     summary: "Le bilan annuel : tous les indicateurs de l'année, les objectifs du financeur et leur atteinte, la conformité des marchés",
     description: `${DEFINITIONS_INDICATEURS}\nAvec Accept: text/csv, le même bilan en CSV (séparateur ;, virgule décimale, UTF-8).`,
@@ -21,7 +22,7 @@ export class BilansController {
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: 'JSON par défaut ; CSV avec Accept: text/csv.' })
   async lire(
-    @Param('annee', anneePipe) annee: number,
+    @AnneeDuChemin() annee: number,
     @Query() dto: PerimetreBilanDto,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) response: Response,
