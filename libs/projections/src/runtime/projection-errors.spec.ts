@@ -118,6 +118,31 @@ describe('projection stopped at an event it cannot apply', () => {
     expect(await positionsIn('test_applied.late')).toEqual(await logPositions());
     expect(logs.at('error')).toHaveLength(1);
   });
+
+  it('shows en_erreur, at the last position applied, when the log itself cannot be read past it', async () => {
+    const stream = `salarie-${randomUUID()}`;
+    await store.appendToStream(stream, [event(), event('Illisible')], 'no_stream');
+    // An upcaster that throws: the event is stored, but no reader can get past it.
+    const unreadable = new PostgresEventStore({
+      connectionString: db.url,
+      idleWakeUpMs: 200,
+      upcasters: [{ eventType: 'Illisible', fromVersion: 1, upcast: () => { throw new Error('upcaster cassé'); } }],
+    });
+    try {
+      const runner = new ProjectionRunner(new AppliedPositions('unreadable', 'test_applied.unreadable', { fixed: true }), unreadable, dataSource, db.url, options);
+      await dataSource.query(`CREATE TABLE test_applied.unreadable (position bigint PRIMARY KEY, n integer NOT NULL)`);
+      runner.start();
+      runners.push(runner);
+      await until(async () => (await statusOf('unreadable')).error !== null);
+      const status = await statusOf('unreadable');
+      expect(status.error).toMatchObject({ eventType: '(lecture du journal)', message: expect.stringContaining('upcaster cassé') });
+      expect(status.error!.position).toBe(status.position);
+      expect(status.position).toBeLessThan(await store.headPosition());
+    } finally {
+      await Promise.all(runners.splice(0).map((r) => r.stop()));
+      await unreadable.close();
+    }
+  }, 30_000);
 });
 
 /** Inserts one row per event; the buggy version stores `n` as it comes, the fixed one caps it to what an integer holds. */

@@ -34,6 +34,10 @@ export class PoisonEventError extends Error {
 
 const DEFAULT_ERROR_RETRY_MS = 60_000;
 const DEFAULT_TRANSIENT_RETRY = { first: 250, max: 5_000 };
+/** Unexpected failures in a row after which the projection shows `en_erreur` (see `recordStuck`). */
+const UNEXPECTED_FAILURES_BEFORE_EN_ERREUR = 3;
+/** The `type` recorded when no event can be blamed. */
+const STUCK_EVENT_TYPE = '(lecture du journal)';
 /** During a long outage, one warning per this period (the others go to debug). */
 const TRANSIENT_WARN_EVERY_MS = 30_000;
 
@@ -142,6 +146,7 @@ export class ProjectionRunner {
             attempt: unexpectedFailures,
             error: String((error as Error)?.stack ?? error),
           });
+          if (unexpectedFailures === UNEXPECTED_FAILURES_BEFORE_EN_ERREUR) await this.recordStuck(error);
           await this.pause(backoffMs(unexpectedFailures, 1_000, this.options.errorRetryMs ?? DEFAULT_ERROR_RETRY_MS));
         }
       } finally {
@@ -254,6 +259,18 @@ export class ProjectionRunner {
       stack: cause instanceof Error ? cause.stack : undefined,
     });
     return new PoisonEventError(event, cause);
+  }
+
+  /**
+   * A failure that no event can be blamed for (the log cannot be read past the checkpoint, an
+   * upcaster throws, a table is missing) also shows as `en_erreur`, at the last position applied,
+   * so that `/ready` and `projections:status` do not call a projection that never moves healthy.
+   * The next checkpoint advance clears it.
+   */
+  private async recordStuck(error: unknown): Promise<void> {
+    await this.dataSource
+      .transaction((tx) => recordProjectionError(tx, this.name, { position: this.position, eventType: STUCK_EVENT_TYPE, eventId: '', message: errorMessage(error) }))
+      .catch(() => undefined);
   }
 
   /** At error level the first time, at debug when the same failure comes back at the next retry. */
