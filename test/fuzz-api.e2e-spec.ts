@@ -456,6 +456,8 @@ interface WriteRoute {
   across?: (body: Record<string, unknown>) => Refusal | null;
 }
 
+// The contract's values written out, not imported from the domain: the suite checks the API
+// against its published contract, so a value dropped from the code must make it fail.
 const TYPES_DONNEUR_ORDRE = ['collectivite', 'etat', 'bailleur_social', 'etablissement_public', 'prive'];
 const SECTEURS = ['btp', 'services', 'prestations_intellectuelles'];
 const BASES = ['L2112-2', 'L2152-7', 'L2113-12', 'L2113-13', 'marche_insertion'];

@@ -10,6 +10,8 @@ export interface Checkpoint {
   position: number;
   generation: number;
   errorPosition?: number | null;
+  /** When some process last tried the event it is stopped at. */
+  errorAttemptAt?: Date | null;
 }
 
 /** The event a projection could not apply: it stays stopped just before it until it applies. */
@@ -36,12 +38,17 @@ export async function ensureCheckpoint(tx: EntityManager, name: string): Promise
 /** Reads the checkpoint and locks its row until the end of the transaction. */
 export async function lockCheckpoint(tx: EntityManager, name: string): Promise<Checkpoint> {
   await ensureCheckpoint(tx, name);
-  const rows: Array<{ position: string; generation: number; error_position: string | null }> = await tx.query(
-    `SELECT position, generation, error_position FROM projections.checkpoints WHERE name = $1 FOR UPDATE`,
+  const rows: Array<{ position: string; generation: number; error_position: string | null; error_attempt_at: Date | null }> = await tx.query(
+    `SELECT position, generation, error_position, error_attempt_at FROM projections.checkpoints WHERE name = $1 FOR UPDATE`,
     [name],
   );
-  const { position, generation, error_position } = rows[0];
-  return { position: Number(position), generation, errorPosition: error_position === null ? null : Number(error_position) };
+  const { position, generation, error_position, error_attempt_at } = rows[0];
+  return {
+    position: Number(position),
+    generation,
+    errorPosition: error_position === null ? null : Number(error_position),
+    errorAttemptAt: error_attempt_at,
+  };
 }
 
 /** Advancing the checkpoint means the event it was stopped at (the next one) has been applied: the error goes. */

@@ -119,6 +119,18 @@ describe('projection stopped at an event it cannot apply', () => {
     expect(logs.at('error')).toHaveLength(1);
   });
 
+  it('four processes on one stopped projection try its event again once per period together, not once each', async () => {
+    await dataSource.query(`CREATE TABLE test_applied.shared (position bigint PRIMARY KEY, n integer NOT NULL)`);
+    await store.appendToStream(`marche-${randomUUID()}`, [event('NombreGeant', { n: 1e20 })], 'no_stream');
+    const started = Date.now();
+    for (let i = 0; i < 4; i++) run(new AppliedPositions('shared-retry', 'test_applied.shared', { fixed: false }), { errorRetryMs: 1_000, standbyRetryMs: 20 });
+    await until(async () => (await statusOf('shared-retry')).error !== null);
+    await new Promise((r) => setTimeout(r, 3_000));
+    const elapsedPeriods = Math.ceil((Date.now() - started) / 1_000);
+    // One try at each process's start, then one per period for all of them (each process alone would make it 4 per period).
+    expect((await statusOf('shared-retry')).error!.attempts).toBeLessThanOrEqual(4 + elapsedPeriods + 1);
+  }, 30_000);
+
   it('shows en_erreur, at the last position applied, when the log itself cannot be read past it', async () => {
     const stream = `salarie-${randomUUID()}`;
     await store.appendToStream(stream, [event(), event('Illisible')], 'no_stream');

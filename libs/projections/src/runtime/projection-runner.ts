@@ -22,6 +22,13 @@ export interface ProjectionRunnerOptions {
 /** Thrown inside a batch when the stored checkpoint moved (a reset, or another runner): restart from it. */
 class CheckpointMovedError extends Error {}
 
+/** The projection is stopped at an event that some process tried less than `errorRetryMs` ago. */
+class RetryNotDueError extends Error {
+  constructor(readonly waitMs: number) {
+    super(`retry of the event the projection is stopped at is due in ${waitMs} ms`);
+  }
+}
+
 /** The projection threw on this event: it is recorded and the runner stops just before it. */
 export class PoisonEventError extends Error {
   constructor(
@@ -128,6 +135,8 @@ export class ProjectionRunner {
         await this.lock.release();
         if (error instanceof PoisonEventError) {
           await this.pause(this.options.errorRetryMs ?? DEFAULT_ERROR_RETRY_MS);
+        } else if (error instanceof RetryNotDueError) {
+          await this.pause(error.waitMs);
         } else if (isTransientFailure(error)) {
           this.transientFailures++;
           const warn = this.transientFailures === 1 || Date.now() - this.lastTransientWarning >= TRANSIENT_WARN_EVERY_MS;
@@ -160,6 +169,7 @@ export class ProjectionRunner {
   private async follow(): Promise<boolean> {
     this.resetRequested = false;
     const start = await this.dataSource.transaction((tx) => lockCheckpoint(tx, this.name));
+    this.waitIfRetryNotDue(start);
     this.position = start.position;
     this.stoppedAt = start.errorPosition ?? null;
     if (this.transientFailures > 0) {
@@ -184,6 +194,17 @@ export class ProjectionRunner {
     } finally {
       this.subscription = null;
     }
+  }
+
+  /**
+   * The event a projection is stopped at is tried again every `errorRetryMs` by all processes
+   * together (the attempt time is shared with the checkpoint), not once per process: a standby
+   * taking the lock meanwhile waits too. A process tries it once at its start (a fix deployed).
+   */
+  private waitIfRetryNotDue(start: Checkpoint): void {
+    if (start.errorPosition == null || this.stoppedAt !== start.errorPosition || !start.errorAttemptAt) return;
+    const waitMs = (this.options.errorRetryMs ?? DEFAULT_ERROR_RETRY_MS) - (Date.now() - start.errorAttemptAt.getTime());
+    if (waitMs > 0) throw new RetryNotDueError(waitMs);
   }
 
   /**
