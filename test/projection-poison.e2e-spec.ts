@@ -86,6 +86,15 @@ describe('a projection stopped at an event it cannot hold', () => {
     );
     expect(errorLine).toMatchObject({ position: poison, eventType: 'ObjectifsFixes' });
 
+    // Reading one's own write past the poison event: no point waiting, the answer says why at once.
+    const started = Date.now();
+    const read = await api.get(`/indicateurs?apres=${after.position}`);
+    expect(read.status).toBe(503);
+    expect(read.body).toMatchObject({ code: 'PROJECTION_EN_ERREUR', details: { position: poison, type: 'ObjectifsFixes' } });
+    expect(Date.now() - started).toBeLessThan(1_500);
+    // Before it, the figures are there.
+    expect((await api.get(`/indicateurs?apres=${before.position}`)).status).toBe(200);
+
     const status = startApp('cli', ['projections:status'], { DATABASE_URL: api.db.url, LOG_LEVEL: 'warn' });
     expect((await status.exited).code).toBe(0);
     expect(status.output()).toMatch(/indicateurs.*en_erreur/);

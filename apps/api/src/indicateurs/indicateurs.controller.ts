@@ -34,7 +34,10 @@ export class IndicateursController {
       },
     },
   })
-  @ApiServiceUnavailableResponse({ description: 'LECTURE_EN_RETARD : la position demandée par apres n’est pas encore intégrée.' })
+  @ApiServiceUnavailableResponse({
+    description:
+      'LECTURE_EN_RETARD : la position demandée par apres n’est pas encore intégrée ; PROJECTION_EN_ERREUR : les chiffres sont arrêtés avant elle, sur un événement qu’ils ne peuvent pas intégrer.',
+  })
   lire(@Query() dto: PerimetreDto): Promise<IndicateursVue> {
     return this.queries.execute(new CalculerIndicateurs(dto));
   }

@@ -38,7 +38,15 @@ export class ProjectionReader {
         });
       }
       const waitMs = this.config.get('LECTURE_ATTENTE_MS', { infer: true });
-      if (!(await attendrePosition(projection, apres, this.dataSource, waitMs))) {
+      const attente = await attendrePosition(projection, apres, this.dataSource, waitMs);
+      if (!attente.atteinte && attente.erreur) {
+        throw new ServiceUnavailableException({
+          code: 'PROJECTION_EN_ERREUR',
+          message: `Les chiffres sont arrêtés avant la position ${apres} : un événement du journal (position ${attente.erreur.position}) ne peut pas y être intégré. L'équipe technique est prévenue ; les chiffres reprendront une fois la correction déployée.`,
+          details: { position: attente.erreur.position, type: attente.erreur.eventType },
+        });
+      }
+      if (!attente.atteinte) {
         throw new ServiceUnavailableException({
           code: 'LECTURE_EN_RETARD',
           message: `Les chiffres n'intègrent pas encore la position ${apres} après ${waitMs / 1000} s d'attente : réessayez dans un instant.`,

@@ -41,12 +41,20 @@ export async function fraicheurDe(name: string, store: EventStore, dataSource: D
   return { position, retard: Math.max(0, head - position) };
 }
 
-/** Waits (polling the checkpoint) until a projection has applied `position`; false after the timeout. */
-export async function attendrePosition(name: string, position: number, dataSource: DataSource, timeoutMs: number): Promise<boolean> {
+/** Reached; or not, after the timeout or at once when the projection is stopped before it (`erreur`). */
+export type AttentePosition = { atteinte: true } | { atteinte: false; erreur: ProjectionError | null };
+
+/**
+ * Waits (polling the checkpoint) until a projection has applied `position`. A projection stopped
+ * at an event up to that position will not get there by waiting: that answer comes at once.
+ */
+export async function attendrePosition(name: string, position: number, dataSource: DataSource, timeoutMs: number): Promise<AttentePosition> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (((await readCheckpoints(dataSource.manager)).get(name) ?? 0) >= position) return true;
-    if (Date.now() >= deadline) return false;
+    const state = (await readCheckpointStates(dataSource.manager)).get(name);
+    if ((state?.position ?? 0) >= position) return { atteinte: true };
+    if (state?.error && state.error.position <= position) return { atteinte: false, erreur: state.error };
+    if (Date.now() >= deadline) return { atteinte: false, erreur: null };
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
