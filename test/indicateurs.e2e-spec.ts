@@ -1,3 +1,6 @@
+import request from 'supertest';
+import { validateConfig } from '@suivi/config';
+import { createApiApp } from '../apps/api/src/api-app';
 import { startTestApi, type TestApi } from './support/api-app';
 import { age, attendreLecture, construireScenario, joursEntre, type MarcheL, type Registre } from './support/scenario-indicateurs';
 
@@ -38,12 +41,17 @@ const CATEGORIES: Record<string, string> = {
   autre: 'autre',
 };
 
+/** Hires: direct hire (modalité embauche_directe) by an entreprise under one of these contracts. */
+const CONTRATS_EMBAUCHE = new Set(['cdi', 'cdd', 'contrat_pro', 'apprentissage']);
+/** PERSONNES_EN_EMPLOI_CATEGORIES when unset. */
+const EN_EMPLOI_PAR_DEFAUT = ['emploi_durable'];
+
 const compter = (acc: Record<string, number>, cle: string, n = 1) => {
   acc[cle] = (acc[cle] ?? 0) + n;
 };
 
 /** Exact figures (parts and ETP unrounded: the comparison allows the API's rounding). */
-function indicateursAttendus(r: Registre, p: Perimetre) {
+function indicateursAttendus(r: Registre, p: Perimetre, categoriesEnEmploi: string[] = EN_EMPLOI_PAR_DEFAUT) {
   const marches = new Map(r.marches.map((m) => [m.id, m]));
   const dansPerimetre = (m: MarcheL) =>
     (!p.donneurOrdreId || m.donneurOrdreId === p.donneurOrdreId) &&
@@ -93,18 +101,21 @@ function indicateursAttendus(r: Registre, p: Perimetre) {
   const placements = r.placements.filter((pl) => dansPerimetre(marches.get(pl.marcheId)!));
   const parContrat: Record<string, number> = {};
   const parModalite: Record<string, number> = {};
-  let embauches = 0;
+  const embauches: typeof placements = [];
   for (const pl of placements.filter((pl) => pl.dateDebut >= du && pl.dateDebut <= au)) {
     compter(parContrat, pl.typeContrat);
     compter(parModalite, pl.modalite);
-    if (pl.modalite === 'embauche_directe') embauches++;
+    if (pl.modalite === 'embauche_directe' && CONTRATS_EMBAUCHE.has(pl.typeContrat)) embauches.push(pl);
   }
+  // Exits: placements ended in the period, then grouped by person (a person counts once per figure).
   const termines = placements.filter((pl) => pl.fin && pl.fin.dateFin >= du && pl.fin.dateFin <= au);
+  const placementsParCategorie: Record<string, number> = {};
+  for (const pl of termines) compter(placementsParCategorie, CATEGORIES[pl.fin!.sortie]);
+  const sortiesDe = new Map<string, string[]>();
+  for (const pl of termines) sortiesDe.set(pl.salarieId, [...(sortiesDe.get(pl.salarieId) ?? []), pl.fin!.sortie]);
+  const personnesSorties = [...sortiesDe.values()];
   const parCategorie: Record<string, number> = {};
-  for (const pl of termines) compter(parCategorie, CATEGORIES[pl.fin!.sortie]);
-  const enEmploi = new Set(
-    termines.filter((pl) => ['emploi_durable', 'emploi_transition'].includes(CATEGORIES[pl.fin!.sortie])).map((pl) => pl.salarieId),
-  );
+  for (const sorties of personnesSorties) for (const c of new Set(sorties.map((x) => CATEGORIES[x]))) compter(parCategorie, c);
 
   const part = (n: number, total: number) => (total === 0 ? 0 : n / total);
   const distincts = (f: (d: (typeof declarations)[number]) => string) => new Set(declarations.map(f)).size;
@@ -137,11 +148,16 @@ function indicateursAttendus(r: Registre, p: Perimetre) {
     marches: distincts((d) => d.marcheId),
     placementsParContrat: parContrat,
     placementsParModalite: parModalite,
-    embauches,
-    sorties: termines.length,
-    sortiesPositives: termines.filter((pl) => POSITIVES.has(pl.fin!.sortie)).length,
+    embauches: new Set(embauches.map((pl) => pl.salarieId)).size,
+    placementsEmbauche: embauches.length,
+    sorties: sortiesDe.size,
+    sortiesPositives: personnesSorties.filter((sorties) => sorties.some((x) => POSITIVES.has(x))).length,
     sortiesParCategorie: parCategorie,
-    personnesEnEmploi: enEmploi.size,
+    personnesEnEmploi: personnesSorties.filter((sorties) => sorties.some((x) => categoriesEnEmploi.includes(CATEGORIES[x]))).length,
+    categoriesPersonnesEnEmploi: categoriesEnEmploi,
+    placementsTermines: termines.length,
+    placementsSortiePositive: termines.filter((pl) => POSITIVES.has(pl.fin!.sortie)).length,
+    placementsTerminesParCategorie: placementsParCategorie,
   };
 }
 type Attendus = ReturnType<typeof indicateursAttendus>;
@@ -158,6 +174,8 @@ function ecarts(api: Record<string, any>, attendu: Attendus): string[] {
       if (typeof lu !== 'number' || Math.abs(lu - (valeur as number)) > 0.00005 + 1e-12) out.push(`${champ}: API ${lu}, attendu ${valeur}`);
     } else if (champ === 'etp') {
       if (typeof lu !== 'number' || Math.abs(lu - (valeur as number)) > 0.005 + 1e-12) out.push(`${champ}: API ${lu}, attendu ${valeur}`);
+    } else if (Array.isArray(valeur)) {
+      if (JSON.stringify(lu) !== JSON.stringify(valeur)) out.push(`${champ}: API ${JSON.stringify(lu)}, attendu ${JSON.stringify(valeur)}`);
     } else if (champ === 'heuresParSecteur') {
       if (!egal(lu, valeur as Record<string, number>)) out.push(`${champ}: API ${JSON.stringify(lu)}, attendu ${JSON.stringify(valeur)}`);
     } else if (typeof valeur === 'object') {
@@ -269,6 +287,20 @@ describe('indicateurs recalculés indépendamment sur un scénario pseudo-aléat
     expect(r.declarations.some((d) => d.centiemes === 0)).toBe(true);
     // Two persons in one month and a mise à disposition: employers are the ETTI/GEIQ, not the user company.
     expect(r.placements.some((p) => p.entrepriseUtilisatriceId && p.entrepriseUtilisatriceId !== p.entrepriseId)).toBe(true);
+    // Exits are counted in people: someone with two exits in 2025, two positive ones, two of one category,
+    // someone whose exits are in emploi_transition only (into employment only with that category set).
+    const fins2025 = new Map<string, string[]>();
+    for (const p of r.placements) if (p.fin?.dateFin.startsWith('2025-')) fins2025.set(p.salarieId, [...(fins2025.get(p.salarieId) ?? []), p.fin.sortie]);
+    const fins = [...fins2025.values()];
+    expect(fins.some((f) => f.length >= 2)).toBe(true);
+    expect(fins.some((f) => f.filter((x) => POSITIVES.has(x)).length >= 2)).toBe(true);
+    expect(fins.some((f) => f.length > new Set(f.map((x) => CATEGORIES[x])).size)).toBe(true);
+    expect(fins.some((f) => f.some((x) => CATEGORIES[x] === 'emploi_transition') && !f.some((x) => CATEGORIES[x] === 'emploi_durable'))).toBe(true);
+    // Hires: a direct hire under a CDDI (by an SIAE) is not one; someone hired twice counts once.
+    const embauches2025 = r.placements.filter((p) => p.modalite === 'embauche_directe' && p.dateDebut.startsWith('2025-'));
+    expect(embauches2025.some((p) => !CONTRATS_EMBAUCHE.has(p.typeContrat))).toBe(true);
+    const embauchees = embauches2025.filter((p) => CONTRATS_EMBAUCHE.has(p.typeContrat)).map((p) => p.salarieId);
+    expect(new Set(embauchees).size).toBeLessThan(embauchees.length);
   });
 
   it('annee=2025 : chaque champ suit les définitions', async () => {
@@ -281,6 +313,34 @@ describe('indicateurs recalculés indépendamment sur un scénario pseudo-aléat
     expect(attendu.sortiesPositives).toBeGreaterThan(0);
     expect(attendu.personnesEnEmploi).toBeGreaterThan(0);
     expect(attendu.entreprises).toBeGreaterThan(4);
+    // People, not placements: the scenario has people with several exits, hires and CDDI direct hires.
+    expect(attendu.sorties).toBeLessThan(attendu.placementsTermines);
+    expect(attendu.sortiesPositives).toBeLessThan(attendu.placementsSortiePositive);
+    expect(attendu.sortiesParCategorie.emploi_durable).toBeLessThan(attendu.placementsTerminesParCategorie.emploi_durable);
+    expect(attendu.embauches).toBeLessThan(attendu.placementsEmbauche);
+    expect(attendu.placementsEmbauche).toBeLessThan(attendu.placementsParModalite.embauche_directe);
+  });
+
+  it('PERSONNES_EN_EMPLOI_CATEGORIES : les catégories comptées en emploi, dans les indicateurs et l’objectif du bilan', async () => {
+    const categories = ['emploi_durable', 'emploi_transition'];
+    // A second API over the same projections, with the setting.
+    const config = validateConfig({ DATABASE_URL: api.db.url, LOG_LEVEL: 'warn', PROJECTORS_IN_PROCESS: 'false', PERSONNES_EN_EMPLOI_CATEGORIES: categories.join(',') });
+    const app = await createApiApp({ config, databaseUrl: api.db.url });
+    await app.init();
+    try {
+      const attendu = indicateursAttendus(r, { du: '2025-01-01', au: '2025-12-31' }, categories);
+      expect(attendu.personnesEnEmploi).toBeGreaterThan(indicateursAttendus(r, { du: '2025-01-01', au: '2025-12-31' }).personnesEnEmploi);
+      const lus = await request(app.getHttpServer()).get(`/api/indicateurs?annee=2025&apres=${apres}`);
+      expect(lus.status).toBe(200);
+      expect(ecarts(lus.body, attendu)).toEqual([]);
+      const bilan = await request(app.getHttpServer()).get(`/api/bilans/2025?apres=${apres}`);
+      expect(bilan.status).toBe(200);
+      expect(bilan.body.indicateurs.categoriesPersonnesEnEmploi).toEqual(categories);
+      const cible = r.objectifs.get(2025)!.personnesEnEmploi;
+      expect(bilan.body.objectifs.personnesEnEmploi).toEqual({ objectif: cible, realise: attendu.personnesEnEmploi, atteint: attendu.personnesEnEmploi >= cible });
+    } finally {
+      await app.close();
+    }
   });
 
   it('annee=2024 : les heures de fin 2024, les sorties de 2024, les critères validés en 2024 seulement', async () => {
@@ -445,7 +505,16 @@ describe('indicateurs recalculés indépendamment sur un scénario pseudo-aléat
     expect(nombre(valeur('publics', 'salaries'))).toBe(i.salaries);
     expect(nombre(valeur('publics', 'partQpvPersonnes'))).toBe(i.partQpvPersonnes);
     expect(nombre(valeur('publics', 'partFemmesHeures'))).toBe(i.partFemmesHeures);
-    expect(nombre(valeur('contrats et sorties', 'personnesEnEmploi'))).toBe(i.personnesEnEmploi);
+    expect(nombre(valeur('contrats et sorties', 'personnesEnEmploi'))).toBe(attendu.personnesEnEmploi);
+    expect(valeur('contrats et sorties', 'categoriesPersonnesEnEmploi')).toBe('emploi_durable');
+    expect(nombre(valeur('contrats et sorties', 'sorties'))).toBe(attendu.sorties);
+    expect(nombre(valeur('contrats et sorties', 'sortiesPositives'))).toBe(attendu.sortiesPositives);
+    expect(nombre(valeur('contrats et sorties', 'embauches'))).toBe(attendu.embauches);
+    expect(nombre(valeur('contrats et sorties', 'placementsTermines'))).toBe(attendu.placementsTermines);
+    expect(nombre(valeur('contrats et sorties', 'placementsSortiePositive'))).toBe(attendu.placementsSortiePositive);
+    expect(nombre(valeur('contrats et sorties', 'placementsEmbauche'))).toBe(attendu.placementsEmbauche);
+    expect(nombre(valeur('sorties par catégorie', 'emploi_durable'))).toBe(attendu.sortiesParCategorie.emploi_durable);
+    expect(nombre(valeur('placements terminés par catégorie', 'emploi_durable'))).toBe(attendu.placementsTerminesParCategorie.emploi_durable);
     expect(nombre(valeur('objectifs', 'heures (objectif)'))).toBe(cibles.heures);
     expect(valeur('objectifs', 'heures (atteint)')).toBe(objectifs.heures.atteint ? 'oui' : 'non');
     expect(valeur('objectifs', 'partQpvPersonnes (atteint)')).toBe(objectifs.partQpvPersonnes.atteint ? 'oui' : 'non');

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { contratsAutorises, peutEtreAttributaire, type BaseJuridique, type Modalite, type TypeContrat, type TypeEntreprise } from '@suivi/domain';
 import { startTestApi, FACILITATRICE, type TestApi } from './support/api-app';
 import { siretValide } from './support/fixtures';
 import { connectLog, fuzzSeed, type LogProbe, mixedCase, preview, PROJECTIONS, todayInParis, toJson, upperCaseIds } from './support/http-invariants';
@@ -283,8 +284,8 @@ describe('projections: every accepted sequence of commands is projected, totals 
       const marche: MarcheM = { id, donneurOrdreId, numero: m.numero.trim(), secteur: m.secteur, debut: m.debut, fin: m.fin, cloture: null, prevues: m.heuresPrevues, suivi: false, attributaires: [] };
       marches.push(marche);
       all.marches.push(marche);
-      // Every entreprise of the run works on every marché: the first one as titulaire.
-      for (const [i, e] of entreprises.entries()) {
+      // Every entreprise of the run that the marché's legal basis admits works on it: the first one as titulaire.
+      for (const [i, e] of entreprises.filter((x) => peutEtreAttributaire(m.baseJuridique as BaseJuridique, x.type as TypeEntreprise)).entries()) {
         const ok = await command('POST /marches/{id}/attributions', 'POST', `/marches/${enCasse(id, m.casse)}/attributions`, { entrepriseId: enCasse(e.id, m.casse), role: i === 0 ? 'titulaire' : 'cotraitant' });
         if (ok) marche.attributaires.push(e.id);
       }
@@ -330,6 +331,10 @@ describe('projections: every accepted sequence of commands is projected, totals 
               utilisatrice = marche.attributaires[0];
             }
           }
+          // The step's contract when it fits the modalité and the employer, else one that does.
+          const typeEmployeur = entreprises.find((e) => e.id === employeur)!.type as TypeEntreprise;
+          const possibles = contratsAutorises(modalite as Modalite, typeEmployeur);
+          const contrat = possibles.includes(step.contrat as TypeContrat) ? step.contrat : possibles[step.e % possibles.length];
           const debutMois = ajouterMois(moisDe(marche.debut), step.mois);
           let debut = debutMois === moisDe(marche.debut) ? marche.debut : `${debutMois}-01`;
           debut = minStr(minStr(debut, marche.fin), TODAY.day);
@@ -343,7 +348,7 @@ describe('projections: every accepted sequence of commands is projected, totals 
             entrepriseId: enCasse(employeur, step.casse),
             entrepriseUtilisatriceId: utilisatrice === null ? null : enCasse(utilisatrice, step.casse),
             modalite,
-            typeContrat: step.contrat,
+            typeContrat: contrat,
             dateDebut: debut,
           });
           if (id) placements.push({ id, salarie, marche, entreprise: employeur, debut, fin: null, mois: new Map() });

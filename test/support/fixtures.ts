@@ -27,8 +27,14 @@ async function id(res: Promise<{ status: number; body: any }>): Promise<string> 
   return body.id;
 }
 
-/** A marché of 2025 awarded to a titulaire, and an eligible person: the start of most scenarios. */
-export async function marcheAttribue(api: TestApi, overrides: { dateDebut?: string; dateFin?: string } = {}) {
+/**
+ * A marché of 2025 awarded to a titulaire, and an eligible person: the start of most scenarios. A
+ * reserved `baseJuridique` needs a `typeTitulaire` it admits (`L2113-12`: `ea`, `esat`; else an SIAE).
+ */
+export async function marcheAttribue(
+  api: TestApi,
+  overrides: { dateDebut?: string; dateFin?: string; baseJuridique?: string; typeTitulaire?: string } = {},
+) {
   const donneurOrdreId = await id(api.post('/donneurs-ordre', { nom: 'Région BFC', type: 'collectivite', region: 'Bourgogne-Franche-Comté' }));
   const operationId = await id(api.post('/operations', { donneurOrdreId, nom: 'Lycée Hyppolite Fontaine', commune: 'Dijon' }));
   const marcheId = await id(
@@ -38,13 +44,13 @@ export async function marcheAttribue(api: TestApi, overrides: { dateDebut?: stri
       numero: `M-${++counter}`,
       objet: 'Réhabilitation',
       secteur: 'btp',
-      baseJuridique: 'L2112-2',
+      baseJuridique: overrides.baseJuridique ?? 'L2112-2',
       heuresPrevues: 1000,
       dateDebut: overrides.dateDebut ?? '2025-01-01',
       dateFin: overrides.dateFin ?? '2025-12-31',
     }),
   );
-  const entrepriseId = await id(api.post('/entreprises', { siret: siretValide(Date.now() % 1e9 + ++counter), raisonSociale: 'Titulaire SA', type: 'classique' }));
+  const entrepriseId = await id(api.post('/entreprises', { siret: siretValide(Date.now() % 1e9 + ++counter), raisonSociale: 'Titulaire SA', type: overrides.typeTitulaire ?? 'classique' }));
   await id(api.post(`/marches/${marcheId}/attributions`, { entrepriseId, role: 'titulaire' }));
   return { donneurOrdreId, operationId, marcheId, entrepriseId };
 }

@@ -306,6 +306,27 @@ function criteresPossibles(naissance: string, quartierQpv: string | null, date: 
   ];
 }
 
+/**
+ * Exits and hires are counted in people: salarié 7 is hired twice more in 2025 (CDD, then CDI) and leaves
+ * three times in 2025, each a positive exit in emploi_durable; salarié 4 is hired directly under a CDDI by
+ * an EI (not a hire). No hours (the monthly maximum stays out of the way), nothing drawn from the generator.
+ */
+function comptesEnPersonnes(marches: PlanMarche[], i: number): PlanPlacement[] {
+  // Two marchés: exits are written after every placement, and one placement at a time per marché and employer.
+  const titulaire = { employeur: 'titulaire', modalite: 'embauche_directe' } as const;
+  if (i === 7) {
+    return [
+      { ...titulaire, declarations: [], marche: 5, typeContrat: 'cdd', dateDebut: '2025-09-01', sortie: { dateFin: '2025-10-31', sortie: 'cdd_6_mois_et_plus' } },
+      { ...titulaire, declarations: [], marche: 4, typeContrat: 'cdi', dateDebut: '2025-11-03', sortie: { dateFin: '2025-12-15', sortie: 'cdi' } },
+    ];
+  }
+  const avecEi = marches.findIndex((m) => m.periode === 'B' && m.cotraitantEi);
+  if (i === 4 && avecEi >= 0) {
+    return [{ marche: avecEi, employeur: 'ei', modalite: 'embauche_directe', typeContrat: 'cddi', dateDebut: '2025-06-02', declarations: [], sortie: null }];
+  }
+  return [];
+}
+
 function planSalaries(h: Hasard, marches: PlanMarche[]): PlanSalarie[] {
   const marchesA = marches.map((m, i) => (m.periode === 'A' ? i : -1)).filter((i) => i >= 0);
   const autres = marches.map((m, i) => (m.periode !== 'A' ? i : -1)).filter((i) => i >= 0);
@@ -337,6 +358,7 @@ function planSalaries(h: Hasard, marches: PlanMarche[]): PlanSalarie[] {
         7: { marche: 6, force: { dateDebut: '2025-04-01', sortie: { dateFin: '2025-08-20', sortie: 'cdi' } } },
       };
       placements.push(planPlacement(h, marches, cas[i].marche, cas[i].force));
+      placements.push(...comptesEnPersonnes(marches, i));
     } else {
       const premier = i === 3 ? CLOTURE.marche : h.entier(0, marches.length - 1);
       placements.push(planPlacement(h, marches, premier));
@@ -461,7 +483,8 @@ export async function construireScenario(api: TestApi, seed = 20250317): Promise
       numero,
       objet: `Lot ${i + 1}`,
       secteur: m.secteur,
-      baseJuridique: h.parmi(['L2112-2', 'L2112-2', 'L2152-7', 'L2113-13', 'marche_insertion']),
+      // Ordinary titulaires: no reserved basis (L2113-12/13, marché d'insertion), which would refuse them (422 MARCHE_RESERVE).
+      baseJuridique: h.parmi(['L2112-2', 'L2112-2', 'L2152-7', 'L2112-2', 'L2152-7']),
       heuresPrevues: m.heuresPrevues,
       dateDebut: m.dateDebut,
       dateFin: m.dateFin,
@@ -600,7 +623,7 @@ export async function construireScenario(api: TestApi, seed = 20250317): Promise
   }
   await w.tenter(
     '/placements',
-    { salarieId: r.salaries[0].id, marcheId: marcheB.id, entrepriseId: etti, modalite: 'embauche_directe', typeContrat: 'interim', dateDebut: '2025-06-02' },
+    { salarieId: r.salaries[0].id, marcheId: marcheB.id, entrepriseId: etti, modalite: 'embauche_directe', typeContrat: 'cdd', dateDebut: '2025-06-02' },
     { status: 422, code: 'ENTREPRISE_NON_ATTRIBUTAIRE' },
   );
 

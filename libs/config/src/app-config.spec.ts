@@ -28,6 +28,9 @@ describe('validateConfig', () => {
     [{ EVENT_STORE: 'eventstoredb' }, 'EVENTSTORE_URL'],
     [{ PROJECTORS_IN_PROCESS: 'maybe' }, 'PROJECTORS_IN_PROCESS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ PERSONNES_EN_EMPLOI_CATEGORIES: 'emploi_durable,cdi' }, 'PERSONNES_EN_EMPLOI_CATEGORIES'],
+    [{ PERSONNES_EN_EMPLOI_CATEGORIES: ' , ' }, 'PERSONNES_EN_EMPLOI_CATEGORIES'],
+    [{ PERSONNES_EN_EMPLOI_CATEGORIES: 'emploi_durable,emploi_durable' }, 'PERSONNES_EN_EMPLOI_CATEGORIES'],
   ])('refuses %j and names %s', (env, variable) => {
     const error = (() => {
       try {
@@ -38,6 +41,15 @@ describe('validateConfig', () => {
     })();
     expect(error).toBeInstanceOf(InvalidConfigError);
     expect((error as Error).message).toContain(variable);
+  });
+
+  it('reads the categories counted as people into employment: emploi_durable by default, or a comma-separated list', () => {
+    expect(validateConfig({}).PERSONNES_EN_EMPLOI_CATEGORIES).toEqual(['emploi_durable']);
+    expect(validateConfig({ PERSONNES_EN_EMPLOI_CATEGORIES: '' }).PERSONNES_EN_EMPLOI_CATEGORIES).toEqual(['emploi_durable']);
+    expect(validateConfig({ PERSONNES_EN_EMPLOI_CATEGORIES: 'emploi_durable, emploi_transition' }).PERSONNES_EN_EMPLOI_CATEGORIES).toEqual([
+      'emploi_durable',
+      'emploi_transition',
+    ]);
   });
 
   it('accepts an EventStoreDB connection string', () => {

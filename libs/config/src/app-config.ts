@@ -1,8 +1,26 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
+import {
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
+import { CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT, CATEGORIES_SORTIE, type CategorieSortie } from '@suivi/domain';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (['true', '1', 'yes'].includes(value.toLowerCase()) ? true : ['false', '0', 'no'].includes(value.toLowerCase()) ? false : value) : value;
+
+const MESSAGE_CATEGORIES = `PERSONNES_EN_EMPLOI_CATEGORIES must be a comma-separated list of distinct exit categories among ${CATEGORIES_SORTIE.join(', ')}`;
 
 /**
  * Every environment variable the service reads, with its default. Validated at start:
@@ -58,6 +76,19 @@ export class AppConfig {
   @Min(0, { message: 'CONFORMITE_TOLERANCE must be a number between 0 and 1' })
   @Max(1, { message: 'CONFORMITE_TOLERANCE must be a number between 0 and 1' })
   CONFORMITE_TOLERANCE: number = 0.1;
+
+  /**
+   * The exit categories counted as "personnes en emploi" (indicators and the funder's objective
+   * in the yearly report), comma-separated: `emploi_durable` by default.
+   */
+  @Transform(({ value }) =>
+    typeof value === 'string' ? value.split(',').map((c) => c.trim()) : (value ?? [...CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT]),
+  )
+  @IsArray({ message: MESSAGE_CATEGORIES })
+  @ArrayNotEmpty({ message: MESSAGE_CATEGORIES })
+  @ArrayUnique({ message: MESSAGE_CATEGORIES })
+  @IsIn(CATEGORIES_SORTIE, { each: true, message: MESSAGE_CATEGORIES })
+  PERSONNES_EN_EMPLOI_CATEGORIES: CategorieSortie[] = [...CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT];
 
   /** How long a read with `?apres=<position>` waits for the projection before answering 503. */
   @Transform(({ value }) => Number(value ?? 2000))

@@ -64,7 +64,7 @@ function evenementsEmis(): DomainEvent[] {
       donneurOrdreExiste: true,
       operation: { donneurOrdreId: 'do' },
     },
-    { type: 'AttribuerMarche', entrepriseId: 'ent', role: 'titulaire', entreprise: { raisonSociale: 'BTP' } },
+    { type: 'AttribuerMarche', entrepriseId: 'ent', role: 'titulaire', entreprise: { raisonSociale: 'BTP', type: 'classique' } },
     { type: 'ConclureAvenant', heuresPrevues: 1200, dateFin: '2026-12-31', motif: 'Prolongation' },
     { type: 'ChangerSuiviRegional', suivi: true },
     { type: 'ChangerSuiviRegional', suivi: false },

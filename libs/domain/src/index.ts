@@ -21,6 +21,7 @@ export * from './salarie/salarie.events';
 export * from './salarie/salarie.decider';
 export * from './placement/placement.events';
 export * from './placement/placement.decider';
+export * from './placement/modalite';
 export * from './placement/sortie';
 export * from './placement/rattachement';
 export * from './objectifs/objectifs.events';

@@ -34,8 +34,18 @@ export function bilanEnCsv(bilan: BilanVue): string {
   ajouter('activité', { entreprises: i.entreprises, operations: i.operations, donneursOrdre: i.donneursOrdre, marches: i.marches });
   ajouter('placements par contrat', i.placementsParContrat);
   ajouter('placements par modalité', i.placementsParModalite);
-  ajouter('contrats et sorties', { embauches: i.embauches, sorties: i.sorties, sortiesPositives: i.sortiesPositives, personnesEnEmploi: i.personnesEnEmploi });
+  ajouter('contrats et sorties', {
+    embauches: i.embauches,
+    placementsEmbauche: i.placementsEmbauche,
+    sorties: i.sorties,
+    sortiesPositives: i.sortiesPositives,
+    personnesEnEmploi: i.personnesEnEmploi,
+    placementsTermines: i.placementsTermines,
+    placementsSortiePositive: i.placementsSortiePositive,
+  });
+  lignes.push(['contrats et sorties', 'categoriesPersonnesEnEmploi', i.categoriesPersonnesEnEmploi.join(', ')]);
   ajouter('sorties par catégorie', i.sortiesParCategorie);
+  ajouter('placements terminés par catégorie', i.placementsTerminesParCategorie);
   if (bilan.objectifs) {
     for (const [cle, o] of Object.entries(bilan.objectifs)) {
       lignes.push(['objectifs', `${cle} (objectif)`, nombre(o.objectif)]);

@@ -34,7 +34,8 @@ export class LireBilanHandler implements IQueryHandler<LireBilan, BilanVue> {
     const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
     const em = this.reader.dataSource.manager;
     const perimetre = { du: `${annee}-01-01`, au: `${annee}-12-31`, donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur };
-    const indicateurs = await calculerIndicateurs(em, perimetre);
+    // The same categories as /indicateurs (PERSONNES_EN_EMPLOI_CATEGORIES): the report states them in indicateurs.categoriesPersonnesEnEmploi.
+    const indicateurs = await calculerIndicateurs(em, perimetre, { categoriesPersonnesEnEmploi: this.reader.categoriesPersonnesEnEmploi });
     const cibles = await em.findOneBy(ObjectifsLus, { annee });
     // Compliance as at the end of the year, or today while the year runs.
     const date = [`${annee}-12-31`, this.reader.today()].sort()[0];

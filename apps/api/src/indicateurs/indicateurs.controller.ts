@@ -9,8 +9,10 @@ export const DEFINITIONS_INDICATEURS = `Définitions (auditables) :
 - salaries : personnes distinctes ayant des heures (> 0) dans la période ; partFemmes et partQpvPersonnes en part de ces personnes, partFemmesHeures et partQpvHeures en part des heures ; QPV = résidence en QPV à l'enregistrement ; âge (moins26Ans, plus50Ans) au premier jour du premier mois travaillé dans la période.
 - criteres : critères d'éligibilité validés (au plus tard à la fin de la période) des personnes comptées ; niveauxFormation : leurs niveaux.
 - entreprises : celles qui emploient ou accueillent (mise à disposition) une personne ayant des heures dans la période ; operations, donneursOrdre, marches : ceux qui ont des heures dans la période.
-- placementsParContrat, placementsParModalite, embauches (modalité embauche_directe) : placements démarrés dans la période.
-- sorties, sortiesPositives, sortiesParCategorie, personnesEnEmploi (sortie emploi_durable ou emploi_transition) : placements terminés dans la période.
+- placementsParContrat, placementsParModalite : placements démarrés dans la période.
+- embauches : personnes distinctes embauchées directement (modalité embauche_directe) par une entreprise en CDI, CDD, contrat de professionnalisation ou apprentissage, par un placement démarré dans la période ; placementsEmbauche : ces placements.
+- Sorties, comptées en personnes : les sorties d'une personne dans la période sont les fins (dateFin dans la période) de ses placements du périmètre. Une personne qui en a plusieurs compte une fois dans sorties ; une fois dans sortiesPositives si l'une au moins est positive ; une fois dans chaque catégorie de sortiesParCategorie (emploi_durable, emploi_transition, sortie_positive_formation, autre) où l'une au moins se range (elle peut donc compter dans deux catégories) ; une fois dans personnesEnEmploi si l'une au moins est d'une des catégories de categoriesPersonnesEnEmploi (réglage PERSONNES_EN_EMPLOI_CATEGORIES, emploi_durable par défaut ; c'est aussi le réalisé de l'objectif personnesEnEmploi du bilan).
+- placementsTermines, placementsSortiePositive, placementsTerminesParCategorie : les mêmes sorties comptées en placements.
 Les parts sont des nombres entre 0 et 1.`;
 
 @ApiTags('indicateurs')

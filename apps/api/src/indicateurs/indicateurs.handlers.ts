@@ -20,7 +20,9 @@ export class CalculerIndicateursHandler implements IQueryHandler<CalculerIndicat
     const periode = periodeDe(dto);
     const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
     const perimetre = { ...periode, donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur };
-    const indicateurs = await calculerIndicateurs(this.reader.dataSource.manager, perimetre);
+    const indicateurs = await calculerIndicateurs(this.reader.dataSource.manager, perimetre, {
+      categoriesPersonnesEnEmploi: this.reader.categoriesPersonnesEnEmploi,
+    });
     return { ...indicateurs, perimetre: JSON.parse(JSON.stringify(perimetre)), fraicheur };
   }
 }

@@ -39,7 +39,11 @@ export class EnregistrerMarcheDto {
 }
 
 export class AttribuerMarcheDto {
-  @Identifiant() entrepriseId: string;
+  @Identifiant({
+    description:
+      "Sur un marché réservé, quel que soit le rôle : une EA ou un ESAT (L2113-12), une SIAE — EI, AI, ACI, ETTI (L2113-13, marché d'insertion). Sinon 422 MARCHE_RESERVE.",
+  })
+  entrepriseId: string;
   @Enum(ROLES_ATTRIBUTAIRE, { example: 'titulaire' }) role: RoleAttributaire;
 }
 

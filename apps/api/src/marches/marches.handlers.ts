@@ -98,7 +98,7 @@ export class ModifierMarcheHandler implements ICommandHandler<ModifierMarcheComm
           type: 'AttribuerMarche',
           entrepriseId: change.dto.entrepriseId,
           role: change.dto.role,
-          entreprise: entreprise.state.existe ? { raisonSociale: entreprise.state.raisonSociale } : null,
+          entreprise: entreprise.state.existe ? { raisonSociale: entreprise.state.raisonSociale, type: entreprise.state.type } : null,
         };
       }
       case 'avenant':

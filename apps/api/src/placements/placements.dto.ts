@@ -28,7 +28,14 @@ export class DemarrerPlacementDto {
   entrepriseUtilisatriceId?: string | null;
 
   @Enum(MODALITES, { example: 'embauche_directe' }) modalite: Modalite;
-  @Enum(TYPES_CONTRAT, { example: 'cdd' }) typeContrat: TypeContrat;
+  @Enum(TYPES_CONTRAT, {
+    example: 'cdd',
+    description:
+      "Selon la modalité et l'employeur : embauche directe en CDI, CDD, contrat de professionnalisation ou apprentissage (CDDI par une EI, AI ou ACI) ; " +
+      'mise à disposition en intérim par une ETTI, en CDDI par une AI, en contrat de professionnalisation ou apprentissage par un GEIQ ; ' +
+      'sous-traitance SIAE en CDDI (intérim pour une ETTI) ; formation avec le contrat formation. Sinon 422 CONTRAT_INCOMPATIBLE_MODALITE.',
+  })
+  typeContrat: TypeContrat;
   @DateJour({ example: '2024-02-01' }) dateDebut: string;
 }
 

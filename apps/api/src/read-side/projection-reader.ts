@@ -23,6 +23,11 @@ export class ProjectionReader {
     return this.config.get('CONFORMITE_TOLERANCE', { infer: true });
   }
 
+  /** The exit categories counted as "personnes en emploi" (PERSONNES_EN_EMPLOI_CATEGORIES). */
+  get categoriesPersonnesEnEmploi(): string[] {
+    return this.config.get('PERSONNES_EN_EMPLOI_CATEGORIES', { infer: true });
+  }
+
   today(): string {
     return jourDe(new Date());
   }

@@ -113,7 +113,7 @@ export function verifierPlan(plan: Plan, now: Date): VerificationPlan {
           type: 'AttribuerMarche',
           entrepriseId: c.dto.entrepriseId,
           role: c.dto.role,
-          entreprise: entreprise?.existe ? { raisonSociale: entreprise.raisonSociale } : null,
+          entreprise: entreprise?.existe ? { raisonSociale: entreprise.raisonSociale, type: entreprise.type } : null,
         });
         return;
       }

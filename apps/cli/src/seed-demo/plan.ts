@@ -987,7 +987,8 @@ function choisirEmploi(
     case 'geiq':
       return { accueil, employeur: forceEmployeur ?? parFamille('geiq')[0], modalite: 'mise_a_disposition', typeContrat: 'contrat_pro' };
     case 'ai':
-      return { accueil, employeur: forceEmployeur ?? r.pick(parFamille('ai')), modalite: 'mise_a_disposition', typeContrat: 'cdd' };
+      // Each provider with its own contract (libs/domain/src/placement/modalite.ts): an AI's people are on CDDI.
+      return { accueil, employeur: forceEmployeur ?? r.pick(parFamille('ai')), modalite: 'mise_a_disposition', typeContrat: 'cddi' };
     case 'formation':
       return { accueil, employeur: accueil, modalite: 'formation', typeContrat: 'formation' };
     default: {

@@ -3,11 +3,26 @@ import type { DomainEvent } from '../decider';
 export const TYPES_ENTREPRISE = ['classique', 'ei', 'ai', 'aci', 'etti', 'geiq', 'esat', 'ea'] as const;
 export type TypeEntreprise = (typeof TYPES_ENTREPRISE)[number];
 
+/** How a message names each kind. */
+export const NOM_TYPE_ENTREPRISE: Record<TypeEntreprise, string> = {
+  classique: 'entreprise classique',
+  ei: 'EI',
+  ai: 'AI',
+  aci: 'ACI',
+  etti: 'ETTI',
+  geiq: 'GEIQ',
+  esat: 'ESAT',
+  ea: 'EA',
+};
+
 /** Structures allowed to provide staff to an attributaire (mise à disposition). */
 export const TYPES_MISE_A_DISPOSITION: readonly TypeEntreprise[] = ['etti', 'ai', 'geiq'];
 
 /** Structures d'insertion par l'activité économique (SIAE). */
 export const TYPES_SIAE: readonly TypeEntreprise[] = ['ei', 'ai', 'aci', 'etti'];
+
+/** Employers of disabled workers: entreprise adaptée (EA) and ESAT. */
+export const TYPES_HANDICAP: readonly TypeEntreprise[] = ['ea', 'esat'];
 
 /** An entreprise (company or insertion/disability structure) is known, by its SIRET. */
 export type EntrepriseEnregistree = DomainEvent<

@@ -3,6 +3,7 @@ import { DomainError, notFound, rule } from '../domain-error';
 import { verifierDate, jourDe, type DateIso } from '../values/dates';
 import { HEURES_PREVUES_MAX, aAuPlusDeuxDecimales } from '../values/heures';
 import { texteRequis, valeurParmi } from '../values/texte';
+import { NOM_TYPE_ENTREPRISE, TYPES_HANDICAP, TYPES_SIAE, type TypeEntreprise } from '../entreprise/entreprise.events';
 import {
   BASES_JURIDIQUES,
   ROLES_ATTRIBUTAIRE,
@@ -28,7 +29,7 @@ export type AttribuerMarche = {
   entrepriseId: string;
   role: RoleAttributaire;
   /** Read by the handler from the entreprise's stream; null when unknown. */
-  entreprise: { raisonSociale: string } | null;
+  entreprise: { raisonSociale: string; type: TypeEntreprise } | null;
 };
 
 export type ConclureAvenant = {
@@ -179,6 +180,7 @@ function attribuer(command: AttribuerMarche, state: MarcheEnregistreState): Marc
   rule(command.entreprise !== null, 'ENTREPRISE_INCONNUE', 'Aucune entreprise ne porte cet identifiant : enregistrez-la d’abord ou corrigez entrepriseId.', {
     entrepriseId: command.entrepriseId,
   });
+  marcheReserve(state.baseJuridique, command.entreprise!.type, command.entrepriseId);
   const deja = state.attributaires.find((a) => a.entrepriseId === command.entrepriseId);
   rule(!deja, 'ENTREPRISE_DEJA_ATTRIBUTAIRE', `Cette entreprise est déjà attributaire de ce marché (rôle : ${deja?.role}).`, {
     entrepriseId: command.entrepriseId,
@@ -190,6 +192,37 @@ function attribuer(command: AttribuerMarche, state: MarcheEnregistreState): Marc
     'Ce marché a déjà un titulaire : attribuez cette entreprise comme cotraitant ou soustraitant.',
   );
   return [{ type: 'MarcheAttribue', data: { marcheId: state.marcheId, entrepriseId: command.entrepriseId, role } }];
+}
+
+/**
+ * The kinds of entreprise a reserved marché may be awarded to, whatever the role: L2113-12 is
+ * reserved to disability employers (EA, ESAT), L2113-13 to SIAE, and a marché d'insertion et de
+ * qualification buys the insertion service itself, so only an SIAE can perform it (DOMAIN.md).
+ * Co-contractors and subcontractors too: the reservation is the marché's, not the titulaire's,
+ * and the hours of an ordinary company on such a marché would count for a reservation it breaks.
+ * The other legal bases are open to any entreprise.
+ */
+export const ATTRIBUTAIRES_RESERVES: Partial<Record<BaseJuridique, readonly TypeEntreprise[]>> = {
+  'L2113-12': TYPES_HANDICAP,
+  'L2113-13': TYPES_SIAE,
+  marche_insertion: TYPES_SIAE,
+};
+
+/** Whether an entreprise of this type may be awarded a marché on this legal basis. */
+export function peutEtreAttributaire(baseJuridique: BaseJuridique, type: TypeEntreprise): boolean {
+  return ATTRIBUTAIRES_RESERVES[baseJuridique]?.includes(type) ?? true;
+}
+
+function marcheReserve(baseJuridique: BaseJuridique, type: TypeEntreprise, entrepriseId: string): void {
+  const autorises = ATTRIBUTAIRES_RESERVES[baseJuridique];
+  if (!autorises || autorises.includes(type)) return;
+  const reserveA = baseJuridique === 'L2113-12' ? 'aux entreprises adaptées et ESAT' : 'aux structures d’insertion (SIAE)';
+  throw new DomainError(
+    'MARCHE_RESERVE',
+    `Ce marché (${baseJuridique === 'marche_insertion' ? 'marché d’insertion et de qualification' : baseJuridique}) est réservé ${reserveA} : ` +
+      `seules les structures de type ${autorises.map((t) => NOM_TYPE_ENTREPRISE[t]).join(', ')} peuvent en être attributaires, quel que soit le rôle (reçu : ${NOM_TYPE_ENTREPRISE[type]}).`,
+    { baseJuridique, entrepriseId, type, typesAutorises: autorises },
+  );
 }
 
 function conclureAvenant(command: ConclureAvenant, state: MarcheEnregistreState): MarcheEvent[] {

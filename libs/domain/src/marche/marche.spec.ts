@@ -20,6 +20,7 @@ import type {
   RoleAttributaire,
   Secteur,
 } from './marche.events';
+import type { TypeEntreprise } from '../entreprise/entreprise.events';
 
 const NOW = new Date('2026-06-15T10:00:00Z');
 const MARCHE_ID = '3a4b5c6d-7e8f-4a0b-9c1d-2e3f4a5b6c01';
@@ -49,7 +50,7 @@ const attribuer = (entrepriseId = TITULAIRE, role: RoleAttributaire = 'titulaire
   type: 'AttribuerMarche',
   entrepriseId,
   role,
-  entreprise: { raisonSociale: 'Bâtiments de Bourgogne' },
+  entreprise: { raisonSociale: 'Bâtiments de Bourgogne', type: 'classique' },
   ...champs,
 });
 const conclureAvenant = (champs: Omit<ConclureAvenant, 'type' | 'motif'> & { motif?: string }): ConclureAvenant => ({
@@ -239,6 +240,38 @@ describe('attribution', () => {
       .given([enregistre(), attribue(), cloture('2026-05-31')])
       .when(attribuer(COTRAITANT, 'cotraitant'))
       .thenFails('MARCHE_CLOTURE', { dateCloture: '2026-05-31' });
+  });
+});
+
+describe('marché réservé', () => {
+  const parType = (type: TypeEntreprise) => ({ entreprise: { raisonSociale: `Structure ${type}`, type } });
+  const TOUS: TypeEntreprise[] = ['classique', 'ei', 'ai', 'aci', 'etti', 'geiq', 'esat', 'ea'];
+  const reserves: Array<[BaseJuridique, TypeEntreprise[]]> = [
+    ['L2113-12', ['esat', 'ea']],
+    ['L2113-13', ['ei', 'ai', 'aci', 'etti']],
+    ['marche_insertion', ['ei', 'ai', 'aci', 'etti']],
+  ];
+  const cas = (role: RoleAttributaire) =>
+    reserves.flatMap(([base, autorises]) => TOUS.map((type) => [base, type, autorises.includes(type), role] as const));
+
+  it.each([...cas('titulaire'), ...cas('soustraitant')])('%s, entreprise %s : attribution acceptée %s (rôle %s)', (baseJuridique, type, acceptee, role) => {
+    const given = [enregistre({ baseJuridique }), ...(role === 'titulaire' ? [] : [attribue(COTRAITANT, 'titulaire')])];
+    const quand = spec(marcheDecider).given(given).when(attribuer(TITULAIRE, role, parType(type)));
+    if (acceptee) quand.then([attribue(TITULAIRE, role)]);
+    else quand.thenFails('MARCHE_RESERVE', { baseJuridique, entrepriseId: TITULAIRE, type });
+  });
+
+  it('dit dans le message quelles structures sont admises', () => {
+    const erreur = spec(marcheDecider).given([enregistre({ baseJuridique: 'L2113-12' })]).when(attribuer(TITULAIRE, 'cotraitant', parType('ei'))).thenFails('MARCHE_RESERVE');
+    expect(erreur.message).toContain('ESAT');
+    expect(erreur.message).toContain('EA');
+    expect(erreur.details).toMatchObject({ typesAutorises: ['ea', 'esat'] });
+  });
+
+  it.each<BaseJuridique>(['L2112-2', 'L2152-7'])('un marché %s s’attribue à toute entreprise', (baseJuridique) => {
+    for (const type of TOUS) {
+      spec(marcheDecider).given([enregistre({ baseJuridique })]).when(attribuer(TITULAIRE, 'titulaire', parType(type))).then([attribue()]);
+    }
   });
 });
 

@@ -3,7 +3,8 @@ import type { SalarieEnregistreState } from '../salarie/salarie.decider';
 import { jourDe, moisDe, verifierDate, verifierMois, type DateIso, type Mois } from '../values/dates';
 import { HEURES_MAX_PAR_MOIS, HEURES_MOIS_PLAFOND, depuisCentiemes, enCentiemes, verifierHeuresDeclarees, verifierVolumeHeures } from '../values/heures';
 import { texteRequis, valeurParmi } from '../values/texte';
-import { TYPES_MISE_A_DISPOSITION, TYPES_SIAE, type TypeEntreprise } from '../entreprise/entreprise.events';
+import { TYPES_MISE_A_DISPOSITION, type TypeEntreprise } from '../entreprise/entreprise.events';
+import { verifierModaliteEtContrat } from './modalite';
 import { MODALITES, TYPES_CONTRAT, type Modalite, type PlacementEvent, type TypeContrat } from './placement.events';
 import { SORTIES, categorieDeSortie, estSortiePositive, type CategorieSortie, type Sortie } from './sortie';
 
@@ -188,22 +189,7 @@ function demarrer(command: DemarrerPlacement, state: SalarieEnregistreState): Pl
     });
   }
   const utilisatrice = command.entrepriseUtilisatriceId ?? null;
-  if (modalite === 'mise_a_disposition') {
-    rule(
-      TYPES_MISE_A_DISPOSITION.includes(command.entreprise.type),
-      'MISE_A_DISPOSITION_NON_AUTORISEE',
-      'Seules une ETTI, une AI ou un GEIQ peuvent mettre du personnel à disposition d’un attributaire.',
-      { entrepriseId: command.entrepriseId, type: command.entreprise.type },
-    );
-  }
-  if (modalite === 'sous_traitance_siae') {
-    rule(
-      TYPES_SIAE.includes(command.entreprise.type),
-      'SOUS_TRAITANCE_SIAE_NON_AUTORISEE',
-      'La sous-traitance ou cotraitance à une SIAE suppose un employeur EI, AI, ACI ou ETTI.',
-      { entrepriseId: command.entrepriseId, type: command.entreprise.type },
-    );
-  }
+  verifierModaliteEtContrat(modalite, typeContrat, command.entreprise.type, command.entrepriseId);
   const attributaire = marche.attributaires.includes(command.entrepriseId);
   const miseADispositionValide =
     modalite === 'mise_a_disposition' &&

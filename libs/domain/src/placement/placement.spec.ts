@@ -107,7 +107,7 @@ const demarre = (champs: Partial<PlacementDemarre['data']> = {}): PlacementDemar
   },
 });
 /** A second placement of the same person on the same marché, employed by the cotraitant. */
-const demarreP2 = demarre({ placementId: P2, entrepriseId: COTRAITANT, typeContrat: 'interim' });
+const demarreP2 = demarre({ placementId: P2, entrepriseId: COTRAITANT, typeContrat: 'cdi' });
 const declarees = (mois: string, heures: number, declarationId = D1, placementId = P1): HeuresDeclarees => ({
   type: 'HeuresDeclarees',
   data: { salarieId: SALARIE_ID, placementId, marcheId: MARCHE_ID, declarationId, mois, heures },
@@ -214,14 +214,14 @@ describe('démarrage d’un placement', () => {
   });
 
   it('démarre un placement employé par un cotraitant', () => {
-    spec(salarieDecider).given(eligible).when(demarrer({ placementId: P2, entrepriseId: COTRAITANT, typeContrat: 'interim' })).then([demarreP2]);
+    spec(salarieDecider).given(eligible).when(demarrer({ placementId: P2, entrepriseId: COTRAITANT, typeContrat: 'cdi' })).then([demarreP2]);
   });
 
-  it.each<[TypeEntreprise]>([['ei'], ['ai'], ['aci'], ['etti']])('accepte la sous-traitance à une SIAE de type %s attributaire', (type) => {
+  it.each<[TypeEntreprise, TypeContrat]>([['ei', 'cddi'], ['ai', 'cddi'], ['aci', 'cddi'], ['etti', 'interim']])('accepte la sous-traitance à une SIAE de type %s attributaire (contrat %s)', (type, typeContrat) => {
     spec(salarieDecider)
       .given(eligible)
-      .when(demarrer({ modalite: 'sous_traitance_siae', typeContrat: 'cddi' }, type))
-      .then([demarre({ modalite: 'sous_traitance_siae', typeContrat: 'cddi' })]);
+      .when(demarrer({ modalite: 'sous_traitance_siae', typeContrat }, type))
+      .then([demarre({ modalite: 'sous_traitance_siae', typeContrat })]);
   });
 
   it.each<[TypeEntreprise]>([['classique'], ['geiq'], ['esat'], ['ea']])('refuse la sous-traitance SIAE par un employeur de type %s', (type) => {
@@ -342,11 +342,15 @@ describe('démarrage d’un placement', () => {
 });
 
 describe('mise à disposition', () => {
-  it.each<TypeEntreprise>(['etti', 'ai', 'geiq'])('accepte une mise à disposition par une structure %s auprès d’un attributaire', (type) => {
+  it.each<[TypeEntreprise, TypeContrat]>([
+    ['etti', 'interim'],
+    ['ai', 'cddi'],
+    ['geiq', 'contrat_pro'],
+  ])('accepte une mise à disposition par une structure %s (contrat %s) auprès d’un attributaire', (type, typeContrat) => {
     spec(salarieDecider)
       .given(eligible)
-      .when(demarrer({ entrepriseId: STRUCTURE, entrepriseUtilisatriceId: TITULAIRE, modalite: 'mise_a_disposition', typeContrat: 'interim' }, type))
-      .then([demarre({ entrepriseId: STRUCTURE, entrepriseUtilisatriceId: TITULAIRE, modalite: 'mise_a_disposition', typeContrat: 'interim' })]);
+      .when(demarrer({ entrepriseId: STRUCTURE, entrepriseUtilisatriceId: TITULAIRE, modalite: 'mise_a_disposition', typeContrat }, type))
+      .then([demarre({ entrepriseId: STRUCTURE, entrepriseUtilisatriceId: TITULAIRE, modalite: 'mise_a_disposition', typeContrat })]);
   });
 
   it.each<TypeEntreprise>(['classique', 'ei', 'aci', 'esat', 'ea'])('refuse une mise à disposition par une entreprise %s', (type) => {
@@ -366,15 +370,96 @@ describe('mise à disposition', () => {
   it('refuse une mise à disposition auprès d’une entreprise qui n’est pas attributaire', () => {
     spec(salarieDecider)
       .given(eligible)
-      .when(demarrer({ entrepriseId: STRUCTURE, entrepriseUtilisatriceId: NON_ATTRIBUTAIRE, modalite: 'mise_a_disposition' }, 'etti'))
+      .when(demarrer({ entrepriseId: STRUCTURE, entrepriseUtilisatriceId: NON_ATTRIBUTAIRE, modalite: 'mise_a_disposition', typeContrat: 'interim' }, 'etti'))
       .thenFails('ENTREPRISE_NON_ATTRIBUTAIRE', { entrepriseId: STRUCTURE, entrepriseUtilisatriceId: NON_ATTRIBUTAIRE });
   });
 
   it('refuse une mise à disposition sans entreprise utilisatrice', () => {
     spec(salarieDecider)
       .given(eligible)
-      .when(demarrer({ entrepriseId: STRUCTURE, modalite: 'mise_a_disposition' }, 'geiq'))
+      .when(demarrer({ entrepriseId: STRUCTURE, modalite: 'mise_a_disposition', typeContrat: 'apprentissage' }, 'geiq'))
       .thenFails('ENTREPRISE_NON_ATTRIBUTAIRE', { entrepriseUtilisatriceId: null });
+  });
+});
+
+describe('modalité et contrat', () => {
+  // The employer kind is the entreprise's type read by the handler; the marché's attributaires
+  // include TITULAIRE (employer of direct hires) and the provider is STRUCTURE, at TITULAIRE's.
+  const miseADisposition = (typeContrat: TypeContrat) => ({ entrepriseId: STRUCTURE, entrepriseUtilisatriceId: TITULAIRE, modalite: 'mise_a_disposition' as const, typeContrat });
+
+  it.each<TypeContrat>(['cdi', 'cdd', 'contrat_pro', 'apprentissage'])('accepte une embauche directe en %s par une entreprise classique', (typeContrat) => {
+    spec(salarieDecider).given(eligible).when(demarrer({ typeContrat })).then([demarre({ typeContrat })]);
+  });
+
+  it.each<TypeContrat>(['interim', 'formation', 'cddi'])('refuse une embauche directe en %s par une entreprise classique', (typeContrat) => {
+    spec(salarieDecider)
+      .given(eligible)
+      .when(demarrer({ typeContrat }))
+      .thenFails('CONTRAT_INCOMPATIBLE_MODALITE', { modalite: 'embauche_directe', typeContrat, type: 'classique' });
+  });
+
+  it.each<TypeEntreprise>(['ei', 'ai', 'aci'])('accepte une embauche directe en CDDI par une SIAE %s', (type) => {
+    spec(salarieDecider).given(eligible).when(demarrer({ typeContrat: 'cddi' }, type)).then([demarre({ typeContrat: 'cddi' })]);
+  });
+
+  it.each<TypeEntreprise>(['etti', 'geiq', 'esat', 'ea'])('refuse une embauche directe en CDDI par une structure %s', (type) => {
+    spec(salarieDecider).given(eligible).when(demarrer({ typeContrat: 'cddi' }, type)).thenFails('CONTRAT_INCOMPATIBLE_MODALITE', { type });
+  });
+
+  it.each<[TypeEntreprise, TypeContrat, TypeContrat]>([
+    ['etti', 'interim', 'cddi'],
+    ['ai', 'cddi', 'interim'],
+    ['geiq', 'contrat_pro', 'cdd'],
+    ['geiq', 'apprentissage', 'cdi'],
+  ])('met à disposition par une structure %s en %s, pas en %s', (type, accepte, refuse) => {
+    spec(salarieDecider).given(eligible).when(demarrer(miseADisposition(accepte), type)).then([demarre(miseADisposition(accepte))]);
+    spec(salarieDecider)
+      .given(eligible)
+      .when(demarrer(miseADisposition(refuse), type))
+      .thenFails('CONTRAT_INCOMPATIBLE_MODALITE', { modalite: 'mise_a_disposition', typeContrat: refuse, type, contratsAutorises: expect.arrayContaining([accepte]) });
+  });
+
+  it('refuse une mise à disposition par une entreprise classique sous son propre code, même avec un contrat d’intérim', () => {
+    spec(salarieDecider)
+      .given(eligible)
+      .when(demarrer(miseADisposition('interim'), 'classique'))
+      .thenFails('MISE_A_DISPOSITION_NON_AUTORISEE', { type: 'classique' });
+  });
+
+  it.each<[TypeEntreprise, TypeContrat, TypeContrat]>([
+    ['ei', 'cddi', 'interim'],
+    ['ai', 'cddi', 'cdd'],
+    ['aci', 'cddi', 'cdi'],
+    ['etti', 'interim', 'cddi'],
+  ])('sous-traite à une SIAE %s en %s, pas en %s', (type, accepte, refuse) => {
+    const sousTraitance = (typeContrat: TypeContrat) => ({ modalite: 'sous_traitance_siae' as const, typeContrat });
+    spec(salarieDecider).given(eligible).when(demarrer(sousTraitance(accepte), type)).then([demarre(sousTraitance(accepte))]);
+    spec(salarieDecider)
+      .given(eligible)
+      .when(demarrer(sousTraitance(refuse), type))
+      .thenFails('CONTRAT_INCOMPATIBLE_MODALITE', { modalite: 'sous_traitance_siae', typeContrat: refuse, type });
+  });
+
+  it.each<TypeEntreprise>(['classique', 'ei', 'geiq'])('accepte une formation avec le contrat formation chez un attributaire %s', (type) => {
+    spec(salarieDecider).given(eligible).when(demarrer({ modalite: 'formation', typeContrat: 'formation' }, type)).then([demarre({ modalite: 'formation', typeContrat: 'formation' })]);
+  });
+
+  it.each<TypeContrat>(['cdi', 'cdd', 'contrat_pro', 'apprentissage', 'interim', 'cddi'])('refuse une formation avec un contrat %s', (typeContrat) => {
+    spec(salarieDecider)
+      .given(eligible)
+      .when(demarrer({ modalite: 'formation', typeContrat }, 'ei'))
+      .thenFails('CONTRAT_INCOMPATIBLE_MODALITE', { modalite: 'formation', typeContrat, contratsAutorises: ['formation'] });
+  });
+
+  it.each<[string, Partial<DemarrerPlacement>, TypeEntreprise]>([
+    ['une embauche directe', {}, 'classique'],
+    ['une mise à disposition', miseADisposition('formation'), 'geiq'],
+    ['une sous-traitance SIAE', { modalite: 'sous_traitance_siae' }, 'aci'],
+  ])('refuse le contrat formation dans %s', (_cas, champs, type) => {
+    spec(salarieDecider)
+      .given(eligible)
+      .when(demarrer({ ...champs, typeContrat: 'formation' }, type))
+      .thenFails('CONTRAT_INCOMPATIBLE_MODALITE', { typeContrat: 'formation' });
   });
 });
 

@@ -15,7 +15,15 @@ export const SORTIES = [
 ] as const;
 export type Sortie = (typeof SORTIES)[number];
 
-export type CategorieSortie = 'emploi_durable' | 'emploi_transition' | 'sortie_positive_formation' | 'autre';
+/** The exit categories of the inclusion sector (API.md). */
+export const CATEGORIES_SORTIE = ['emploi_durable', 'emploi_transition', 'sortie_positive_formation', 'autre'] as const;
+export type CategorieSortie = (typeof CATEGORIES_SORTIE)[number];
+
+/**
+ * The exit categories counted as "personnes en emploi" for the funder's objective when
+ * PERSONNES_EN_EMPLOI_CATEGORIES is not set: lasting employment only.
+ */
+export const CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT: readonly CategorieSortie[] = ['emploi_durable'];
 
 /**
  * Positive exits per DOMAIN.md: CDI, CDD or temporary work of 6 months or more, subsidised

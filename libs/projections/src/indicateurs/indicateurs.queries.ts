@@ -1,4 +1,13 @@
-import { conformite, depuisCentiemes, etpDe, SECTEURS, type Conformite } from '@suivi/domain';
+import {
+  CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT,
+  CATEGORIES_SORTIE,
+  CONTRATS_EMBAUCHE,
+  conformite,
+  depuisCentiemes,
+  etpDe,
+  SECTEURS,
+  type Conformite,
+} from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
 
 /** Which declarations, placements and marchés a figure covers. Dates are `YYYY-MM-DD`, both included. */
@@ -34,11 +43,26 @@ export interface Indicateurs {
   marches: number;
   placementsParContrat: Record<string, number>;
   placementsParModalite: Record<string, number>;
+  /** People (distinct) hired in the period; `placementsEmbauche`: the placements behind them. */
   embauches: number;
+  placementsEmbauche: number;
+  /** People (distinct) with an exit in the period: once each, in every category one of their exits is in. */
   sorties: number;
   sortiesPositives: number;
   sortiesParCategorie: Record<string, number>;
   personnesEnEmploi: number;
+  /** The categories counted as `personnesEnEmploi` (setting PERSONNES_EN_EMPLOI_CATEGORIES). */
+  categoriesPersonnesEnEmploi: string[];
+  /** The same exits counted in placements. */
+  placementsTermines: number;
+  placementsSortiePositive: number;
+  placementsTerminesParCategorie: Record<string, number>;
+}
+
+/** What a figure depends on besides its scope: the settings of the deployment. */
+export interface OptionsIndicateurs {
+  /** Exit categories counted as "personnes en emploi" (default `emploi_durable`). */
+  categoriesPersonnesEnEmploi?: readonly string[];
 }
 
 const part = (n: number, total: number) => (total === 0 ? 0 : Math.round((n / total) * 10_000) / 10_000);
@@ -51,11 +75,19 @@ const part = (n: number, total: number) => (total === 0 ? 0 : Math.round((n / to
  * - criteria: those validated (up to the end of the period) for the people counted;
  * - entreprises: those employing or hosting (mise à disposition) someone with hours in the period;
  * - operations / donneurs d'ordre / marchés: those with hours in the period;
- * - placements by contract and modalité, hires (modalité `embauche_directe`): placements started in the period;
- * - exits, positive exits, people into employment (exit of category emploi_durable or emploi_transition):
- *   placements ended in the period.
+ * - placements by contract and modalité: placements started in the period;
+ * - hires (`embauches`): distinct people with a placement started in the period by direct hire (modalité
+ *   `embauche_directe`) under a CDI, CDD, contrat de professionnalisation or apprentissage
+ *   (`placementsEmbauche`: those placements);
+ * - exits are counted in people (`placementsTermines`, `placementsSortiePositive`, `placementsTerminesParCategorie`:
+ *   the same in placements). A person's exits in a period are the ends of their placements in scope dated in
+ *   the period; a person with several counts once in `sorties`, once in `sortiesPositives` if any of them is
+ *   positive, once in each category of `sortiesParCategorie` one of them is in (a person may thus count in two
+ *   categories), and once in `personnesEnEmploi` if any is in a category of `categoriesPersonnesEnEmploi`
+ *   (setting PERSONNES_EN_EMPLOI_CATEGORIES, `emploi_durable` by default). Computed by `sortiesParPersonne`.
  */
-export async function calculerIndicateurs(em: EntityManager, p: Perimetre): Promise<Indicateurs> {
+export async function calculerIndicateurs(em: EntityManager, p: Perimetre, options: OptionsIndicateurs = {}): Promise<Indicateurs> {
+  const categoriesEnEmploi = [...(options.categoriesPersonnesEnEmploi ?? CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT)];
   const { where, params } = filtre(p, 'm');
   const moisDu = p.du ? p.du.slice(0, 7) : '0000-01';
   const moisAu = p.au ? p.au.slice(0, 7) : '9999-12';
@@ -113,24 +145,13 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre): Prom
     [...args, au],
   );
 
-  const placements = `
-    SELECT pl.* FROM indicateurs.placements pl JOIN indicateurs.marches m ON m.id = pl.marche_id WHERE true ${where}`;
   const debutes: Array<{ type_contrat: string; modalite: string; n: number }> = await em.query(
-    `WITH pl AS (${placements}) SELECT type_contrat, modalite, count(*)::int AS n FROM pl
+    `WITH pl AS (${placementsDuPerimetre(where)}) SELECT type_contrat, modalite, count(*)::int AS n FROM pl
      WHERE date_debut BETWEEN $${base + 1} AND $${base + 2} GROUP BY 1, 2`,
     [...params, du, au],
   );
-  const termines: Array<{ categorie: string; positives: number; n: number }> = await em.query(
-    `WITH pl AS (${placements}) SELECT categorie_sortie AS categorie, count(*)::int AS n,
-       count(*) FILTER (WHERE sortie_positive)::int AS positives
-     FROM pl WHERE date_fin BETWEEN $${base + 1} AND $${base + 2} GROUP BY 1`,
-    [...params, du, au],
-  );
-  const [{ emploi }] = await em.query(
-    `WITH pl AS (${placements}) SELECT count(DISTINCT salarie_id)::int AS emploi FROM pl
-     WHERE date_fin BETWEEN $${base + 1} AND $${base + 2} AND categorie_sortie IN ('emploi_durable', 'emploi_transition')`,
-    [...params, du, au],
-  );
+  const embauches = await compterEmbauches(em, p);
+  const sorties = await sortiesParPersonne(em, p, categoriesEnEmploi);
 
   const heures = Number(totaux.centiemes);
   const compter = <T>(rows: T[], cle: (r: T) => string, n: (r: T) => number) =>
@@ -158,11 +179,83 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre): Prom
     marches: totaux.marches,
     placementsParContrat: compter(debutes, (r) => r.type_contrat, (r) => r.n),
     placementsParModalite: compter(debutes, (r) => r.modalite, (r) => r.n),
-    embauches: debutes.filter((r) => r.modalite === 'embauche_directe').reduce((s, r) => s + r.n, 0),
-    sorties: termines.reduce((s, r) => s + r.n, 0),
-    sortiesPositives: termines.reduce((s, r) => s + r.positives, 0),
-    sortiesParCategorie: compter(termines, (r) => r.categorie, (r) => r.n),
+    embauches: embauches.personnes,
+    placementsEmbauche: embauches.placements,
+    ...sorties,
+  };
+}
+
+/** The placements of the marchés in scope (`where`: `filtre(p, 'm')`'s clauses). */
+function placementsDuPerimetre(where: string): string {
+  return `SELECT pl.* FROM indicateurs.placements pl JOIN indicateurs.marches m ON m.id = pl.marche_id WHERE true ${where}`;
+}
+
+/**
+ * Hires of the period: placements in scope started in [du, au] by direct hire (`embauche_directe`) under a
+ * contract of CONTRATS_EMBAUCHE; `personnes` counts the distinct people, `placements` the placements.
+ */
+export async function compterEmbauches(em: EntityManager, p: Perimetre): Promise<{ personnes: number; placements: number }> {
+  const { where, params } = filtre(p, 'm');
+  const base = params.length;
+  const [r] = await em.query(
+    `WITH pl AS (${placementsDuPerimetre(where)})
+     SELECT count(DISTINCT salarie_id)::int AS personnes, count(*)::int AS placements FROM pl
+     WHERE date_debut BETWEEN $${base + 1} AND $${base + 2} AND modalite = 'embauche_directe' AND type_contrat = ANY($${base + 3}::text[])`,
+    [...params, p.du ?? '0000-01-01', p.au ?? '9999-12-31', CONTRATS_EMBAUCHE],
+  );
+  return { personnes: r.personnes, placements: r.placements };
+}
+
+export type SortiesParPersonne = Pick<
+  Indicateurs,
+  | 'sorties'
+  | 'sortiesPositives'
+  | 'sortiesParCategorie'
+  | 'personnesEnEmploi'
+  | 'categoriesPersonnesEnEmploi'
+  | 'placementsTermines'
+  | 'placementsSortiePositive'
+  | 'placementsTerminesParCategorie'
+>;
+
+/**
+ * Exits of the period, counted in people and in placements, as defined in calculerIndicateurs' comment
+ * (and DEFINITIONS_INDICATEURS): the only query of exits.
+ */
+export async function sortiesParPersonne(em: EntityManager, p: Perimetre, categoriesEnEmploi: readonly string[]): Promise<SortiesParPersonne> {
+  const { where, params } = filtre(p, 'm');
+  const base = params.length;
+  const rows: Array<{ total: boolean; categorie: string | null; personnes: number; placements: number; personnes_positives: number; placements_positifs: number }> =
+    await em.query(
+      `WITH fins AS (SELECT salarie_id, categorie_sortie, sortie_positive FROM (${placementsDuPerimetre(where)}) pl
+                     WHERE date_fin BETWEEN $${base + 1} AND $${base + 2})
+       SELECT GROUPING(categorie_sortie) = 1 AS total, categorie_sortie AS categorie, count(DISTINCT salarie_id)::int AS personnes, count(*)::int AS placements,
+         count(DISTINCT salarie_id) FILTER (WHERE sortie_positive)::int AS personnes_positives,
+         count(*) FILTER (WHERE sortie_positive)::int AS placements_positifs
+       FROM fins GROUP BY GROUPING SETS ((categorie_sortie), ())`,
+      [...params, p.du ?? '0000-01-01', p.au ?? '9999-12-31'],
+    );
+  // The grand total (the empty grouping set) counts each person once across categories.
+  const total = rows.find((r) => r.total) ?? { personnes: 0, placements: 0, personnes_positives: 0, placements_positifs: 0 };
+  const parCategorie = rows.filter((r) => !r.total && r.categorie !== null);
+  const [{ emploi }] = await em.query(
+    `SELECT count(DISTINCT salarie_id)::int AS emploi FROM (${placementsDuPerimetre(where)}) pl
+     WHERE date_fin BETWEEN $${base + 1} AND $${base + 2} AND categorie_sortie = ANY($${base + 3}::text[])`,
+    [...params, p.du ?? '0000-01-01', p.au ?? '9999-12-31', [...categoriesEnEmploi]],
+  );
+  const categories = (n: (r: (typeof parCategorie)[number]) => number) => ({
+    ...Object.fromEntries(CATEGORIES_SORTIE.map((c) => [c, 0])),
+    ...Object.fromEntries(parCategorie.map((r) => [r.categorie as string, n(r)])),
+  });
+  return {
+    sorties: total.personnes,
+    sortiesPositives: total.personnes_positives,
+    sortiesParCategorie: categories((r) => r.personnes),
     personnesEnEmploi: emploi,
+    categoriesPersonnesEnEmploi: [...categoriesEnEmploi],
+    placementsTermines: total.placements,
+    placementsSortiePositive: total.placements_positifs,
+    placementsTerminesParCategorie: categories((r) => r.placements),
   };
 }
 
