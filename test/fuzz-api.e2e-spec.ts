@@ -460,6 +460,7 @@ interface WriteRoute {
 // against its published contract, so a value dropped from the code must make it fail.
 const TYPES_DONNEUR_ORDRE = ['collectivite', 'etat', 'bailleur_social', 'etablissement_public', 'prive'];
 const SECTEURS = ['btp', 'services', 'prestations_intellectuelles'];
+const SOUS_SECTEURS = ['batiment', 'travaux_publics'];
 const BASES = ['L2112-2', 'L2152-7', 'L2113-12', 'L2113-13', 'marche_insertion'];
 const ROLES = ['titulaire', 'cotraitant', 'soustraitant'];
 const TYPES_ENTREPRISE = ['classique', 'ei', 'ai', 'aci', 'etti', 'geiq', 'esat', 'ea'];
@@ -518,6 +519,7 @@ const WRITE_ROUTES: WriteRoute[] = [
       numero: texte({ max: 100 }),
       objet: texte({ max: 500 }),
       secteur: enumeration(SECTEURS),
+      sousSecteur: enumeration(SOUS_SECTEURS, { optional: true }),
       baseJuridique: enumeration(BASES),
       heuresPrevues: heuresPrevues(),
       dateDebut: date(['2025-01-01', '2024-06-15', '1999-12-31']),
@@ -528,7 +530,16 @@ const WRITE_ROUTES: WriteRoute[] = [
     weight: 7,
     creates: 'marche',
     readBack: { path: '/marches', texts: ['numero', 'objet'] },
-    across: (b) => (isDate(b.dateDebut) && isDate(b.dateFin) && b.dateFin < b.dateDebut ? { statuses: [400, 422] } : null),
+    across: (b) => {
+      if (isDate(b.dateDebut) && isDate(b.dateFin) && b.dateFin < b.dateDebut) return { statuses: [400, 422] };
+      // sousSecteur: required with btp, refused with another sector (absent and null are no sub-sector).
+      const sousSecteur = b.sousSecteur ?? null;
+      if (b.secteur === 'btp' && sousSecteur === null) return { statuses: [422], codes: { 422: ['SOUS_SECTEUR_REQUIS'] } };
+      if (SECTEURS.includes(b.secteur as string) && b.secteur !== 'btp' && SOUS_SECTEURS.includes(sousSecteur as string)) {
+        return { statuses: [422], codes: { 422: ['SOUS_SECTEUR_HORS_BTP'] } };
+      }
+      return null;
+    },
   },
   {
     name: 'POST /marches/{id}/attributions',

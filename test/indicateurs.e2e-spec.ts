@@ -117,6 +117,37 @@ function indicateursAttendus(r: Registre, p: Perimetre, categoriesEnEmploi: stri
   const parCategorie: Record<string, number> = {};
   for (const sorties of personnesSorties) for (const c of new Set(sorties.map((x) => CATEGORIES[x]))) compter(parCategorie, c);
 
+  // Breakdowns. Each employer, and each attributaire hosting someone provided by an ETTI, AI or GEIQ, with its
+  // hours of the period by the trade of the marché (btp: its sousSecteur; services and prestations intellectuelles: services).
+  const typeDe = new Map(r.entreprises.map((e) => [e.id, e.type]));
+  const placementDe = new Map(r.placements.map((pl) => [pl.id, pl]));
+  const heuresParMetierDe = new Map<string, Record<string, number>>();
+  const heuresParModalite: Record<string, number> = {};
+  const heuresParTypeEmployeur: Record<string, number> = {};
+  for (const d of declarations) {
+    const pl = placementDe.get(d.placementId)!;
+    const m = marches.get(d.marcheId)!;
+    const metier = m.secteur === 'btp' ? (m.sousSecteur ?? 'non_precise') : 'services';
+    for (const e of new Set([d.entrepriseId, pl.entrepriseUtilisatriceId ?? d.entrepriseId])) {
+      const parMetier = heuresParMetierDe.get(e) ?? {};
+      compter(parMetier, metier, d.centiemes);
+      heuresParMetierDe.set(e, parMetier);
+    }
+    compter(heuresParModalite, pl.modalite, d.centiemes);
+    compter(heuresParTypeEmployeur, typeDe.get(d.entrepriseId)!, d.centiemes);
+  }
+  const entreprisesParType: Record<string, number> = {};
+  const entreprisesParMetier: Record<string, number> = {};
+  const ORDRE_METIERS = ['batiment', 'travaux_publics', 'services', 'non_precise'];
+  for (const [e, parMetier] of heuresParMetierDe) {
+    compter(entreprisesParType, typeDe.get(e)!);
+    if (typeDe.get(e) !== 'classique') continue;
+    // The trade with the most hours; on a tie, the first in ORDRE_METIERS.
+    const metier = ORDRE_METIERS.filter((x) => x in parMetier).reduce((a, b) => (parMetier[b] > parMetier[a] ? b : a));
+    compter(entreprisesParMetier, metier);
+  }
+  const enHeures = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v / 100]));
+
   const part = (n: number, total: number) => (total === 0 ? 0 : n / total);
   const distincts = (f: (d: (typeof declarations)[number]) => string) => new Set(declarations.map(f)).size;
   return {
@@ -158,9 +189,43 @@ function indicateursAttendus(r: Registre, p: Perimetre, categoriesEnEmploi: stri
     placementsTermines: termines.length,
     placementsSortiePositive: termines.filter((pl) => POSITIVES.has(pl.fin!.sortie)).length,
     placementsTerminesParCategorie: placementsParCategorie,
+    entreprisesParType,
+    entreprisesParMetier,
+    heuresParModalite: enHeures(heuresParModalite),
+    heuresParTypeEmployeur: enHeures(heuresParTypeEmployeur),
   };
 }
 type Attendus = ReturnType<typeof indicateursAttendus>;
+
+/**
+ * The bilan's opérations: those with a marché in scope whose period (after amendments) overlaps the year or
+ * with hours of the year; on those marchés, required hours (after amendments), hours of the year, hours of
+ * every month up to the year's end, people with hours of the year.
+ */
+function operationsAttendues(r: Registre, du: string, au: string) {
+  const [moisDu, moisAu] = [du.slice(0, 7), au.slice(0, 7)];
+  const declarations = r.declarations.filter((d) => d.centiemes > 0 && d.mois <= moisAu);
+  const dansAnnee = (d: (typeof declarations)[number]) => d.mois >= moisDu;
+  const retenus = r.marches.filter((m) => (m.dateDebut <= au && m.dateFin >= du) || declarations.some((d) => d.marcheId === m.id && dansAnnee(d)));
+  return r.operations
+    .map((o) => {
+      const ms = retenus.filter((m) => m.operationId === o.id);
+      const ds = declarations.filter((d) => ms.some((m) => m.id === d.marcheId));
+      return {
+        operationId: o.id,
+        nom: o.nom,
+        commune: o.commune,
+        donneurOrdreId: o.donneurOrdreId,
+        marches: ms.length,
+        heuresPrevues: ms.reduce((s, m) => s + m.heuresPrevuesCentiemes, 0) / 100,
+        heuresRealisees: ds.filter(dansAnnee).reduce((s, d) => s + d.centiemes, 0) / 100,
+        heuresRealiseesCumulees: ds.reduce((s, d) => s + d.centiemes, 0) / 100,
+        salaries: new Set(ds.filter(dansAnnee).map((d) => d.salarieId)).size,
+      };
+    })
+    .filter((o) => o.marches > 0)
+    .sort((a, b) => a.operationId.localeCompare(b.operationId));
+}
 
 const PARTS = ['partFemmes', 'partFemmesHeures', 'partQpvPersonnes', 'partQpvHeures', 'partMoins26Ans', 'partPlus50Ans'];
 const sansZeros = (o: Record<string, number> | undefined) => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== 0));
@@ -190,11 +255,22 @@ const egal = (a: Record<string, number>, b: Record<string, number>) => {
   return JSON.stringify(ka) === JSON.stringify(kb) && ka.every((k) => a[k] === b[k]);
 };
 
-/** Compliance per the published DEFINITION, in hundredths. */
+/** The terms in force at `date`: those before the avenant until the day it was concluded. */
+function termesA(m: MarcheL, date: string): { heuresPrevuesCentiemes: number; dateFin: string } {
+  return m.avantAvenant && date < m.avantAvenant.depuis ? m.avantAvenant : m;
+}
+
+/**
+ * Compliance per the published DEFINITION, in hundredths: the terms in force at the date, the months up to the
+ * date's and, once closed, up to the closing month (the later ones in heuresApresCloture).
+ */
 function conformiteAttendue(r: Registre, m: MarcheL, date: string, tolerance = 0.1) {
-  const realisees = r.declarations.filter((d) => d.marcheId === m.id && d.mois <= date.slice(0, 7)).reduce((s, d) => s + d.centiemes, 0);
-  const prevues = m.heuresPrevuesCentiemes;
-  const duree = joursEntre(m.dateDebut, m.dateFin) + 1;
+  const moisCloture = m.dateCloture?.slice(0, 7) ?? '9999-12';
+  const siennes = r.declarations.filter((d) => d.marcheId === m.id);
+  const realisees = siennes.filter((d) => d.mois <= date.slice(0, 7) && d.mois <= moisCloture).reduce((s, d) => s + d.centiemes, 0);
+  const apresCloture = m.dateCloture !== null && m.dateCloture <= date ? siennes.filter((d) => d.mois > moisCloture).reduce((s, d) => s + d.centiemes, 0) : 0;
+  const { heuresPrevuesCentiemes: prevues, dateFin } = termesA(m, date);
+  const duree = joursEntre(m.dateDebut, dateFin) + 1;
   const ecoule = Math.min(Math.max(joursEntre(m.dateDebut, date) + 1, 0), duree);
   const attendues = (prevues * ecoule) / duree;
   const cloture = m.dateCloture !== null && m.dateCloture <= date;
@@ -207,7 +283,16 @@ function conformiteAttendue(r: Registre, m: MarcheL, date: string, tolerance = 0
     statut = realisees > attendues * (1 + tolerance) ? 'en_avance' : realisees < attendues * (1 - tolerance) ? 'en_retard' : 'conforme';
     manquantes = Math.max(0, attendues - realisees);
   }
-  return { heuresPrevues: prevues / 100, heuresRealisees: realisees / 100, tauxRealisation: realisees / prevues, heuresAttendues: attendues / 100, statut, heuresManquantes: manquantes / 100 };
+  return {
+    heuresPrevues: prevues / 100,
+    heuresRealisees: realisees / 100,
+    tauxRealisation: realisees / prevues,
+    heuresAttendues: attendues / 100,
+    statut,
+    heuresManquantes: manquantes / 100,
+    dateFin,
+    heuresApresCloture: apresCloture,
+  };
 }
 
 function verifierConformite(lu: Record<string, any>, attendu: ReturnType<typeof conformiteAttendue>, libelle: string) {
@@ -319,6 +404,25 @@ describe('indicateurs recalculés indépendamment sur un scénario pseudo-aléat
     expect(attendu.sortiesParCategorie.emploi_durable).toBeLessThan(attendu.placementsTerminesParCategorie.emploi_durable);
     expect(attendu.embauches).toBeLessThan(attendu.placementsEmbauche);
     expect(attendu.placementsEmbauche).toBeLessThan(attendu.placementsParModalite.embauche_directe);
+    // Breakdowns: they add up to their totals, and the scenario exercises them (several kinds and trades,
+    // hours by mise à disposition, an ordinary company with hours in two trades: its trade is the one with the most).
+    const somme = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+    expect(somme(attendu.entreprisesParType)).toBe(attendu.entreprises);
+    expect(somme(attendu.entreprisesParMetier)).toBe(attendu.entreprisesParType.classique);
+    expect(Math.round(somme(attendu.heuresParModalite) * 100)).toBe(Math.round(attendu.heuresRealisees * 100));
+    expect(Math.round(somme(attendu.heuresParTypeEmployeur) * 100)).toBe(Math.round(attendu.heuresRealisees * 100));
+    expect(Object.values(attendu.entreprisesParType).filter((n) => n > 0).length).toBeGreaterThanOrEqual(4);
+    expect(Object.values(attendu.entreprisesParMetier).filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
+    expect(attendu.heuresParModalite.mise_a_disposition).toBeGreaterThan(0);
+    expect(attendu.heuresParTypeEmployeur.etti).toBeGreaterThan(0);
+    const metiersDe = new Map<string, Set<string>>();
+    for (const d of r.declarations.filter((x) => x.centiemes > 0 && x.mois.startsWith('2025-'))) {
+      const m = r.marches.find((x) => x.id === d.marcheId)!;
+      const metier = m.secteur === 'btp' ? m.sousSecteur! : 'services';
+      metiersDe.set(d.entrepriseId, (metiersDe.get(d.entrepriseId) ?? new Set()).add(metier));
+    }
+    const classiques = r.entreprises.filter((e) => e.type === 'classique').map((e) => e.id);
+    expect(classiques.some((e) => (metiersDe.get(e)?.size ?? 0) >= 2)).toBe(true);
   });
 
   it('PERSONNES_EN_EMPLOI_CATEGORIES : les catégories comptées en emploi, dans les indicateurs et l’objectif du bilan', async () => {
@@ -446,7 +550,8 @@ describe('indicateurs recalculés indépendamment sur un scénario pseudo-aléat
     expect(res.body).toMatchObject({
       marchesSuivis: suivis.length,
       donneursOrdre: new Set(suivis.map((m) => m.donneurOrdreId)).size,
-      heuresPrevues: suivis.reduce((s, m) => s + m.heuresPrevuesCentiemes, 0) / 100,
+      heuresPrevues: suivis.reduce((s, m) => s + termesA(m, date).heuresPrevuesCentiemes, 0) / 100,
+      heuresApresCloture: suivis.reduce((s, m) => s + conformiteAttendue(r, m, date).heuresApresCloture, 0) / 100,
       heuresRealisees: centiemes / 100,
       heuresParSecteur: Object.fromEntries(Object.entries(parSecteur).map(([k, v]) => [k, v / 100])),
       marchesParStatut: parStatut,
@@ -472,9 +577,21 @@ describe('indicateurs recalculés indépendamment sur un scénario pseudo-aléat
     expect(Object.values(objectifs).map((o) => o.atteint)).toEqual(expect.arrayContaining([true, false]));
     const date = '2025-12-31';
     const parStatut: Record<string, number> = {};
-    const retenus = r.marches.filter((m) => m.dateDebut <= date);
+    // The marchés whose performance period (terms at the date, ended early by a closing) overlaps 2025.
+    const retenus = r.marches.filter((m) => {
+      const dateFin = termesA(m, date).dateFin;
+      const fin = m.dateCloture !== null && m.dateCloture < dateFin ? m.dateCloture : dateFin;
+      return m.dateDebut <= date && fin >= '2025-01-01';
+    });
     for (const m of retenus) compter(parStatut, conformiteAttendue(r, m, date).statut);
-    expect(res.body.conformite).toEqual({ date, marches: retenus.length, parStatut });
+    const heuresApresCloture = retenus.reduce((s, m) => s + conformiteAttendue(r, m, date).heuresApresCloture, 0) / 100;
+    expect(res.body.conformite).toEqual({ date, marches: retenus.length, parStatut, heuresApresCloture });
+    const operations = operationsAttendues(r, '2025-01-01', '2025-12-31');
+    expect(operations.length).toBeGreaterThan(3);
+    expect(operations.some((o) => o.heuresRealiseesCumulees > o.heuresRealisees)).toBe(true);
+    expect([...res.body.operations].sort((a: any, b: any) => a.operationId.localeCompare(b.operationId))).toEqual(operations);
+    const noms = res.body.operations.map((o: any) => o.nom);
+    expect(noms).toEqual([...noms].sort());
 
     const csv = await api.get(`/bilans/2025?apres=${apres}`).set('Accept', 'text/csv').buffer(true).parse((response, callback) => {
       let text = '';
@@ -515,6 +632,18 @@ describe('indicateurs recalculés indépendamment sur un scénario pseudo-aléat
     expect(nombre(valeur('contrats et sorties', 'placementsEmbauche'))).toBe(attendu.placementsEmbauche);
     expect(nombre(valeur('sorties par catégorie', 'emploi_durable'))).toBe(attendu.sortiesParCategorie.emploi_durable);
     expect(nombre(valeur('placements terminés par catégorie', 'emploi_durable'))).toBe(attendu.placementsTerminesParCategorie.emploi_durable);
+    expect(nombre(valeur('entreprises par type', 'classique'))).toBe(attendu.entreprisesParType.classique);
+    expect(nombre(valeur('entreprises par type', 'etti'))).toBe(attendu.entreprisesParType.etti ?? 0);
+    for (const metier of ['batiment', 'travaux_publics', 'services']) {
+      expect(nombre(valeur('entreprises par métier', metier))).toBe(attendu.entreprisesParMetier[metier] ?? 0);
+    }
+    expect(nombre(valeur('heures par modalité', 'mise_a_disposition'))).toBe(attendu.heuresParModalite.mise_a_disposition);
+    expect(nombre(valeur("heures par type d'employeur", 'classique'))).toBe(attendu.heuresParTypeEmployeur.classique);
+    for (const o of operations) {
+      expect(nombre(valeur(`opération ${o.nom} (${o.commune})`, 'heuresPrevues'))).toBe(o.heuresPrevues);
+      expect(nombre(valeur(`opération ${o.nom} (${o.commune})`, 'heuresRealisees'))).toBe(o.heuresRealisees);
+      expect(nombre(valeur(`opération ${o.nom} (${o.commune})`, 'salaries'))).toBe(o.salaries);
+    }
     expect(nombre(valeur('objectifs', 'heures (objectif)'))).toBe(cibles.heures);
     expect(valeur('objectifs', 'heures (atteint)')).toBe(objectifs.heures.atteint ? 'oui' : 'non');
     expect(valeur('objectifs', 'partQpvPersonnes (atteint)')).toBe(objectifs.partQpvPersonnes.atteint ? 'oui' : 'non');

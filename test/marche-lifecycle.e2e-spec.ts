@@ -45,6 +45,7 @@ describe('la vie d’un marché, de bout en bout', () => {
         numero: '2025-BTP-017',
         objet: 'Gros œuvre',
         secteur: 'btp',
+        sousSecteur: 'batiment',
         baseJuridique: 'L2112-2',
         heuresPrevues: 3425,
         dateDebut: '2025-01-01',
@@ -61,6 +62,8 @@ describe('la vie d’un marché, de bout en bout', () => {
     const marche = await api.get(`/marches/${ids.marche}`).expect(200);
     expect(marche.body).toMatchObject({
       id: ids.marche,
+      secteur: 'btp',
+      sousSecteur: 'batiment',
       heuresPrevues: 3425,
       statut: 'en_cours',
       attributaires: [{ entrepriseId: ids.titulaire, role: 'titulaire' }],
@@ -69,6 +72,36 @@ describe('la vie d’un marché, de bout en bout', () => {
     });
     const entreprise = await api.get(`/entreprises/${ids.titulaire}`).expect(200);
     expect(entreprise.body).toMatchObject({ siret: '73282932000074', siren: '732829320', type: 'classique' });
+  });
+
+  it('sousSecteur : obligatoire avec btp (422), refusé avec un autre secteur (422), hors liste (400), null ailleurs', async () => {
+    const marche = (over: Record<string, unknown>) =>
+      api.post('/marches', {
+        donneurOrdreId: ids.donneurOrdre,
+        operationId: ids.operation,
+        numero: `2025-SS-${Math.random().toString(36).slice(2, 8)}`,
+        objet: 'Voirie',
+        secteur: 'btp',
+        baseJuridique: 'L2112-2',
+        heuresPrevues: 500,
+        dateDebut: '2025-01-01',
+        dateFin: '2025-12-31',
+        ...over,
+      });
+    const refus = async (over: Record<string, unknown>, status: number, code: string) => {
+      const res = await marche(over);
+      expect({ over, status: res.status, code: res.body.code }).toEqual({ over, status, code });
+      expect(res.body.message).toMatch(/sousSecteur/);
+    };
+    await refus({}, 422, 'SOUS_SECTEUR_REQUIS');
+    await refus({ sousSecteur: null }, 422, 'SOUS_SECTEUR_REQUIS');
+    await refus({ secteur: 'services', sousSecteur: 'batiment' }, 422, 'SOUS_SECTEUR_HORS_BTP');
+    await refus({ secteur: 'prestations_intellectuelles', sousSecteur: 'travaux_publics' }, 422, 'SOUS_SECTEUR_HORS_BTP');
+    await refus({ sousSecteur: 'genie_civil' }, 400, 'REQUETE_INVALIDE');
+    await created(marche({ sousSecteur: 'travaux_publics' }), 'marcheTp');
+    expect((await api.get(`/marches/${ids.marcheTp}`).expect(200)).body).toMatchObject({ secteur: 'btp', sousSecteur: 'travaux_publics' });
+    await created(marche({ secteur: 'services' }), 'marcheServices');
+    expect((await api.get(`/marches/${ids.marcheServices}`).expect(200)).body).toMatchObject({ secteur: 'services', sousSecteur: null });
   });
 
   it('enregistre une personne éligible, son placement et douze mois d’heures', async () => {
@@ -172,7 +205,8 @@ describe('la vie d’un marché, de bout en bout', () => {
       }
       compared++;
     }
-    expect(compared).toBe(6);
+    // The donneur d'ordre, the operation, three marchés (with the two of the sousSecteur test), two entreprises, the salarié.
+    expect(compared).toBe(8);
     const salarie = fold(salarieDecider, byStream.get(`salarie-${ids.salarie}`) as any);
     expect(salarie.existe && Object.values(salarie.centiemesParMois).reduce((a, b) => a + b, 0)).toBe(11 * 15167 + 14050);
   });

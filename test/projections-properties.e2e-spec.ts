@@ -80,6 +80,8 @@ const scenario = fc.record({
       numero: texte(100),
       objet: texte(500),
       secteur: fc.constantFrom(...SECTEURS),
+      /** Sent with btp only (required there, refused elsewhere). */
+      sousSecteur: fc.constantFrom('batiment', 'travaux_publics'),
       baseJuridique: fc.constantFrom('L2112-2', 'L2152-7', 'L2113-12', 'L2113-13', 'marche_insertion'),
       heuresPrevues,
       debut: fc.constantFrom('2024-01-01', '2024-09-15', '2025-01-01'),
@@ -143,6 +145,7 @@ interface MarcheM {
   donneurOrdreId: string;
   numero: string;
   secteur: string;
+  sousSecteur: string | null;
   debut: string;
   fin: string;
   cloture: string | null;
@@ -155,6 +158,8 @@ interface PlacementM {
   salarie: SalarieM;
   marche: MarcheM;
   entreprise: string;
+  typeEmployeur: string;
+  modalite: string;
   debut: string;
   fin: string | null;
   mois: Map<string, DeclarationM>;
@@ -274,6 +279,7 @@ describe('projections: every accepted sequence of commands is projected, totals 
         numero: m.numero,
         objet: m.objet,
         secteur: m.secteur,
+        ...(m.secteur === 'btp' ? { sousSecteur: m.sousSecteur } : {}),
         baseJuridique: m.baseJuridique,
         heuresPrevues: h(m.heuresPrevues),
         dateDebut: m.debut,
@@ -281,7 +287,7 @@ describe('projections: every accepted sequence of commands is projected, totals 
       });
       if (!id) continue;
       if (m.id && id !== m.id.toLowerCase()) problem(`chosen id ${m.id} answered as ${id}`);
-      const marche: MarcheM = { id, donneurOrdreId, numero: m.numero.trim(), secteur: m.secteur, debut: m.debut, fin: m.fin, cloture: null, prevues: m.heuresPrevues, suivi: false, attributaires: [] };
+      const marche: MarcheM = { id, donneurOrdreId, numero: m.numero.trim(), secteur: m.secteur, sousSecteur: m.secteur === 'btp' ? m.sousSecteur : null, debut: m.debut, fin: m.fin, cloture: null, prevues: m.heuresPrevues, suivi: false, attributaires: [] };
       marches.push(marche);
       all.marches.push(marche);
       // Every entreprise of the run that the marché's legal basis admits works on it: the first one as titulaire.
@@ -351,7 +357,7 @@ describe('projections: every accepted sequence of commands is projected, totals 
             typeContrat: contrat,
             dateDebut: debut,
           });
-          if (id) placements.push({ id, salarie, marche, entreprise: employeur, debut, fin: null, mois: new Map() });
+          if (id) placements.push({ id, salarie, marche, entreprise: employeur, typeEmployeur, modalite, debut, fin: null, mois: new Map() });
           break;
         }
         case 'heures': {
@@ -504,6 +510,15 @@ describe('projections: every accepted sequence of commands is projected, totals 
       for (const secteur of SECTEURS) {
         const attendu = h(sum(runDecls.filter((d) => d.placement.marche.secteur === secteur).map((d) => d.c)));
         expectEqual(`GET /indicateurs?donneurOrdreId (run ${run}) heuresParSecteur.${secteur}`, indicateurs.heuresParSecteur?.[secteur], attendu);
+      }
+      // The breakdowns of the same hours: by the placement's modalité, by the kind of its employer.
+      for (const modalite of ['embauche_directe', 'mise_a_disposition', 'sous_traitance_siae', 'formation']) {
+        const attendu = h(sum(runDecls.filter((d) => d.placement.modalite === modalite).map((d) => d.c)));
+        expectEqual(`GET /indicateurs?donneurOrdreId (run ${run}) heuresParModalite.${modalite}`, indicateurs.heuresParModalite?.[modalite], attendu);
+      }
+      for (const type of ['classique', 'ei', 'ai', 'aci', 'etti', 'geiq', 'esat', 'ea']) {
+        const attendu = h(sum(runDecls.filter((d) => d.placement.typeEmployeur === type).map((d) => d.c)));
+        expectEqual(`GET /indicateurs?donneurOrdreId (run ${run}) heuresParTypeEmployeur.${type}`, indicateurs.heuresParTypeEmployeur?.[type], attendu);
       }
     }
     const global = await read('/indicateurs');

@@ -40,6 +40,7 @@ describe('bounded, normalised input', () => {
     numero: `B-${randomUUID().slice(0, 8)}`,
     objet: 'Voirie',
     secteur: 'btp',
+    sousSecteur: 'travaux_publics',
     baseJuridique: 'L2112-2',
     heuresPrevues: 1000,
     dateDebut: '2025-01-01',

@@ -44,6 +44,7 @@ export async function marcheAttribue(
       numero: `M-${++counter}`,
       objet: 'Réhabilitation',
       secteur: 'btp',
+      sousSecteur: 'batiment',
       baseJuridique: overrides.baseJuridique ?? 'L2112-2',
       heuresPrevues: 1000,
       dateDebut: overrides.dateDebut ?? '2025-01-01',

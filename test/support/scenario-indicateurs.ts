@@ -98,6 +98,8 @@ export interface DonneurOrdreL {
 export interface OperationL {
   id: string;
   donneurOrdreId: string;
+  nom: string;
+  commune: string;
 }
 export interface MarcheL {
   index: number;
@@ -106,6 +108,8 @@ export interface MarcheL {
   donneurOrdreId: string;
   operationId: string;
   secteur: string;
+  /** `batiment` / `travaux_publics` with btp, null otherwise. */
+  sousSecteur: string | null;
   heuresPrevuesCentiemes: number;
   dateDebut: string;
   dateFin: string;
@@ -113,7 +117,15 @@ export interface MarcheL {
   suivi: boolean;
   titulaireId: string;
   attributaires: string[];
+  /** The terms before an avenant, and the day it took effect (its event's occurredAt, Paris day): compliance before that day uses them. */
+  avantAvenant?: { depuis: string; heuresPrevuesCentiemes: number; dateFin: string };
 }
+
+/** Today in Paris, the day an avenant written now takes effect. */
+export const aujourdhuiAParis = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+const retenirAvantAvenant = (m: MarcheL) => {
+  m.avantAvenant ??= { depuis: aujourdhuiAParis(), heuresPrevuesCentiemes: m.heuresPrevuesCentiemes, dateFin: m.dateFin };
+};
 export interface EntrepriseL {
   id: string;
   type: string;
@@ -215,6 +227,15 @@ const SUIVIS = [0, 4];
 const PLUS_SUIVI = 7;
 const QPV = ['Fontaine d’Ouche', 'Les Grésilles', 'Le Mail', 'Chenôve Centre'];
 const NIVEAUX = ['infra_3', 'infra_3', '3', '3', '4', '5', '6'];
+
+/**
+ * The sub-sector of each btp marché, alternating in their order (bâtiment first): drawn without the
+ * generator, so that adding it left every other draw of the scenario as it was.
+ */
+function sousSecteurs(marches: PlanMarche[]): Array<string | null> {
+  let btp = 0;
+  return marches.map((m) => (m.secteur === 'btp' ? (btp++ % 2 === 0 ? 'batiment' : 'travaux_publics') : null));
+}
 
 function planMarches(h: Hasard): PlanMarche[] {
   const periodes: Periode[] = ['A', 'A', 'A', 'B', 'B', 'B', 'B', 'C', 'C', 'C'];
@@ -431,6 +452,7 @@ async function enParallele<T>(items: T[], largeur: number, fn: (item: T) => Prom
 export async function construireScenario(api: TestApi, seed = 20250317): Promise<Registre> {
   const h = new Hasard(seed);
   const plan = planMarches(h);
+  const sousSecteurDe = sousSecteurs(plan);
   const planS = planSalaries(h, plan);
   const r: Registre = {
     seed,
@@ -464,8 +486,9 @@ export async function construireScenario(api: TestApi, seed = 20250317): Promise
   const doDesOperations = [0, 0, 1, 2, 3, 3];
   for (const [i, di] of doDesOperations.entries()) {
     const donneurOrdreId = r.donneursOrdre[di].id;
-    const res = await w.ecrire('post', '/operations', { donneurOrdreId, nom: `Opération ${i + 1}`, commune: h.parmi(['Dijon', 'Chenôve', 'Besançon', 'Auxerre']) });
-    if (res) r.operations.push({ id: res.id, donneurOrdreId });
+    const operation = { donneurOrdreId, nom: `Opération ${i + 1}`, commune: h.parmi(['Dijon', 'Chenôve', 'Besançon', 'Auxerre']) };
+    const res = await w.ecrire('post', '/operations', operation);
+    if (res) r.operations.push({ id: res.id, ...operation });
   }
   const typesEntreprises = ['classique', 'classique', 'classique', 'classique', 'ei', 'aci', 'etti', 'geiq'];
   for (const [i, type] of typesEntreprises.entries()) {
@@ -483,6 +506,7 @@ export async function construireScenario(api: TestApi, seed = 20250317): Promise
       numero,
       objet: `Lot ${i + 1}`,
       secteur: m.secteur,
+      ...(sousSecteurDe[i] ? { sousSecteur: sousSecteurDe[i] } : {}),
       // Ordinary titulaires: no reserved basis (L2113-12/13, marché d'insertion), which would refuse them (422 MARCHE_RESERVE).
       baseJuridique: h.parmi(['L2112-2', 'L2112-2', 'L2152-7', 'L2112-2', 'L2152-7']),
       heuresPrevues: m.heuresPrevues,
@@ -490,7 +514,11 @@ export async function construireScenario(api: TestApi, seed = 20250317): Promise
       dateFin: m.dateFin,
     });
     if (!res) throw new Error(`marché ${i} refusé: ${JSON.stringify(r.refus)}`);
-    const titulaireId = parType('classique')[i % 4].id;
+    // Ordinary companies mostly work in one trade: the first takes the bâtiment marchés, the second the travaux publics
+    // ones, the last two the others; the last marché goes to the first whatever its sector, so that one company has
+    // hours in two trades (its trade in entreprisesParMetier is the one with the most hours).
+    const sousSecteur = sousSecteurDe[i];
+    const titulaireId = parType('classique')[i === plan.length - 1 ? 0 : sousSecteur === 'batiment' ? 0 : sousSecteur === 'travaux_publics' ? 1 : 2 + (i % 2)].id;
     const marche: MarcheL = {
       index: i,
       id: res.id,
@@ -498,6 +526,7 @@ export async function construireScenario(api: TestApi, seed = 20250317): Promise
       donneurOrdreId: operation.donneurOrdreId,
       operationId: operation.id,
       secteur: m.secteur,
+      sousSecteur: sousSecteurDe[i],
       heuresPrevuesCentiemes: Math.round(m.heuresPrevues * 100),
       dateDebut: m.dateDebut,
       dateFin: m.dateFin,
@@ -516,7 +545,10 @@ export async function construireScenario(api: TestApi, seed = 20250317): Promise
   }
   // The end-date amendment comes before the placements, which use the new period.
   const mFin = r.marches[AVENANT_FIN.marche];
-  if (await w.ecrire('post', `/marches/${mFin.id}/avenants`, { dateFin: AVENANT_FIN.dateFin, motif: 'Prolongation du chantier' })) mFin.dateFin = AVENANT_FIN.dateFin;
+  if (await w.ecrire('post', `/marches/${mFin.id}/avenants`, { dateFin: AVENANT_FIN.dateFin, motif: 'Prolongation du chantier' })) {
+    retenirAvantAvenant(mFin);
+    mFin.dateFin = AVENANT_FIN.dateFin;
+  }
   for (const i of [...SUIVIS, PLUS_SUIVI]) {
     if (await w.ecrire('put', `/marches/${r.marches[i].id}/suivi-regional`, { suivi: true })) r.marches[i].suivi = true;
   }
@@ -583,6 +615,7 @@ export async function construireScenario(api: TestApi, seed = 20250317): Promise
   const mHeures = r.marches[AVENANT_HEURES.marche];
   const nouvellesHeures = mHeures.heuresPrevuesCentiemes + 35050;
   if (await w.ecrire('post', `/marches/${mHeures.id}/avenants`, { heuresPrevues: nouvellesHeures / 100, motif: 'Tranche optionnelle affermie' })) {
+    retenirAvantAvenant(mHeures);
     mHeures.heuresPrevuesCentiemes = nouvellesHeures;
   }
   const mPlus = r.marches[PLUS_SUIVI];

@@ -6,6 +6,7 @@ import type { AppConfig } from '@suivi/config';
 import { EventStoreModule } from '@suivi/event-store';
 import { ProjectionsModule } from '@suivi/projections';
 import { BilansModule } from './bilans/bilans.module';
+import { CalibrationsModule } from './calibrations/calibrations.module';
 import { ConformiteModule } from './conformite/conformite.module';
 import { CoordinationRegionaleModule } from './coordination-regionale/coordination-regionale.module';
 import { IndicateursModule } from './indicateurs/indicateurs.module';
@@ -63,6 +64,7 @@ export class ApiModule {
         SalariesModule,
         PlacementsModule,
         ObjectifsModule,
+        CalibrationsModule,
         ReadSideModule,
         IndicateursModule,
         ConformiteModule,

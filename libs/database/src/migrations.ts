@@ -5,10 +5,13 @@ import { EventStoreSchema1763900000000 } from '@suivi/event-store';
 import {
   CoordinationRegionaleSchema1763900000005,
   IndicateursSchema1763900000004,
+  MarchesSousSecteur1764000000020,
   ProjectionErrors1764000000001,
   ProjectionSchemas1764000000002,
   ProjectionsRuntimeSchema1763900000001,
   StreamTypeCountsSchema1763900000002,
+  PeriodesSuivi1764000000011,
+  TermesMarches1764000000010,
 } from '@suivi/projections';
 
 /** Every schema change, in order. TypeORM records the applied ones in `public.migrations`. */
@@ -21,6 +24,9 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CoordinationRegionaleSchema1763900000005,
   ProjectionErrors1764000000001,
   ProjectionSchemas1764000000002,
+  TermesMarches1764000000010,
+  PeriodesSuivi1764000000011,
+  MarchesSousSecteur1764000000020,
 ];
 
 const MIGRATION_LOCK_KEY = 7_340_211_000;

@@ -5,6 +5,8 @@ import { donneurOrdreDecider } from './donneur-ordre/donneur-ordre.decider';
 import { entrepriseDecider, siretDecider } from './entreprise/entreprise.decider';
 import { CATALOGUE_EVENEMENTS, documentEvenements, versionDuSchema } from './event-catalog';
 import { marcheDecider } from './marche/marche.decider';
+import { calibrationDecider } from './calibration/calibration.decider';
+import { metiersDecider, metiersParDefaut } from './calibration/metiers';
 import { objectifsDecider } from './objectifs/objectifs.decider';
 import { operationDecider } from './operation/operation.decider';
 import { salarieDecider, type SalarieCommand } from './salarie/salarie.decider';
@@ -47,6 +49,13 @@ function evenementsEmis(): DomainEvent[] {
     { type: 'ReserverSiret', siret: '73282932000074', entrepriseId: 'ent', reservationActive: false },
     { type: 'LibererSiret', siret: '73282932000074', entrepriseId: 'ent' },
   ]);
+  faire(metiersDecider, [
+    { type: 'FixerTauxMainOeuvre', metier: 'maconnerie', libelle: 'Maçonnerie', partMainOeuvre: 0.55 },
+    { type: 'FixerCoutHoraire', coutHoraire: 32 },
+  ]);
+  faire(calibrationDecider, [
+    { type: 'CalculerCalibration', calibrationId: 'cal', montantHT: 1_000_000, metier: 'maconnerie', tauxInsertion: 0.05, table: metiersParDefaut },
+  ]);
   faire(objectifsDecider, [{ type: 'FixerObjectifs', annee: 2025, heures: 300000, partQpvPersonnes: 0.2, personnesEnEmploi: 45 }]);
   faire(marcheDecider, [
     {
@@ -57,12 +66,15 @@ function evenementsEmis(): DomainEvent[] {
       numero: '1',
       objet: 'Gros œuvre',
       secteur: 'btp',
+      sousSecteur: 'batiment',
       baseJuridique: 'L2112-2',
       heuresPrevues: 1000,
       dateDebut: '2025-01-01',
       dateFin: '2025-12-31',
       donneurOrdreExiste: true,
       operation: { donneurOrdreId: 'do' },
+      calibrationId: 'cal',
+      calibrationExiste: true,
     },
     { type: 'AttribuerMarche', entrepriseId: 'ent', role: 'titulaire', entreprise: { raisonSociale: 'BTP', type: 'classique' } },
     { type: 'ConclureAvenant', heuresPrevues: 1200, dateFin: '2026-12-31', motif: 'Prolongation' },

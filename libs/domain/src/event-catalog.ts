@@ -1,6 +1,7 @@
 import type { DonneurOrdreEvent } from './donneur-ordre/donneur-ordre.events';
 import type { EntrepriseEvent, SiretEvent } from './entreprise/entreprise.events';
 import type { MarcheEvent } from './marche/marche.events';
+import type { CalibrationEvent, MetiersEvent } from './calibration/calibration.events';
 import type { ObjectifsEvent } from './objectifs/objectifs.events';
 import type { OperationEvent } from './operation/operation.events';
 import type { RattachementEvent } from './placement/rattachement';
@@ -14,7 +15,9 @@ export type EvenementDuDomaine =
   | SiretEvent
   | SalarieEvent
   | RattachementEvent
-  | ObjectifsEvent;
+  | ObjectifsEvent
+  | MetiersEvent
+  | CalibrationEvent;
 export type TypeEvenement = EvenementDuDomaine['type'];
 
 export interface EntreeCatalogue {
@@ -55,10 +58,13 @@ export const CATALOGUE_EVENEMENTS: Record<TypeEvenement, EntreeCatalogue> = {
       numero: 'texte',
       objet: 'texte',
       secteur: 'btp | services | prestations_intellectuelles',
+      sousSecteur:
+        "batiment | travaux_publics avec btp, null sinon ; absent des événements enregistrés avant qu'il soit demandé : lu null",
       baseJuridique: 'L2112-2 | L2152-7 | L2113-12 | L2113-13 | marche_insertion',
       heuresPrevues: 'heures (> 0, 2 décimales au plus)',
       dateDebut: 'AAAA-MM-JJ',
       dateFin: 'AAAA-MM-JJ (≥ dateDebut)',
+      calibrationId: 'uuid de la calibration dont les heures sont issues ; absent sans calibration, et des événements antérieurs',
     },
   },
   MarcheAttribue: {
@@ -224,6 +230,35 @@ export const CATALOGUE_EVENEMENTS: Record<TypeEvenement, EntreeCatalogue> = {
     version: 1,
     description: "Le financeur fixe les objectifs d'une année (les fixer de nouveau remplace les précédents).",
     champs: { annee: 'année', heures: "heures d'insertion visées", partQpvPersonnes: 'part des personnes résidant en QPV visée (0 à 1)', personnesEnEmploi: 'nombre de personnes en emploi visé' },
+  },
+  TauxMainOeuvreFixe: {
+    flux: 'calibration-metiers',
+    version: 1,
+    description: "L'équipe de facilitation fixe (ou confirme) un métier de la table de calibration : son libellé et sa part de main-d'œuvre.",
+    champs: { metier: 'code du métier (minuscules, chiffres, _ ou -)', libelle: 'texte (200)', partMainOeuvre: "part de main-d'œuvre dans le prix (0 à 1, 4 décimales au plus)" },
+  },
+  CoutHoraireFixe: {
+    flux: 'calibration-metiers',
+    version: 1,
+    description: "L'équipe de facilitation fixe le coût horaire moyen de la main-d'œuvre appliqué par défaut aux calibrations.",
+    champs: { coutHoraire: 'euros (1 à 1 000, 2 décimales au plus)' },
+  },
+  CalibrationCalculee: {
+    flux: 'calibration-<id>',
+    version: 1,
+    description: "Les heures d'insertion d'un marché ou d'un lot sont calculées : montant HT × part de main-d'œuvre × taux d'insertion ÷ coût horaire, arrondi à l'heure.",
+    champs: {
+      calibrationId: 'uuid',
+      montantHT: 'euros (> 0, au plus 10 000 000 000, 2 décimales au plus)',
+      partMainOeuvre: "part de main-d'œuvre utilisée (0 à 1)",
+      metier: 'code du métier dont la part est issue, ou null si elle a été donnée',
+      libelleMetier: 'libellé du métier à ce moment, ou null',
+      tauxInsertion: "taux d'insertion voulu (0 à 1)",
+      coutHoraire: 'euros utilisés',
+      coutHoraireParDefaut: 'booléen : le coût vient de la table',
+      heures: "heures d'insertion, arrondies à l'heure",
+      formule: 'le calcul en toutes lettres',
+    },
   },
 };
 

@@ -27,3 +27,7 @@ export * from './placement/rattachement';
 export * from './objectifs/objectifs.events';
 export * from './objectifs/objectifs.decider';
 export * from './conformite/conformite';
+export * from './calibration/calibration';
+export * from './calibration/calibration.events';
+export * from './calibration/metiers';
+export * from './calibration/calibration.decider';

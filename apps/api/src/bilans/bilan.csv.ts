@@ -16,6 +16,8 @@ export function bilanEnCsv(bilan: BilanVue): string {
   lignes.push(['bilan', 'annee', String(bilan.annee)]);
   ajouter('heures', { heuresRealisees: i.heuresRealisees, etp: i.etp });
   ajouter('heures par secteur', i.heuresParSecteur);
+  ajouter('heures par modalité', i.heuresParModalite);
+  ajouter("heures par type d'employeur", i.heuresParTypeEmployeur);
   ajouter('publics', {
     salaries: i.salaries,
     femmes: i.femmes,
@@ -32,6 +34,8 @@ export function bilanEnCsv(bilan: BilanVue): string {
   ajouter('niveaux de formation', i.niveauxFormation);
   ajouter("critères d'éligibilité", i.criteres);
   ajouter('activité', { entreprises: i.entreprises, operations: i.operations, donneursOrdre: i.donneursOrdre, marches: i.marches });
+  ajouter('entreprises par type', i.entreprisesParType);
+  ajouter('entreprises par métier', i.entreprisesParMetier);
   ajouter('placements par contrat', i.placementsParContrat);
   ajouter('placements par modalité', i.placementsParModalite);
   ajouter('contrats et sorties', {
@@ -46,6 +50,11 @@ export function bilanEnCsv(bilan: BilanVue): string {
   lignes.push(['contrats et sorties', 'categoriesPersonnesEnEmploi', i.categoriesPersonnesEnEmploi.join(', ')]);
   ajouter('sorties par catégorie', i.sortiesParCategorie);
   ajouter('placements terminés par catégorie', i.placementsTerminesParCategorie);
+  // One rubrique per opération (its name and commune), in the order of the JSON's `operations`.
+  for (const o of bilan.operations) {
+    const { heuresPrevues, heuresRealisees, heuresRealiseesCumulees, salaries, marches } = o;
+    ajouter(`opération ${o.nom} (${o.commune})`, { heuresPrevues, heuresRealisees, heuresRealiseesCumulees, salaries, marches });
+  }
   if (bilan.objectifs) {
     for (const [cle, o] of Object.entries(bilan.objectifs)) {
       lignes.push(['objectifs', `${cle} (objectif)`, nombre(o.objectif)]);

@@ -1,5 +1,6 @@
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { calculerIndicateurs, conformites, ObjectifsLus, type Indicateurs } from '@suivi/projections';
+import { periodeChevauche } from '@suivi/domain';
+import { calculerIndicateurs, calculerRepartitions, conformites, ObjectifsLus, operationsDuBilan, type Indicateurs, type OperationBilan, type Repartitions } from '@suivi/projections';
 import { ProjectionReader } from '../read-side/projection-reader';
 import type { PerimetreBilanDto } from '../read-side/read-query.dto';
 import type { Fraicheur } from '../read-side/freshness';
@@ -13,9 +14,17 @@ export interface Objectif {
 export interface BilanVue {
   annee: number;
   perimetre: Record<string, unknown>;
-  indicateurs: Indicateurs;
+  /** The indicators of /indicateurs, with their breakdowns (repartitions.queries.ts). */
+  indicateurs: Indicateurs & Repartitions;
+  /** Per opération: hours required vs realised, people (operationsDuBilan). */
+  operations: OperationBilan[];
   objectifs: { heures: Objectif; partQpvPersonnes: Objectif; personnesEnEmploi: Objectif } | null;
-  conformite: { date: string; marches: number; parStatut: Record<string, number> };
+  /**
+   * The marchés whose performance period (in force at `date`, ended early by a closing) overlaps the year, judged at
+   * `date`; `heuresApresCloture`: their hours of months after their closing, apart from their compliance (but in
+   * `indicateurs.heuresRealisees`, since they were worked).
+   */
+  conformite: { date: string; marches: number; parStatut: Record<string, number>; heuresApresCloture: number };
   fraicheur: Fraicheur;
 }
 
@@ -35,17 +44,24 @@ export class LireBilanHandler implements IQueryHandler<LireBilan, BilanVue> {
     const em = this.reader.dataSource.manager;
     const perimetre = { du: `${annee}-01-01`, au: `${annee}-12-31`, donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur };
     // The same categories as /indicateurs (PERSONNES_EN_EMPLOI_CATEGORIES): the report states them in indicateurs.categoriesPersonnesEnEmploi.
-    const indicateurs = await calculerIndicateurs(em, perimetre, { categoriesPersonnesEnEmploi: this.reader.categoriesPersonnesEnEmploi });
+    const indicateurs = {
+      ...(await calculerIndicateurs(em, perimetre, { categoriesPersonnesEnEmploi: this.reader.categoriesPersonnesEnEmploi })),
+      ...(await calculerRepartitions(em, perimetre)),
+    };
+    const operations = await operationsDuBilan(em, perimetre);
     const cibles = await em.findOneBy(ObjectifsLus, { annee });
     // Compliance as at the end of the year, or today while the year runs.
     const date = [`${annee}-12-31`, this.reader.today()].sort()[0];
-    const marches = (await conformites(em, perimetre, date, this.reader.tolerance)).filter((m) => m.dateDebut <= date);
+    const marches = (await conformites(em, perimetre, date, this.reader.tolerance)).filter((m) =>
+      periodeChevauche(m, `${annee}-01-01`, `${annee}-12-31`),
+    );
     const parStatut: Record<string, number> = {};
     for (const m of marches) parStatut[m.statut] = (parStatut[m.statut] ?? 0) + 1;
     return {
       annee,
       perimetre: JSON.parse(JSON.stringify(perimetre)),
       indicateurs,
+      operations,
       objectifs: cibles
         ? {
             heures: objectif(cibles.heures, indicateurs.heuresRealisees),
@@ -53,7 +69,12 @@ export class LireBilanHandler implements IQueryHandler<LireBilan, BilanVue> {
             personnesEnEmploi: objectif(cibles.personnesEnEmploi, indicateurs.personnesEnEmploi),
           }
         : null,
-      conformite: { date, marches: marches.length, parStatut },
+      conformite: {
+        date,
+        marches: marches.length,
+        parStatut,
+        heuresApresCloture: marches.reduce((s, m) => s + Math.round(m.heuresApresCloture * 100), 0) / 100,
+      },
       fraicheur,
     };
   }

@@ -9,7 +9,9 @@ import { LireConformite, ListerMarches, type ConformiteVue, type ListeMarchesVue
 const DEFINITION = `heuresAttendues = heuresPrevues (après avenants) × jours écoulés depuis dateDebut (bornes incluses) / durée de la période.
 Statut d'un marché en cours : en_avance au-delà de heuresAttendues × (1 + tolérance), en_retard en deçà de heuresAttendues × (1 − tolérance), conforme entre les deux (tolérance CONFORMITE_TOLERANCE, 10 % par défaut).
 Marché clôturé à la date : atteint si heuresRealisees ≥ heuresPrevues, sinon non_atteint ; heuresManquantes = heuresPrevues − heuresRealisees (base des pénalités). En cours : heuresManquantes = heuresAttendues − heuresRealisees, jamais négatif.
-heuresRealisees compte les mois jusqu'à celui de la date.`;
+heuresRealisees compte les mois jusqu'à celui de la date et, pour un marché clôturé, jusqu'au mois de la clôture : les heures des mois suivants (déclarées en concurrence avec la clôture, ou clôture datée après coup) sont données à part dans heuresApresCloture ; elles restent comptées dans /indicateurs et /bilans, où les heures travaillées sont comptées.
+heuresPrevues et dateFin sont les termes en vigueur à la date : un avenant s'applique à partir du jour où il est conclu (Europe/Paris) ; une date antérieure garde les termes d'avant.
+La même définition (conformiteALaDate) sert /marches/{id}/conformite, /marches, /coordination-regionale et /bilans.`;
 
 @ApiTags('conformité')
 @Controller('marches')

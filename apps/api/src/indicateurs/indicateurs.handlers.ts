@@ -1,10 +1,10 @@
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { calculerIndicateurs, type Indicateurs } from '@suivi/projections';
+import { calculerIndicateurs, calculerRepartitions, type Indicateurs, type Repartitions } from '@suivi/projections';
 import { ProjectionReader } from '../read-side/projection-reader';
 import { periodeDe, type PerimetreDto } from '../read-side/read-query.dto';
 import type { Fraicheur } from '../read-side/freshness';
 
-export type IndicateursVue = Indicateurs & { perimetre: Record<string, unknown>; fraicheur: Fraicheur };
+export type IndicateursVue = Indicateurs & Repartitions & { perimetre: Record<string, unknown>; fraicheur: Fraicheur };
 
 export class CalculerIndicateurs extends Query<IndicateursVue> {
   constructor(readonly dto: PerimetreDto) {
@@ -23,6 +23,7 @@ export class CalculerIndicateursHandler implements IQueryHandler<CalculerIndicat
     const indicateurs = await calculerIndicateurs(this.reader.dataSource.manager, perimetre, {
       categoriesPersonnesEnEmploi: this.reader.categoriesPersonnesEnEmploi,
     });
-    return { ...indicateurs, perimetre: JSON.parse(JSON.stringify(perimetre)), fraicheur };
+    const repartitions = await calculerRepartitions(this.reader.dataSource.manager, perimetre);
+    return { ...indicateurs, ...repartitions, perimetre: JSON.parse(JSON.stringify(perimetre)), fraicheur };
   }
 }

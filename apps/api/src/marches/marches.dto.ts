@@ -4,9 +4,11 @@ import {
   HEURES_PREVUES_MAX,
   ROLES_ATTRIBUTAIRE,
   SECTEURS,
+  SOUS_SECTEURS,
   type BaseJuridique,
   type RoleAttributaire,
   type Secteur,
+  type SousSecteur,
   type StatutMarche,
 } from '@suivi/domain';
 import { Fraicheur } from '../read-side/freshness';
@@ -28,6 +30,15 @@ export class EnregistrerMarcheDto {
   @Enum(SECTEURS, { example: 'btp' })
   secteur: Secteur;
 
+  @Enum(SOUS_SECTEURS, {
+    optional: true,
+    nullable: true,
+    example: 'batiment',
+    description:
+      'Obligatoire avec le secteur btp (batiment ou travaux_publics ; sinon 422 SOUS_SECTEUR_REQUIS), absent ou null pour les autres secteurs (sinon 422 SOUS_SECTEUR_HORS_BTP).',
+  })
+  sousSecteur?: SousSecteur | null;
+
   @Enum(BASES_JURIDIQUES, { example: 'L2112-2' })
   baseJuridique: BaseJuridique;
 
@@ -36,6 +47,12 @@ export class EnregistrerMarcheDto {
 
   @DateJour({ example: '2024-01-15' }) dateDebut: string;
   @DateJour({ example: '2025-06-30' }) dateFin: string;
+
+  @Identifiant({
+    optional: true,
+    description: "La calibration (POST /calibrations) dont les heures prévues sont issues ; le marché en garde la référence. Une calibration inconnue : 422 CALIBRATION_INCONNUE.",
+  })
+  calibrationId?: string;
 }
 
 export class AttribuerMarcheDto {
@@ -85,6 +102,8 @@ export class MarcheVue {
   @ApiProperty() numero: string;
   @ApiProperty() objet: string;
   @ApiProperty({ enum: SECTEURS }) secteur: Secteur;
+  @ApiProperty({ enum: SOUS_SECTEURS, nullable: true, description: 'Avec btp ; null pour les autres secteurs et pour un marché btp enregistré avant que le champ soit demandé.' })
+  sousSecteur: SousSecteur | null;
   @ApiProperty({ enum: BASES_JURIDIQUES }) baseJuridique: BaseJuridique;
   @ApiProperty({ description: 'Après avenants.' }) heuresPrevues: number;
   @ApiProperty() heuresPrevuesInitiales: number;
@@ -95,6 +114,8 @@ export class MarcheVue {
   @ApiProperty() suiviRegional: boolean;
   @ApiProperty({ nullable: true, type: String }) dateCloture: string | null;
   @ApiProperty({ enum: ['notifie', 'en_cours', 'cloture'] }) statut: StatutMarche;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'La calibration dont les heures sont issues, ou null.' })
+  calibrationId: string | null;
   @ApiProperty() revision: number;
   @ApiProperty({ type: Fraicheur }) fraicheur: Fraicheur;
 }

@@ -1,6 +1,8 @@
 import { Command, CommandHandler, type ICommandHandler, type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { CommandExecutor, newId, type CommandContext } from '@suivi/commands';
 import {
+  calibrationDecider,
+  calibrationStream,
   donneurOrdreDecider,
   donneurOrdreStream,
   entrepriseDecider,
@@ -43,17 +45,20 @@ export class EnregistrerMarcheHandler implements ICommandHandler<EnregistrerMarc
       decider: marcheDecider,
       context,
       command: async () => {
-        const [donneurOrdre, operation] = await Promise.all([
+        const [donneurOrdre, operation, calibration] = await Promise.all([
           this.executor.load(donneurOrdreDecider, donneurOrdreStream(dto.donneurOrdreId)),
           this.executor.load(operationDecider, operationStream(dto.operationId)),
+          dto.calibrationId == null ? null : this.executor.load(calibrationDecider, calibrationStream(dto.calibrationId)),
         ]);
-        const { id: _id, ...fields } = dto;
+        // A null calibrationId is no calibration.
+        const { id: _id, calibrationId, ...fields } = dto;
         return {
           type: 'EnregistrerMarche' as const,
           marcheId: id,
           ...fields,
           donneurOrdreExiste: donneurOrdre.state.existe,
           operation: operation.state.existe ? { donneurOrdreId: operation.state.donneurOrdreId } : null,
+          ...(calibration ? { calibrationId: calibrationId!, calibrationExiste: calibration.state.existe } : {}),
         };
       },
     });

@@ -19,7 +19,7 @@ import {
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
-import { aAuPlusDeuxDecimales, defautDeTexte, longueurDe } from '@suivi/domain';
+import { aAuPlusDeuxDecimales, aAuPlusQuatreDecimales, defautDeTexte, longueurDe } from '@suivi/domain';
 
 /**
  * One decorator per kind of field: class-validator rules with French messages, and the
@@ -154,4 +154,38 @@ export function Identifiant(o: FieldOptions = {}) {
 
 export function Booleen(o: FieldOptions = {}) {
   return applyDecorators(doc({ type: Boolean }, o), ...presence(o), IsBoolean({ message: '$property doit valoir true ou false' }));
+}
+
+/** The validators of a share, without documentation or presence: for fields whose presence depends on another. */
+export function ValeurDePart() {
+  const message = '$property doit être une part entre 0 et 1, avec au plus 4 décimales (0.05 pour 5 %)';
+  return applyDecorators(
+    IsNumber({ allowNaN: false, allowInfinity: false }, { message }),
+    Min(0, { message }),
+    Max(1, { message }),
+    ValidateBy({ name: 'quatreDecimales', validator: { validate: (value) => typeof value !== 'number' || aAuPlusQuatreDecimales(value), defaultMessage: () => message.replace('$property', 'la valeur') } }),
+  );
+}
+
+/** A share from 0 to 1 with at most 4 decimals (0.05 for 5 %), as the domain's `estPart`. */
+export function Part(o: FieldOptions = {}) {
+  return applyDecorators(doc({ type: Number, minimum: 0, maximum: 1, multipleOf: 0.0001 }, o), ...presence(o), ValeurDePart());
+}
+
+/** An amount in euros with at most 2 decimals, from `min` (excluded with `minExclu`) to `max`. */
+export function Euros(o: FieldOptions & { min: number; max: number; minExclu?: boolean }) {
+  const borne = o.minExclu ? `strictement supérieur à ${o.min.toLocaleString('fr-FR')}` : `d'au moins ${o.min.toLocaleString('fr-FR')}`;
+  const message = `$property doit être un montant en euros ${borne}, d'au plus ${o.max.toLocaleString('fr-FR')}, avec au plus 2 décimales`;
+  return applyDecorators(
+    doc({ type: Number, minimum: o.min, exclusiveMinimum: o.minExclu, maximum: o.max, multipleOf: 0.01 }, o),
+    ...presence(o),
+    IsNumber({ allowNaN: false, allowInfinity: false }, { message }),
+    ValidateBy({
+      name: 'montantEnEuros',
+      validator: {
+        validate: (value) => typeof value !== 'number' || ((o.minExclu ? value > o.min : value >= o.min) && value <= o.max && aAuPlusDeuxDecimales(value)),
+        defaultMessage: (args) => message.replace('$property', String(args?.property)),
+      },
+    }),
+  );
 }

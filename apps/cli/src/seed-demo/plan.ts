@@ -17,6 +17,7 @@ import {
   type NiveauFormation,
   type RoleAttributaire,
   type Secteur,
+  type SousSecteur,
   type Sexe,
   type Sortie,
   type TypeContrat,
@@ -152,6 +153,8 @@ export interface MarcheModele {
   operationId: string;
   regional: boolean;
   secteur: Secteur;
+  /** The trade of a btp marché (bâtiment or travaux publics), null otherwise. */
+  sousSecteur: SousSecteur | null;
   baseJuridique: BaseJuridique;
   dateDebut: string;
   /** After amendments. */
@@ -351,6 +354,7 @@ export function genererPlan(seed: number = DEFAULT_SEED): Plan {
         operationId: op.id,
         regional: donneur.regional,
         secteur,
+        sousSecteur: lot.nature === 'batiment' ? 'batiment' : lot.nature === 'tp' ? 'travaux_publics' : null,
         baseJuridique: secteur === 'services' ? (rMar.chance(0.8) ? 'L2112-2' : 'L2152-7') : rMar.chance(0.86) ? 'L2112-2' : 'L2152-7',
         dateDebut,
         dateFin,
@@ -791,6 +795,7 @@ function assembler(
             numero: m.numero,
             objet: m.objet,
             secteur: m.secteur,
+            ...(m.sousSecteur ? { sousSecteur: m.sousSecteur } : {}),
             baseJuridique: m.baseJuridique,
             heuresPrevues: m.heuresPrevuesInitiales,
             dateDebut: m.dateDebut,
@@ -1058,6 +1063,16 @@ export interface ResumePlan {
   entreprisesParType: Record<string, number>;
   /** Companies that employ or host (mise à disposition) someone with hours in the year. */
   entreprisesAccueillantes: number;
+  /**
+   * The breakdowns of the bilan, computed here from the model (the API computes them from the events):
+   * those companies by kind, the ordinary ones by the trade of the marchés with most of their hours of the
+   * year (btp: its sub-sector; services and prestations intellectuelles: services), the year's hours by
+   * modalité and by the employer's kind.
+   */
+  entreprisesParTypeAccueillantes: Record<string, number>;
+  entreprisesParMetier: Record<string, number>;
+  heuresParModalite: Record<string, number>;
+  heuresParTypeEmployeur: Record<string, number>;
   salaries: number;
   personnesAvecHeures: number;
   heures: number;
@@ -1107,6 +1122,12 @@ export function resumerPlan(plan: Plan): ResumePlan {
   let plus50 = 0;
   let max = 0;
   const accueillantes = new Set<string>();
+  const marcheDe = new Map(modele.marches.map((m) => [m.id, m]));
+  const typeDe = new Map(modele.entreprises.map((e) => [e.id, e.type]));
+  const heuresParMetierDe = new Map<string, Record<string, number>>();
+  const heuresParModalite: Record<string, number> = {};
+  const heuresParTypeEmployeur: Record<string, number> = {};
+  const ajouterA = (acc: Record<string, number>, cle: string, n: number) => (acc[cle] = (acc[cle] ?? 0) + n);
   const placementsParModalite: Record<string, number> = {};
   let placements = 0;
   let declarations = 0;
@@ -1134,6 +1155,14 @@ export function resumerPlan(plan: Plan): ResumePlan {
         if (!annee(d.mois) || d.heures <= 0) continue;
         hp += d.heures;
         heuresParSecteur[secteurDe.get(p.marcheId)!] += d.heures;
+        const m = marcheDe.get(p.marcheId)!;
+        const metier = m.secteur === 'btp' ? m.sousSecteur! : 'services';
+        for (const e of new Set([p.entrepriseId, p.entrepriseUtilisatriceId ?? p.entrepriseId])) {
+          heuresParMetierDe.set(e, heuresParMetierDe.get(e) ?? {});
+          ajouterA(heuresParMetierDe.get(e)!, metier, d.heures);
+        }
+        ajouterA(heuresParModalite, p.modalite, d.heures);
+        ajouterA(heuresParTypeEmployeur, typeDe.get(p.entrepriseId)!, d.heures);
         if (premierMois === null || d.mois < premierMois) premierMois = d.mois;
       }
       if (hp > 0) {
@@ -1161,6 +1190,14 @@ export function resumerPlan(plan: Plan): ResumePlan {
     const cle = e.type === 'classique' ? `classique (${e.famille})` : e.type;
     entreprisesParType[cle] = (entreprisesParType[cle] ?? 0) + 1;
   }
+  const entreprisesParTypeAccueillantes: Record<string, number> = {};
+  const entreprisesParMetier: Record<string, number> = {};
+  for (const [e, parMetier] of heuresParMetierDe) {
+    ajouterA(entreprisesParTypeAccueillantes, typeDe.get(e)!, 1);
+    if (typeDe.get(e) !== 'classique') continue;
+    const metier = ['batiment', 'travaux_publics', 'services'].filter((x) => x in parMetier).reduce((a, b) => (parMetier[b] > parMetier[a] ? b : a));
+    ajouterA(entreprisesParMetier, metier, 1);
+  }
   const statutsVises: Record<string, number> = {};
   for (const m of modele.marches) statutsVises[m.statutVise] = (statutsVises[m.statutVise] ?? 0) + 1;
   const marchesParSecteur: Record<Secteur, number> = { btp: 0, services: 0, prestations_intellectuelles: 0 };
@@ -1177,6 +1214,10 @@ export function resumerPlan(plan: Plan): ResumePlan {
     entreprises: modele.entreprises.length,
     entreprisesParType,
     entreprisesAccueillantes: accueillantes.size,
+    entreprisesParTypeAccueillantes,
+    entreprisesParMetier,
+    heuresParModalite: Object.fromEntries(Object.entries(heuresParModalite).map(([k, v]) => [k, Math.round(v * 100) / 100])),
+    heuresParTypeEmployeur: Object.fromEntries(Object.entries(heuresParTypeEmployeur).map(([k, v]) => [k, Math.round(v * 100) / 100])),
     salaries: modele.salaries.length,
     personnesAvecHeures: avecHeures,
     heures: arrondi2(heures),

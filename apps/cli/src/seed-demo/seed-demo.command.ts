@@ -295,7 +295,8 @@ function afficherResume(
     `  entreprises ................. ${fr(r.entreprises)} (classiques : bâtiment ${fr(t['classique (batiment)'] ?? 0)}, travaux publics ${fr(t['classique (tp)'] ?? 0)}, ` +
       `services ${fr((t['classique (services)'] ?? 0) + (t['classique (ingenierie)'] ?? 0))} ; EI/AI/ACI ${fr((t.ei ?? 0) + (t.ai ?? 0) + (t.aci ?? 0))}, ` +
       `ESAT ${fr(t.esat ?? 0)}, EA ${fr(t.ea ?? 0)}, ETTI ${fr(t.etti ?? 0)}, GEIQ ${fr(t.geiq ?? 0)})`,
-    `    employant ou accueillant quelqu'un en ${ANNEE} : ${fr(r.entreprisesAccueillantes)}`,
+    `    employant ou accueillant quelqu'un en ${ANNEE} : ${fr(r.entreprisesAccueillantes)} (par type : ${liste(r.entreprisesParTypeAccueillantes)} ; ` +
+      `classiques par métier : ${liste(r.entreprisesParMetier)})`,
     `  salariés .................... ${fr(r.salaries)} (${fr(r.personnesAvecHeures)} avec des heures en ${ANNEE})`,
     `    femmes .................... ${pct(r.partFemmes)}`,
     `    résidents QPV ............. ${pct(r.partQpvPersonnes)} des personnes, ${pct(r.partQpvHeures)} des heures`,
@@ -308,6 +309,8 @@ function afficherResume(
     `  déclarations ................ ${fr(r.declarations)}, corrections ${fr(r.corrections)}`,
     `  heures ${ANNEE} ................. ${fr(r.heures, 2)} h = ${fr(r.heures / HEURES_PAR_ETP, 1)} ETP (BTP ${pct(r.heuresParSecteur.btp / r.heures)}, ` +
       `services ${pct(r.heuresParSecteur.services / r.heures)}, prestations intellectuelles ${pct(r.heuresParSecteur.prestations_intellectuelles / r.heures)})`,
+    `    par modalité : ${liste(r.heuresParModalite)}`,
+    `    par type d'employeur : ${liste(r.heuresParTypeEmployeur)}`,
     `    maximum d'une personne sur un mois : ${fr(r.maxHeuresPersonneMois, 2)} h (plafond 220 h)`,
     '',
     'Écriture',
@@ -330,6 +333,12 @@ function afficherRefus(refus: Refus[]): void {
 
 function info(message: string): void {
   process.stderr.write(`${message}\n`);
+}
+
+function liste(valeurs: Record<string, number>): string {
+  return Object.entries(valeurs)
+    .map(([cle, n]) => `${cle} ${fr(n)}`)
+    .join(', ');
 }
 
 function fr(x: number, decimals = 0): string {

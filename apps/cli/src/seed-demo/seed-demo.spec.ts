@@ -26,6 +26,18 @@ describe('seed:demo plan', () => {
     expect(Math.abs(resume.heuresParSecteur.btp / resume.heures - CIBLES.partBtp)).toBeLessThanOrEqual(0.03);
   });
 
+  it("shows every breakdown of the bilan, on the 2023 report's companies", () => {
+    // 179 companies hosting someone: 117 bâtiment, 11 travaux publics, 23 services, 11 EI/AI/ACI, 7 ESAT, 1 EA, 8 ETTI, 1 GEIQ.
+    expect(resume.entreprisesParMetier).toEqual({ batiment: 117, travaux_publics: 11, services: 23 });
+    expect(resume.entreprisesParTypeAccueillantes).toEqual({ classique: 151, ei: 5, ai: 2, aci: 4, etti: 8, geiq: 1, esat: 7, ea: 1 });
+    for (const modalite of ['embauche_directe', 'mise_a_disposition', 'sous_traitance_siae', 'formation']) expect(resume.heuresParModalite[modalite]).toBeGreaterThan(0);
+    for (const type of ['classique', 'ei', 'ai', 'aci', 'etti', 'geiq', 'esat', 'ea']) expect(resume.heuresParTypeEmployeur[type]).toBeGreaterThan(0);
+    const somme = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+    expect(Math.abs(somme(resume.heuresParModalite) - resume.heures)).toBeLessThan(0.05);
+    // Every btp marché says its trade, and no other marché has one.
+    expect(plan.modele.marches.every((m) => (m.secteur === 'btp') === (m.sousSecteur !== null))).toBe(true);
+  });
+
   it.each([DEFAULT_SEED, 7])('never puts a person over 220 h in a month, at any step (seed %i)', (seed) => {
     const p = seed === DEFAULT_SEED ? plan : genererPlan(seed);
     expect(maxPersonneMois(p)).toBeLessThanOrEqual(220);

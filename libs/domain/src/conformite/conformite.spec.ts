@@ -1,4 +1,4 @@
-import { conformite, type MarchePourConformite } from './conformite';
+import { conformite, conformiteALaDate, periodeChevauche, termesEnVigueur, type MarcheHistorise, type MarchePourConformite } from './conformite';
 
 const marche = (champs: Partial<MarchePourConformite> = {}): MarchePourConformite => ({
   heuresPrevuesCentiemes: 365_00,
@@ -47,5 +47,67 @@ describe('conformité d’un marché', () => {
 
   it('ne divise pas par zéro quand aucune heure n’est prévue', () => {
     expect(conformite(marche({ heuresPrevuesCentiemes: 0 }), 0, '2025-06-01')).toMatchObject({ tauxRealisation: 0, statut: 'conforme' });
+  });
+});
+
+const historise = (champs: Partial<MarcheHistorise> = {}): MarcheHistorise => ({
+  dateDebut: '2025-01-01',
+  dateCloture: null,
+  termes: [{ depuis: '2024-12-01', heuresPrevuesCentiemes: 365_00, dateFin: '2025-12-31' }],
+  ...champs,
+});
+const mars = { mois: '2025-03', centiemes: 100_00 };
+const mai = { mois: '2025-05', centiemes: 100_00 };
+
+describe('conformité d’un marché à une date, une seule définition pour toutes les vues', () => {
+  it('clôturé le 15 avril : les heures de mai sont rapportées à part, pas réalisées', () => {
+    const c = conformiteALaDate(historise({ dateCloture: '2025-04-15' }), [mars, mai], '2025-06-30');
+    expect(c).toMatchObject({ heuresRealisees: 100, heuresApresCloture: 100, statut: 'non_atteint', heuresManquantes: 265 });
+  });
+
+  it('le mois de la clôture compte encore, le suivant non', () => {
+    const c = conformiteALaDate(historise({ dateCloture: '2025-05-01' }), [mars, mai], '2025-06-30');
+    expect(c).toMatchObject({ heuresRealisees: 200, heuresApresCloture: 0 });
+  });
+
+  it('avant la date de clôture, le marché est en cours et rien n’est rapporté à part', () => {
+    const c = conformiteALaDate(historise({ dateCloture: '2025-04-15' }), [mars, mai], '2025-04-10');
+    expect(c).toMatchObject({ heuresRealisees: 100, heuresApresCloture: 0 });
+    expect(c.statut).not.toMatch(/atteint/);
+  });
+
+  it('ne compte que les mois jusqu’à celui de la date', () => {
+    expect(conformiteALaDate(historise(), [mars, mai], '2025-04-30').heuresRealisees).toBe(100);
+    expect(conformiteALaDate(historise(), [mars, mai], '2025-05-01').heuresRealisees).toBe(200);
+  });
+
+  it('applique les termes en vigueur à la date : un avenant conclu plus tard ne change pas la réponse d’avant', () => {
+    const termes = [
+      { depuis: '2024-12-01', heuresPrevuesCentiemes: 365_00, dateFin: '2025-12-31' },
+      { depuis: '2025-07-01', heuresPrevuesCentiemes: 730_00, dateFin: '2026-12-31' },
+    ];
+    expect(conformiteALaDate(historise({ termes }), [mars], '2025-06-30')).toMatchObject({ heuresPrevues: 365, dateFin: '2025-12-31' });
+    expect(conformiteALaDate(historise({ termes }), [mars], '2025-07-01')).toMatchObject({ heuresPrevues: 730, dateFin: '2026-12-31' });
+  });
+
+  it('termesEnVigueur : le dernier daté au plus tard à la date, sinon ceux d’origine ; deux avenants le même jour, le dernier', () => {
+    const t = (depuis: string, h: number) => ({ depuis, heuresPrevuesCentiemes: h, dateFin: '2025-12-31' });
+    expect(termesEnVigueur([t('2025-03-01', 1), t('2025-05-01', 2), t('2025-05-01', 3)], '2025-05-01').heuresPrevuesCentiemes).toBe(3);
+    expect(termesEnVigueur([t('2025-03-01', 1), t('2025-05-01', 2)], '2025-04-30').heuresPrevuesCentiemes).toBe(1);
+    expect(termesEnVigueur([t('2025-03-01', 1), t('2025-05-01', 2)], '2025-01-01').heuresPrevuesCentiemes).toBe(1);
+  });
+});
+
+describe('périmètre d’un bilan annuel', () => {
+  const m = (dateDebut: string, dateFin: string, dateCloture: string | null = null) => ({ dateDebut, dateFin, dateCloture });
+  it('retient les marchés dont la période chevauche l’année, bornes incluses', () => {
+    expect(periodeChevauche(m('2024-01-01', '2025-01-01'), '2025-01-01', '2025-12-31')).toBe(true);
+    expect(periodeChevauche(m('2024-01-01', '2024-12-31'), '2025-01-01', '2025-12-31')).toBe(false);
+    expect(periodeChevauche(m('2025-12-31', '2026-06-30'), '2025-01-01', '2025-12-31')).toBe(true);
+    expect(periodeChevauche(m('2026-01-01', '2026-06-30'), '2025-01-01', '2025-12-31')).toBe(false);
+  });
+  it('une clôture avant dateFin termine la période ; une clôture après dateFin ne la prolonge pas', () => {
+    expect(periodeChevauche(m('2024-01-01', '2025-12-31', '2024-12-31'), '2025-01-01', '2025-12-31')).toBe(false);
+    expect(periodeChevauche(m('2024-01-01', '2024-12-31', '2025-02-15'), '2025-01-01', '2025-12-31')).toBe(false);
   });
 });

@@ -60,3 +60,92 @@ export function conformite(marche: MarchePourConformite, realiseesCentiemes: num
     heuresManquantes: depuisCentiemes(manquantes),
   };
 }
+
+/**
+ * The terms of a marché (required hours, end of the period) from a date on: the terms it was
+ * registered with, then one entry per avenant. An avenant takes effect on the day it was concluded,
+ * that is the Paris calendar day of its event's `occurredAt` (the event carries no date of its own):
+ * compliance asked for an earlier date keeps answering the terms in force then.
+ */
+export interface TermesMarche {
+  depuis: DateIso;
+  heuresPrevuesCentiemes: number;
+  dateFin: DateIso;
+}
+
+/** The terms in force at `date` among `termes` (in log order): the last one dated at or before it, else the first (the terms as registered). */
+export function termesEnVigueur<T extends TermesMarche>(termes: readonly T[], date: DateIso): T {
+  if (termes.length === 0) throw new Error('un marché a toujours ses termes d’origine');
+  let enVigueur = termes[0];
+  for (const t of termes) if (t.depuis <= date) enVigueur = t;
+  return enVigueur;
+}
+
+/** What the compliance of a marché needs besides its hours: its start, its closing and the history of its terms. */
+export interface MarcheHistorise {
+  dateDebut: DateIso;
+  dateCloture: DateIso | null;
+  termes: readonly TermesMarche[];
+}
+
+export interface HeuresDuMois {
+  mois: string;
+  centiemes: number;
+}
+
+export interface ConformiteALaDate extends Conformite {
+  /** The end of the period in force at the date. */
+  dateFin: DateIso;
+  /**
+   * Hours declared for months after the closing month of a marché closed at the date: worked and counted in
+   * /indicateurs and /bilans hours, but not in the clause's `heuresRealisees` (the closing caps them).
+   */
+  heuresApresCloture: number;
+}
+
+/**
+ * The one definition of a marché's compliance at a date, for every view (/marches/{id}/conformite, /marches,
+ * /coordination-regionale, /bilans):
+ * - the terms (required hours, dateFin) are those in force at the date (`termesEnVigueur`);
+ * - realised hours are those of the months up to the date's month, and, once the marché is closed, up to the
+ *   closing month: hours of later months (a declaration racing the closing, or a closing dated back) are
+ *   reported apart in `heuresApresCloture`;
+ * - pro rata, tolerance and statuses: `conformite`.
+ */
+export function conformiteALaDate(
+  marche: MarcheHistorise,
+  heures: readonly HeuresDuMois[],
+  date: DateIso,
+  tolerance = TOLERANCE_PAR_DEFAUT,
+): ConformiteALaDate {
+  const termes = termesEnVigueur(marche.termes, date);
+  const moisDate = date.slice(0, 7);
+  const moisCloture = marche.dateCloture?.slice(0, 7) ?? null;
+  const clotureALaDate = marche.dateCloture !== null && marche.dateCloture <= date;
+  let realisees = 0;
+  let apresCloture = 0;
+  for (const h of heures) {
+    if (moisCloture !== null && h.mois > moisCloture) {
+      if (clotureALaDate) apresCloture += h.centiemes;
+    } else if (h.mois <= moisDate) realisees += h.centiemes;
+  }
+  return {
+    dateFin: termes.dateFin,
+    heuresApresCloture: depuisCentiemes(apresCloture),
+    ...conformite(
+      { heuresPrevuesCentiemes: termes.heuresPrevuesCentiemes, dateDebut: marche.dateDebut, dateFin: termes.dateFin, dateCloture: marche.dateCloture },
+      realisees,
+      date,
+      tolerance,
+    ),
+  };
+}
+
+/**
+ * Whether a marché's performance period, [dateDebut, dateFin], ended early by a closing dated before
+ * dateFin, overlaps [du, au]: the marchés a yearly report judges.
+ */
+export function periodeChevauche(marche: { dateDebut: DateIso; dateFin: DateIso; dateCloture: DateIso | null }, du: DateIso, au: DateIso): boolean {
+  const fin = marche.dateCloture !== null && marche.dateCloture < marche.dateFin ? marche.dateCloture : marche.dateFin;
+  return marche.dateDebut <= au && fin >= du;
+}

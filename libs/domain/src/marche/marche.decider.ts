@@ -8,11 +8,14 @@ import {
   BASES_JURIDIQUES,
   ROLES_ATTRIBUTAIRE,
   SECTEURS,
+  SOUS_SECTEURS,
+  sousSecteurDe,
   type BaseJuridique,
   type MarcheEnregistre,
   type MarcheEvent,
   type RoleAttributaire,
   type Secteur,
+  type SousSecteur,
 } from './marche.events';
 
 export const marcheStream = (id: string) => `marche-${id}`;
@@ -22,6 +25,8 @@ export type EnregistrerMarche = MarcheEnregistre['data'] & {
   /** Read by the handler. */
   donneurOrdreExiste: boolean;
   operation: { donneurOrdreId: string } | null;
+  /** Read by the handler when `calibrationId` is given: whether that calibration exists. */
+  calibrationExiste?: boolean;
 };
 
 export type AttribuerMarche = {
@@ -60,6 +65,8 @@ export interface MarcheEnregistreState {
   numero: string;
   objet: string;
   secteur: Secteur;
+  /** `batiment` or `travaux_publics` for a `btp` marché; null otherwise (and for a `btp` one recorded before it was asked). */
+  sousSecteur: SousSecteur | null;
   baseJuridique: BaseJuridique;
   /** After amendments. */
   heuresPrevues: number;
@@ -71,6 +78,8 @@ export interface MarcheEnregistreState {
   avenants: Array<{ heuresPrevues?: number; dateFin?: DateIso; motif: string }>;
   suiviRegional: boolean;
   dateCloture: DateIso | null;
+  /** The calibration the hours were sized with; null when none (and for events recorded before the field existed). */
+  calibrationId: string | null;
 }
 
 export type MarcheState = { existe: false } | MarcheEnregistreState;
@@ -88,6 +97,8 @@ export const marcheDecider: Decider<MarcheCommand, MarcheEvent, MarcheState> = {
       return {
         existe: true,
         ...event.data,
+        sousSecteur: sousSecteurDe(event.data),
+        calibrationId: event.data.calibrationId ?? null,
         heuresPrevuesInitiales: event.data.heuresPrevues,
         attributaires: [],
         avenants: [],
@@ -148,6 +159,14 @@ function enregistrer(command: EnregistrerMarche, state: MarcheState): MarcheEven
     'Cette opération appartient à un autre donneur d’ordre : choisissez une opération du même donneur d’ordre que le marché.',
     { operationId: command.operationId, donneurOrdreId: command.donneurOrdreId },
   );
+  rule(
+    command.calibrationId === undefined || command.calibrationExiste === true,
+    'CALIBRATION_INCONNUE',
+    'Aucune calibration ne porte cet identifiant : calculez-la d’abord (POST /calibrations) ou corrigez calibrationId.',
+    { champ: 'calibrationId', calibrationId: command.calibrationId },
+  );
+  const secteur = valeurParmi(command.secteur, SECTEURS, 'secteur');
+  const sousSecteur = verifierSousSecteur(secteur, command.sousSecteur);
   verifierHeuresPrevues(command.heuresPrevues);
   verifierDate(command.dateDebut, 'dateDebut');
   verifierDate(command.dateFin, 'dateFin');
@@ -164,14 +183,39 @@ function enregistrer(command: EnregistrerMarche, state: MarcheState): MarcheEven
         operationId: command.operationId,
         numero: texteRequis(command.numero, 'numero', 100),
         objet: texteRequis(command.objet, 'objet'),
-        secteur: valeurParmi(command.secteur, SECTEURS, 'secteur'),
+        secteur,
+        sousSecteur,
         baseJuridique: valeurParmi(command.baseJuridique, BASES_JURIDIQUES, 'baseJuridique'),
         heuresPrevues: command.heuresPrevues,
         dateDebut: command.dateDebut,
         dateFin: command.dateFin,
+        ...(command.calibrationId !== undefined ? { calibrationId: command.calibrationId } : {}),
       },
     },
   ];
+}
+
+/**
+ * A `btp` marché says whether it is bâtiment or travaux publics (the yearly report counts the companies of
+ * each trade); a marché of another sector has no sub-sector (null or absent).
+ */
+function verifierSousSecteur(secteur: Secteur, sousSecteur: unknown): SousSecteur | null {
+  if (secteur === 'btp') {
+    rule(
+      sousSecteur !== undefined && sousSecteur !== null,
+      'SOUS_SECTEUR_REQUIS',
+      'Un marché du secteur btp précise son sousSecteur : batiment ou travaux_publics.',
+      { champ: 'sousSecteur', valeursAutorisees: SOUS_SECTEURS },
+    );
+    return valeurParmi(sousSecteur, SOUS_SECTEURS, 'sousSecteur');
+  }
+  rule(
+    sousSecteur === undefined || sousSecteur === null,
+    'SOUS_SECTEUR_HORS_BTP',
+    `Seul un marché du secteur btp a un sousSecteur (batiment ou travaux_publics) : retirez-le pour un marché du secteur ${secteur}.`,
+    { champ: 'sousSecteur', secteur, sousSecteur },
+  );
+  return null;
 }
 
 function attribuer(command: AttribuerMarche, state: MarcheEnregistreState): MarcheEvent[] {
@@ -225,6 +269,13 @@ function marcheReserve(baseJuridique: BaseJuridique, type: TypeEntreprise, entre
   );
 }
 
+/**
+ * An avenant that moves dateFin before months already declared is accepted (issue 13). The marché stream does not
+ * see the declarations (they live in the salariés' streams, ADR 0001), and the hours were declared, legitimately,
+ * under the terms in force when they were: they stay counted as realised while the marché is open (only a closing
+ * caps them). The avenant takes effect on the day it is concluded (its event's `occurredAt`, Paris day): compliance
+ * at an earlier date keeps the previous terms (`termesEnVigueur`). New declarations then follow the new dateFin.
+ */
 function conclureAvenant(command: ConclureAvenant, state: MarcheEnregistreState): MarcheEvent[] {
   pasCloture(state);
   const motif = texteRequis(command.motif, 'motif');
@@ -259,6 +310,14 @@ function conclureAvenant(command: ConclureAvenant, state: MarcheEnregistreState)
   ];
 }
 
+/**
+ * A closing dated before months already declared is accepted, with those hours reported apart (issue 13): the
+ * closing date is a fact of the contract that may be recorded late, and refusing it would push users to date it
+ * falsely. The marché stream does not see the declarations (ADR 0001), and the same hours can come in anyway by a
+ * declaration racing the closing, so every view must handle them: compliance (`conformiteALaDate`) counts the
+ * months up to the closing month as realised and the later ones as `heuresApresCloture`, to be corrected down or
+ * explained; they were worked, so /indicateurs and /bilans hours still count them.
+ */
 function cloturer(command: CloturerMarche, state: MarcheEnregistreState): MarcheEvent[] {
   rule(!state.dateCloture, 'MARCHE_DEJA_CLOTURE', `Ce marché est déjà clôturé depuis le ${state.dateCloture}.`);
   verifierDate(command.date, 'date');

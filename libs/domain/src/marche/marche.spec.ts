@@ -19,6 +19,7 @@ import type {
   MarcheEvent,
   RoleAttributaire,
   Secteur,
+  SousSecteur,
 } from './marche.events';
 import type { TypeEntreprise } from '../entreprise/entreprise.events';
 
@@ -38,6 +39,7 @@ const enregistrer = (champs: Partial<EnregistrerMarche> = {}): EnregistrerMarche
   numero: '2025-017 lot 3',
   objet: 'Gros œuvre de la maison de santé',
   secteur: 'btp',
+  sousSecteur: 'batiment',
   baseJuridique: 'L2112-2',
   heuresPrevues: 3425,
   dateDebut: '2025-03-10',
@@ -70,6 +72,7 @@ const enregistre = (champs: Partial<MarcheEnregistre['data']> = {}): MarcheEnreg
     numero: '2025-017 lot 3',
     objet: 'Gros œuvre de la maison de santé',
     secteur: 'btp',
+    sousSecteur: 'batiment',
     baseJuridique: 'L2112-2',
     heuresPrevues: 3425,
     dateDebut: '2025-03-10',
@@ -166,8 +169,42 @@ describe('enregistrement d’un marché', () => {
     spec(marcheDecider).given([]).when(enregistrer({ numero: 'n'.repeat(101) })).thenFails('TEXTE_TROP_LONG', { champ: 'numero', max: 100 });
   });
 
-  it.each(['btp', 'services', 'prestations_intellectuelles'] as const)('accepte le secteur %s', (secteur) => {
-    spec(marcheDecider).given([]).when(enregistrer({ secteur })).then([enregistre({ secteur })]);
+  it.each(['services', 'prestations_intellectuelles'] as const)('accepte le secteur %s, sans sous-secteur (null)', (secteur) => {
+    spec(marcheDecider).given([]).when(enregistrer({ secteur, sousSecteur: undefined })).then([enregistre({ secteur, sousSecteur: null })]);
+    spec(marcheDecider).given([]).when(enregistrer({ secteur, sousSecteur: null })).then([enregistre({ secteur, sousSecteur: null })]);
+  });
+
+  it.each(['batiment', 'travaux_publics'] as const)('accepte le secteur btp avec le sous-secteur %s', (sousSecteur) => {
+    spec(marcheDecider).given([]).when(enregistrer({ secteur: 'btp', sousSecteur })).then([enregistre({ secteur: 'btp', sousSecteur })]);
+  });
+
+  it('un marché btp sans sous-secteur est refusé : SOUS_SECTEUR_REQUIS', () => {
+    spec(marcheDecider).given([]).when(enregistrer({ secteur: 'btp', sousSecteur: undefined })).thenFails('SOUS_SECTEUR_REQUIS', { champ: 'sousSecteur' });
+    spec(marcheDecider).given([]).when(enregistrer({ secteur: 'btp', sousSecteur: null })).thenFails('SOUS_SECTEUR_REQUIS', { champ: 'sousSecteur' });
+  });
+
+  it('un sous-secteur hors de la liste est refusé', () => {
+    spec(marcheDecider)
+      .given([])
+      .when(enregistrer({ secteur: 'btp', sousSecteur: 'genie_civil' as SousSecteur }))
+      .thenFails('VALEUR_NON_AUTORISEE', { champ: 'sousSecteur', valeur: 'genie_civil' });
+  });
+
+  it.each(['services', 'prestations_intellectuelles'] as const)('un sous-secteur sur un marché %s est refusé : SOUS_SECTEUR_HORS_BTP', (secteur) => {
+    spec(marcheDecider)
+      .given([])
+      .when(enregistrer({ secteur, sousSecteur: 'travaux_publics' }))
+      .thenFails('SOUS_SECTEUR_HORS_BTP', { champ: 'sousSecteur', secteur, sousSecteur: 'travaux_publics' });
+  });
+
+  it('le sous-secteur est dans l’état ; un événement enregistré avant qu’il existe (sans le champ) se lit null', () => {
+    expect(etat(enregistre({ sousSecteur: 'travaux_publics' })).sousSecteur).toBe('travaux_publics');
+    const { sousSecteur: _absent, ...ancien } = enregistre().data;
+    const state = etat({ type: 'MarcheEnregistre', data: ancien });
+    expect(state.sousSecteur).toBeNull();
+    expect(state.secteur).toBe('btp');
+    // Such a marché still takes the commands that follow its registration.
+    spec(marcheDecider).given([{ type: 'MarcheEnregistre', data: ancien }]).when(attribuer()).then([attribue()]);
   });
 
   it('refuse un secteur hors de la liste', () => {
@@ -276,6 +313,13 @@ describe('marché réservé', () => {
 });
 
 describe('avenant', () => {
+  it('accepte une dateFin avancée avant des mois déjà déclarés : leurs heures, déclarées sous les termes d’alors, restent comptées', () => {
+    spec(marcheDecider)
+      .given([enregistre(), attribue()])
+      .when(conclureAvenant({ dateFin: '2025-06-30' }))
+      .then([avenant({ dateFin: '2025-06-30', motif: 'Travaux supplémentaires', heuresPrevuesAvant: 3425, dateFinAvant: '2026-04-20' })]);
+  });
+
   it('modifie les heures prévues seules', () => {
     spec(marcheDecider)
       .given([enregistre()])
@@ -403,5 +447,10 @@ describe('clôture', () => {
 
   it('refuse de clôturer deux fois', () => {
     spec(marcheDecider).given([enregistre(), cloture()]).when(cloturer('2026-06-01')).thenFails('MARCHE_DEJA_CLOTURE');
+  });
+
+  it('accepte une clôture datée avant des mois déjà déclarés : le marché ne voit pas les déclarations, la conformité rapporte leurs heures à part', () => {
+    // Hours declared up to 2026-05 in the salariés' streams: the closing of 2026-01-15 is accepted as dated.
+    spec(marcheDecider).given([enregistre(), attribue()]).when(cloturer('2026-01-15')).then([cloture('2026-01-15')]);
   });
 });

@@ -29,6 +29,26 @@ export class MarcheCoordination {
   @Column('boolean') suivi: boolean;
 }
 
+/** The terms of a marché from `depuis` on (see TermesMarcheLus). */
+@Entity({ schema: SCHEMA, name: 'termes_marches' })
+export class TermesMarcheCoordination {
+  @PrimaryColumn({ type: 'bigint', transformer: int }) position: number;
+  @Column({ name: 'marche_id', type: 'uuid' }) marcheId: string;
+  @Column('text') depuis: string;
+  @Column({ name: 'heures_prevues_centiemes', type: 'bigint', transformer: int }) heuresPrevuesCentiemes: number;
+  @Column({ name: 'date_fin', type: 'text' }) dateFin: string;
+}
+
+/** A follow period: from `du` (included) to `au` (excluded; null while followed), Paris days of the suivi events. */
+@Entity({ schema: SCHEMA, name: 'periodes_suivi' })
+export class PeriodeSuiviCoordination {
+  /** The position of the `SuiviRegionalDemarre` that opened it. */
+  @PrimaryColumn({ type: 'bigint', transformer: int }) position: number;
+  @Column({ name: 'marche_id', type: 'uuid' }) marcheId: string;
+  @Column('text') du: string;
+  @Column({ type: 'text', nullable: true }) au: string | null;
+}
+
 @Entity({ schema: SCHEMA, name: 'heures' })
 export class HeuresCoordination {
   @PrimaryColumn({ name: 'marche_id', type: 'uuid' }) marcheId: string;
@@ -36,4 +56,4 @@ export class HeuresCoordination {
   @Column({ type: 'bigint', transformer: int }) centiemes: number;
 }
 
-export const ENTITES_COORDINATION = [DonneurOrdreCoordination, MarcheCoordination, HeuresCoordination];
+export const ENTITES_COORDINATION = [DonneurOrdreCoordination, MarcheCoordination, TermesMarcheCoordination, PeriodeSuiviCoordination, HeuresCoordination];

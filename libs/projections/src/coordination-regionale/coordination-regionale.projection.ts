@@ -1,7 +1,8 @@
 import type { RecordedEvent } from '@suivi/event-store';
-import { enCentiemes, type EvenementDuDomaine } from '@suivi/domain';
+import { enCentiemes, jourDe, type EvenementDuDomaine } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
 import type { Projection } from '../runtime/projection';
+import { ajouterTermes } from '../indicateurs/termes-marches';
 import { ENTITES_COORDINATION, SCHEMA_COORDINATION } from './coordination-regionale.entities';
 
 /**
@@ -31,6 +32,7 @@ export class CoordinationRegionaleProjection implements Projection {
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, false)`,
           [d.marcheId, d.donneurOrdreId, d.numero, d.objet, d.secteur, enCentiemes(d.heuresPrevues), d.dateDebut, d.dateFin],
         );
+        await ajouterTermes(tx, event);
         return;
       }
       case 'AvenantConclu': {
@@ -39,12 +41,21 @@ export class CoordinationRegionaleProjection implements Projection {
           `UPDATE marches SET heures_prevues_centiemes = coalesce($2, heures_prevues_centiemes), date_fin = coalesce($3, date_fin) WHERE id = $1`,
           [d.marcheId, d.heuresPrevues === undefined ? null : enCentiemes(d.heuresPrevues), d.dateFin ?? null],
         );
+        await ajouterTermes(tx, event);
         return;
       }
       case 'SuiviRegionalDemarre':
-      case 'SuiviRegionalArrete':
+      case 'SuiviRegionalArrete': {
         await tx.query(`UPDATE marches SET suivi = $2 WHERE id = $1`, [event.data.marcheId, event.type === 'SuiviRegionalDemarre']);
+        // The follow periods: a marché counts in a period it was followed during, even if it is no longer followed.
+        const jour = jourDe(new Date(event.metadata.occurredAt));
+        if (event.type === 'SuiviRegionalDemarre') {
+          await tx.query(`INSERT INTO periodes_suivi (position, marche_id, du, au) VALUES ($1, $2, $3, NULL)`, [event.position, event.data.marcheId, jour]);
+        } else {
+          await tx.query(`UPDATE periodes_suivi SET au = $2 WHERE marche_id = $1 AND au IS NULL`, [event.data.marcheId, jour]);
+        }
         return;
+      }
       case 'MarcheCloture':
         await tx.query(`UPDATE marches SET date_cloture = $2 WHERE id = $1`, [event.data.marcheId, event.data.date]);
         return;

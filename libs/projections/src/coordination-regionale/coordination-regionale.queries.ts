@@ -1,8 +1,9 @@
-import { conformite, depuisCentiemes, etpDe, type Conformite } from '@suivi/domain';
+import { depuisCentiemes, etpDe, type ConformiteALaDate } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
+import { colonnesConformite, conformiteDeLaLigne } from '../indicateurs/conformites.queries';
 import { heuresParSecteurVides } from '../indicateurs/indicateurs.queries';
 
-export interface MarcheSuivi extends Conformite {
+export interface MarcheSuivi extends ConformiteALaDate {
   marcheId: string;
   numero: string;
   objet: string;
@@ -10,18 +11,29 @@ export interface MarcheSuivi extends Conformite {
   donneurOrdreId: string;
   donneurOrdreNom: string;
   dateDebut: string;
-  dateFin: string;
   dateCloture: string | null;
 }
 
-/** The marchés the coordination follows now, with their progress at `date`. */
-export async function marchesSuivis(em: EntityManager, date: string, tolerance: number): Promise<MarcheSuivi[]> {
+/**
+ * The marchés of the coordination: those it follows now, and those it followed at some point of `periode`
+ * (by default the day `date`; a follow period runs from its start day, included, to its stop day, excluded:
+ * started and stopped the same day, it is empty),
+ * even if no longer followed. Each with its compliance at `date` by the one definition (`conformiteALaDate`:
+ * terms in force at the date, hours capped at the closing, the later ones apart): the coordination schema's
+ * only compliance query.
+ */
+export async function marchesSuivis(
+  em: EntityManager,
+  date: string,
+  tolerance: number,
+  periode: { du: string; au: string } = { du: date, au: date },
+): Promise<MarcheSuivi[]> {
   const rows: Array<Record<string, any>> = await em.query(
-    `SELECT m.*, d.nom AS donneur_ordre_nom,
-       coalesce((SELECT sum(h.centiemes) FROM coordination.heures h WHERE h.marche_id = m.id AND h.mois <= $1), 0)::bigint AS realisees
+    `SELECT m.*, d.nom AS donneur_ordre_nom, ${colonnesConformite('coordination', 'SELECT marche_id, mois, centiemes FROM coordination.heures')}
      FROM coordination.marches m JOIN coordination.donneurs_ordre d ON d.id = m.donneur_ordre_id
-     WHERE m.suivi ORDER BY d.nom, m.numero, m.id`,
-    [date.slice(0, 7)],
+     WHERE m.suivi OR EXISTS (SELECT 1 FROM coordination.periodes_suivi p WHERE p.marche_id = m.id AND p.du <= $2 AND (p.au IS NULL OR (p.au > $1 AND p.au > p.du)))
+     ORDER BY d.nom, m.numero, m.id`,
+    [periode.du, periode.au],
   );
   return rows.map((m) => ({
     marcheId: m.id,
@@ -31,14 +43,8 @@ export async function marchesSuivis(em: EntityManager, date: string, tolerance: 
     donneurOrdreId: m.donneur_ordre_id,
     donneurOrdreNom: m.donneur_ordre_nom,
     dateDebut: m.date_debut,
-    dateFin: m.date_fin,
     dateCloture: m.date_cloture,
-    ...conformite(
-      { heuresPrevuesCentiemes: Number(m.heures_prevues_centiemes), dateDebut: m.date_debut, dateFin: m.date_fin, dateCloture: m.date_cloture },
-      Number(m.realisees),
-      date,
-      tolerance,
-    ),
+    ...conformiteDeLaLigne(m, date, tolerance),
   }));
 }
 
@@ -46,24 +52,30 @@ export interface IndicateursCoordination {
   marchesSuivis: number;
   donneursOrdre: number;
   heuresPrevues: number;
+  /** Every hour declared for the months of the period, after a closing too (as /indicateurs counts them). */
   heuresRealisees: number;
   etp: number;
   heuresParSecteur: Record<string, number>;
   marchesParStatut: Record<string, number>;
+  /** Of the followed marchés closed at `date`: the hours of months after their closing, not counted in their compliance. */
+  heuresApresCloture: number;
 }
 
-/** The coordination's totals over its followed marchés: hours of the months in [du, au], statuses at `date`. */
+/**
+ * The coordination's totals over its marchés (followed now, or at some point of [du, au]): hours of the months in
+ * [du, au], statuses at `date`.
+ */
 export async function indicateursCoordination(
   em: EntityManager,
   periode: { du?: string; au?: string },
   date: string,
   tolerance: number,
 ): Promise<IndicateursCoordination> {
-  const suivis = await marchesSuivis(em, date, tolerance);
+  const suivis = await marchesSuivis(em, date, tolerance, { du: periode.du ?? '0000-01-01', au: periode.au ?? '9999-12-31' });
   const parSecteur: Array<{ secteur: string; centiemes: string }> = await em.query(
     `SELECT m.secteur, sum(h.centiemes)::bigint AS centiemes FROM coordination.heures h JOIN coordination.marches m ON m.id = h.marche_id
-     WHERE m.suivi AND h.mois BETWEEN $1 AND $2 GROUP BY m.secteur`,
-    [periode.du?.slice(0, 7) ?? '0000-01', periode.au?.slice(0, 7) ?? '9999-12'],
+     WHERE m.id = ANY($3::uuid[]) AND h.mois BETWEEN $1 AND $2 GROUP BY m.secteur`,
+    [periode.du?.slice(0, 7) ?? '0000-01', periode.au?.slice(0, 7) ?? '9999-12', suivis.map((m) => m.marcheId)],
   );
   const centiemes = parSecteur.reduce((s, r) => s + Number(r.centiemes), 0);
   const heuresParSecteur = heuresParSecteurVides();
@@ -78,5 +90,6 @@ export async function indicateursCoordination(
     etp: etpDe(centiemes),
     heuresParSecteur,
     marchesParStatut,
+    heuresApresCloture: depuisCentiemes(suivis.reduce((s, m) => s + Math.round(m.heuresApresCloture * 100), 0)),
   };
 }

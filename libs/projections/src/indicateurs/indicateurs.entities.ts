@@ -33,12 +33,25 @@ export class MarcheLu {
   @Column('text') numero: string;
   @Column('text') objet: string;
   @Column('text') secteur: string;
+  /** `batiment` / `travaux_publics` with `btp`, else null (and null for a btp marché recorded before it was asked). */
+  @Column({ name: 'sous_secteur', type: 'text', nullable: true }) sousSecteur: string | null;
   @Column({ name: 'base_juridique', type: 'text' }) baseJuridique: string;
   @Column({ name: 'heures_prevues_centiemes', type: 'bigint', transformer: int }) heuresPrevuesCentiemes: number;
   @Column({ name: 'date_debut', type: 'text' }) dateDebut: string;
   @Column({ name: 'date_fin', type: 'text' }) dateFin: string;
   @Column({ name: 'date_cloture', type: 'text', nullable: true }) dateCloture: string | null;
   @Column({ name: 'suivi_regional', type: 'boolean' }) suiviRegional: boolean;
+}
+
+/** The terms of a marché from `depuis` on: as registered, then after each avenant (migration TermesMarches1764000000010). */
+@Entity({ schema: SCHEMA, name: 'termes_marches' })
+export class TermesMarcheLus {
+  /** The event's global position: the log order of two avenants of one day. */
+  @PrimaryColumn({ type: 'bigint', transformer: int }) position: number;
+  @Column({ name: 'marche_id', type: 'uuid' }) marcheId: string;
+  @Column('text') depuis: string;
+  @Column({ name: 'heures_prevues_centiemes', type: 'bigint', transformer: int }) heuresPrevuesCentiemes: number;
+  @Column({ name: 'date_fin', type: 'text' }) dateFin: string;
 }
 
 @Entity({ schema: SCHEMA, name: 'entreprises' })
@@ -109,6 +122,7 @@ export const ENTITES_INDICATEURS = [
   DonneurOrdreLu,
   OperationLue,
   MarcheLu,
+  TermesMarcheLus,
   EntrepriseLue,
   SalarieLu,
   EligibiliteLue,

@@ -5,7 +5,10 @@ import { createMigratedTestDatabase } from '../../../../test/support/test-databa
 import { rebuildProjection } from '../runtime/rebuild';
 import { ENTITES_INDICATEURS } from './indicateurs.entities';
 import { IndicateursProjection } from './indicateurs.projection';
-import { conformites } from './indicateurs.queries';
+import { CoordinationRegionaleProjection } from '../coordination-regionale/coordination-regionale.projection';
+import { ENTITES_COORDINATION } from '../coordination-regionale/coordination-regionale.entities';
+import { marchesSuivis } from '../coordination-regionale/coordination-regionale.queries';
+import { conformites } from './conformites.queries';
 
 /**
  * Hours that reached a marché after its closing (the race ADR 0001 accepts) are not hidden:
@@ -15,17 +18,22 @@ describe('indicateurs projection: hours after a closing', () => {
   it('reports the hours of months after the closing month', async () => {
     const db = await createMigratedTestDatabase('apres_cloture');
     const store = new PostgresEventStore({ connectionString: db.url });
-    const dataSource = await new DataSource({ type: 'postgres', url: db.url, entities: ENTITES_INDICATEURS }).initialize();
+    const dataSource = await new DataSource({ type: 'postgres', url: db.url, entities: [...ENTITES_INDICATEURS, ...ENTITES_COORDINATION] }).initialize();
     try {
-      const [marcheId, salarieId, placementId] = [randomUUID(), randomUUID(), randomUUID()];
+      const [marcheId, salarieId, placementId, donneurOrdreId] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
       const meta = { schemaVersion: 1, occurredAt: new Date().toISOString(), userId: 't', correlationId: randomUUID(), causationId: null };
       const e = (type: string, data: object) => ({ eventId: randomUUID(), type, data, metadata: meta });
+      await store.appendToStream(
+        `donneurordre-${donneurOrdreId}`,
+        [e('DonneurOrdreEnregistre', { donneurOrdreId, nom: 'Région', type: 'collectivite', region: 'BFC' })],
+        'no_stream',
+      );
       await store.appendToStream(
         `marche-${marcheId}`,
         [
           e('MarcheEnregistre', {
             marcheId,
-            donneurOrdreId: randomUUID(),
+            donneurOrdreId,
             operationId: randomUUID(),
             numero: 'M1',
             objet: 'o',
@@ -35,6 +43,7 @@ describe('indicateurs projection: hours after a closing', () => {
             dateDebut: '2025-01-01',
             dateFin: '2025-12-31',
           }),
+          e('SuiviRegionalDemarre', { marcheId }),
           e('MarcheCloture', { marcheId, date: '2025-06-15' }),
         ],
         'no_stream',
@@ -51,6 +60,11 @@ describe('indicateurs projection: hours after a closing', () => {
       await rebuildProjection(new IndicateursProjection(), store, dataSource, db.url, { batchSize: 10, standbyRetryMs: 50, log: () => undefined });
       const [marche] = await conformites(dataSource.manager, { marcheId }, '2025-12-31', 0.1);
       expect(marche).toMatchObject({ statut: 'non_atteint', heuresRealisees: 60, heuresApresCloture: 12.5, heuresManquantes: 40 });
+      // The coordination's own projection answers the same compliance (one definition: conformiteALaDate).
+      await rebuildProjection(new CoordinationRegionaleProjection(), store, dataSource, db.url, { batchSize: 10, standbyRetryMs: 50, log: () => undefined });
+      const [suivi] = await marchesSuivis(dataSource.manager, '2025-12-31', 0.1);
+      const { marcheId: _m, numero: _n, objet: _o, secteur: _s, donneurOrdreId: _d, operationId: _op, suiviRegional: _sr, ...commun } = marche;
+      expect(suivi).toMatchObject(commun);
     } finally {
       await dataSource.destroy();
       await store.close();

@@ -1,7 +1,8 @@
 import type { RecordedEvent } from '@suivi/event-store';
-import { enCentiemes, type EvenementDuDomaine } from '@suivi/domain';
+import { enCentiemes, sousSecteurDe, type EvenementDuDomaine } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
 import type { Projection } from '../runtime/projection';
+import { ajouterTermes } from './termes-marches';
 import { ENTITES_INDICATEURS, SCHEMA_INDICATEURS } from './indicateurs.entities';
 
 /**
@@ -39,10 +40,23 @@ export class IndicateursProjection implements Projection {
         const d = event.data;
         await tx.query(
           `INSERT INTO marches (id, donneur_ordre_id, operation_id, numero, objet, secteur, base_juridique,
-             heures_prevues_centiemes, date_debut, date_fin, date_cloture, suivi_regional)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, false)`,
-          [d.marcheId, d.donneurOrdreId, d.operationId, d.numero, d.objet, d.secteur, d.baseJuridique, enCentiemes(d.heuresPrevues), d.dateDebut, d.dateFin],
+             heures_prevues_centiemes, date_debut, date_fin, date_cloture, suivi_regional, sous_secteur)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, false, $11)`,
+          [
+            d.marcheId,
+            d.donneurOrdreId,
+            d.operationId,
+            d.numero,
+            d.objet,
+            d.secteur,
+            d.baseJuridique,
+            enCentiemes(d.heuresPrevues),
+            d.dateDebut,
+            d.dateFin,
+            sousSecteurDe(d),
+          ],
         );
+        await ajouterTermes(tx, event);
         return;
       }
       case 'AvenantConclu': {
@@ -51,6 +65,7 @@ export class IndicateursProjection implements Projection {
           `UPDATE marches SET heures_prevues_centiemes = coalesce($2, heures_prevues_centiemes), date_fin = coalesce($3, date_fin) WHERE id = $1`,
           [d.marcheId, d.heuresPrevues === undefined ? null : enCentiemes(d.heuresPrevues), d.dateFin ?? null],
         );
+        await ajouterTermes(tx, event);
         return;
       }
       case 'SuiviRegionalDemarre':

@@ -2,11 +2,9 @@ import {
   CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT,
   CATEGORIES_SORTIE,
   CONTRATS_EMBAUCHE,
-  conformite,
   depuisCentiemes,
   etpDe,
   SECTEURS,
-  type Conformite,
 } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
 
@@ -259,56 +257,8 @@ export async function sortiesParPersonne(em: EntityManager, p: Perimetre, catego
   };
 }
 
-export interface ConformiteMarche extends Conformite {
-  marcheId: string;
-  numero: string;
-  objet: string;
-  secteur: string;
-  donneurOrdreId: string;
-  operationId: string;
-  dateDebut: string;
-  dateFin: string;
-  dateCloture: string | null;
-  suiviRegional: boolean;
-  /** Hours declared for months after the closing month: accepted by a race with the closing (see ADR 0001), to be corrected. */
-  heuresApresCloture: number;
-}
-
-/** Compliance at `date` of the marchés in scope (hours of months up to the date's month). */
-export async function conformites(em: EntityManager, p: Perimetre, date: string, tolerance: number): Promise<ConformiteMarche[]> {
-  const { where, params } = filtre(p, 'm');
-  const rows: Array<Record<string, any>> = await em.query(
-    // A closed marché's realised hours stop at its closing month: later ones are reported apart.
-    `SELECT m.*, coalesce((SELECT sum(d.centiemes) FROM indicateurs.declarations d
-                 WHERE d.marche_id = m.id AND d.mois <= $${params.length + 1}
-                   AND (m.date_cloture IS NULL OR d.mois <= substr(m.date_cloture, 1, 7))), 0)::bigint AS realisees,
-       coalesce((SELECT sum(d.centiemes) FROM indicateurs.declarations d
-                 WHERE d.marche_id = m.id AND m.date_cloture IS NOT NULL AND d.mois > substr(m.date_cloture, 1, 7)), 0)::bigint AS apres_cloture
-     FROM indicateurs.marches m WHERE true ${where} ORDER BY m.numero, m.id`,
-    [...params, date.slice(0, 7)],
-  );
-  return rows.map((m) => ({
-    marcheId: m.id,
-    numero: m.numero,
-    objet: m.objet,
-    secteur: m.secteur,
-    donneurOrdreId: m.donneur_ordre_id,
-    operationId: m.operation_id,
-    dateDebut: m.date_debut,
-    dateFin: m.date_fin,
-    dateCloture: m.date_cloture,
-    suiviRegional: m.suivi_regional,
-    heuresApresCloture: depuisCentiemes(Number(m.apres_cloture)),
-    ...conformite(
-      { heuresPrevuesCentiemes: Number(m.heures_prevues_centiemes), dateDebut: m.date_debut, dateFin: m.date_fin, dateCloture: m.date_cloture },
-      Number(m.realisees),
-      date,
-      tolerance,
-    ),
-  }));
-}
-
-function filtre(p: Perimetre, alias: string): { where: string; params: unknown[] } {
+/** The scope's clauses on the marchés (`alias`) and their parameters ($1…): shared with repartitions.queries.ts. */
+export function filtre(p: Perimetre, alias: string): { where: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
   const add = (column: string, value: string | undefined) => {

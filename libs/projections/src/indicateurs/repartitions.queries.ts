@@ -1,0 +1,179 @@
+import { depuisCentiemes, MODALITES, TYPES_ENTREPRISE } from '@suivi/domain';
+import type { EntityManager } from 'typeorm';
+import { filtre, type Perimetre } from './indicateurs.queries';
+
+/**
+ * The breakdowns the yearly report carries (issue 13, the 2023 report: "179 entreprises ont accueilli un
+ * bénéficiaire : 117 du bâtiment, 11 des travaux publics, 23 des services, 11 EI/AI/ACI, 7 ESAT, 1 EA, 8 ETTI,
+ * 1 GEIQ"). Each definition is written here, next to its query, and in DEFINITIONS_INDICATEURS (the API docs).
+ * They cover the same declarations as calculerIndicateurs: after corrections, > 0, of the months overlapping
+ * [du, au], on the marchés in scope.
+ */
+
+/**
+ * The trade of an ordinary company (`classique`), as the report counts them: `batiment` and `travaux_publics`
+ * (the `sousSecteur` of a `btp` marché), `services` (marchés of the sectors `services` and
+ * `prestations_intellectuelles`: the report's "marchés de services"), and `non_precise` for a `btp` marché
+ * recorded before its sub-sector was asked.
+ */
+export const METIERS = ['batiment', 'travaux_publics', 'services', 'non_precise'] as const;
+export type Metier = (typeof METIERS)[number];
+
+export interface Repartitions {
+  /** Entreprises counted in `entreprises` (employing or hosting someone with hours), by kind: they add up to `entreprises`. */
+  entreprisesParType: Record<string, number>;
+  /** The ordinary companies of `entreprisesParType.classique`, by trade (METIERS): they add up to it. */
+  entreprisesParMetier: Record<string, number>;
+  /** Hours (`heuresRealisees`) by the modalité of their placement: they add up to `heuresRealisees`. */
+  heuresParModalite: Record<string, number>;
+  /** Hours by the kind of their employer (the placement's entreprise; an ETTI, AI or GEIQ for a mise à disposition). */
+  heuresParTypeEmployeur: Record<string, number>;
+}
+
+/** One line per opération in the yearly report. */
+export interface OperationBilan {
+  operationId: string;
+  nom: string;
+  commune: string;
+  donneurOrdreId: string;
+  /** Its marchés retained (see operationsDuBilan). */
+  marches: number;
+  /** Their required hours, after amendments: the whole clause, not a share of the period. */
+  heuresPrevues: number;
+  /** Hours of the period on them. */
+  heuresRealisees: number;
+  /** Hours of every month up to the end of the period on them: to compare with heuresPrevues. */
+  heuresRealiseesCumulees: number;
+  /** People (distinct) with hours of the period on them. */
+  salaries: number;
+}
+
+const zeros = (cles: readonly string[]) => Object.fromEntries(cles.map((c) => [c, 0]));
+
+/** The period's bounds, open when absent, as calculerIndicateurs takes them. */
+function bornes(p: Perimetre) {
+  const du = p.du ?? '0000-01-01';
+  const au = p.au ?? '9999-12-31';
+  return { du, au, moisDu: du.slice(0, 7), moisAu: au.slice(0, 7) };
+}
+
+/**
+ * - entreprisesParType: the entreprises of `entreprises` (the employer of a declaration, and the entreprise
+ *   utilisatrice hosting the person of a mise à disposition) counted once each, by their kind (classique, ei,
+ *   ai, aci, etti, geiq, esat, ea). An ETTI that provides someone counts as an ETTI, the company hosting them
+ *   by its own kind.
+ * - entreprisesParMetier: each ordinary company (`classique`) counted once, in its trade: the trade of the
+ *   marchés where it employed or hosted someone in the period, the one with the most hours of the period
+ *   (bâtiment or travaux publics by the btp marché's sousSecteur; services for services and prestations
+ *   intellectuelles; on a tie, the first of batiment, travaux_publics, services, non_precise).
+ * - heuresParModalite: the hours by the modalité of the placement declared (embauche_directe,
+ *   mise_a_disposition, sous_traitance_siae, formation).
+ * - heuresParTypeEmployeur: the hours by the kind of the placement's employer (the ETTI, AI or GEIQ for a mise
+ *   à disposition, not the company hosting the person).
+ */
+export async function calculerRepartitions(em: EntityManager, p: Perimetre): Promise<Repartitions> {
+  const { where, params } = filtre(p, 'm');
+  const { moisDu, moisAu } = bornes(p);
+  const base = params.length;
+  const declarations = `
+    SELECT d.id, d.entreprise_id, d.centiemes, m.secteur, m.sous_secteur, pl.modalite, pl.entreprise_utilisatrice_id
+    FROM indicateurs.declarations d
+    JOIN indicateurs.marches m ON m.id = d.marche_id
+    JOIN indicateurs.placements pl ON pl.id = d.placement_id
+    WHERE d.centiemes > 0 AND d.mois BETWEEN $${base + 1} AND $${base + 2} ${where}`;
+  const args = [...params, moisDu, moisAu];
+
+  const entreprises: Array<{ type: string; metier: string; n: number }> = await em.query(
+    `WITH d AS (${declarations}),
+     hotes AS (
+       SELECT DISTINCT d.id, h.entreprise_id, d.centiemes,
+         CASE WHEN d.secteur = 'btp' THEN coalesce(d.sous_secteur, 'non_precise') ELSE 'services' END AS metier
+       FROM d CROSS JOIN LATERAL (VALUES (d.entreprise_id), (d.entreprise_utilisatrice_id)) h(entreprise_id)
+       WHERE h.entreprise_id IS NOT NULL
+     ),
+     metiers AS (SELECT entreprise_id, metier, sum(centiemes) AS centiemes FROM hotes GROUP BY 1, 2),
+     metier AS (
+       SELECT DISTINCT ON (entreprise_id) entreprise_id, metier FROM metiers
+       ORDER BY entreprise_id, centiemes DESC, array_position($${base + 3}::text[], metier)
+     )
+     SELECT e.type, m.metier, count(*)::int AS n FROM metier m JOIN indicateurs.entreprises e ON e.id = m.entreprise_id GROUP BY 1, 2`,
+    [...args, [...METIERS]],
+  );
+  const heures: Array<{ modalite: string; type: string; centiemes: string }> = await em.query(
+    `WITH d AS (${declarations})
+     SELECT d.modalite, e.type, sum(d.centiemes)::bigint AS centiemes FROM d JOIN indicateurs.entreprises e ON e.id = d.entreprise_id GROUP BY 1, 2`,
+    args,
+  );
+
+  const entreprisesParType = zeros(TYPES_ENTREPRISE);
+  const entreprisesParMetier = zeros(METIERS);
+  for (const r of entreprises) {
+    entreprisesParType[r.type] = (entreprisesParType[r.type] ?? 0) + r.n;
+    if (r.type === 'classique') entreprisesParMetier[r.metier] = (entreprisesParMetier[r.metier] ?? 0) + r.n;
+  }
+  // Sums in hundredths, converted once: no float drift between a breakdown and heuresRealisees.
+  const parModalite = zeros(MODALITES);
+  const parType = zeros(TYPES_ENTREPRISE);
+  for (const r of heures) {
+    parModalite[r.modalite] = (parModalite[r.modalite] ?? 0) + Number(r.centiemes);
+    parType[r.type] = (parType[r.type] ?? 0) + Number(r.centiemes);
+  }
+  const enHeures = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, depuisCentiemes(v)]));
+  return {
+    entreprisesParType,
+    entreprisesParMetier,
+    heuresParModalite: enHeures(parModalite),
+    heuresParTypeEmployeur: enHeures(parType),
+  };
+}
+
+/**
+ * The opérations of the report: those having a marché in scope whose performance period (after amendments)
+ * overlaps [du, au], or with hours of the period (a marché may take hours of its last months after its end).
+ * Those marchés are the operation's `marches`; `heuresPrevues` adds up their required hours after amendments
+ * (the whole clause); `heuresRealisees` their hours of the period and `salaries` the distinct people with
+ * hours of the period, as in calculerIndicateurs; `heuresRealiseesCumulees` their hours of every month up
+ * to the end of the period, since the start of the marchés (what heuresPrevues is to be compared with).
+ * Sorted by name.
+ */
+export async function operationsDuBilan(em: EntityManager, p: Perimetre): Promise<OperationBilan[]> {
+  const { where, params } = filtre(p, 'm');
+  const { du, au, moisDu, moisAu } = bornes(p);
+  const b = params.length;
+  const rows: Array<Record<string, any>> = await em.query(
+    `WITH m AS (SELECT m.* FROM indicateurs.marches m WHERE true ${where}),
+     decl AS (
+       SELECT d.marche_id, d.salarie_id, d.centiemes, d.mois >= $${b + 1} AS dans_periode
+       FROM indicateurs.declarations d JOIN m ON m.id = d.marche_id WHERE d.centiemes > 0 AND d.mois <= $${b + 2}
+     ),
+     retenus AS (
+       SELECT m.* FROM m
+       WHERE (m.date_debut <= $${b + 4} AND m.date_fin >= $${b + 3})
+          OR EXISTS (SELECT 1 FROM decl WHERE decl.marche_id = m.id AND decl.dans_periode)
+     ),
+     prevues AS (SELECT operation_id, count(*)::int AS marches, sum(heures_prevues_centiemes)::bigint AS prevues FROM retenus GROUP BY 1),
+     realisees AS (
+       SELECT r.operation_id,
+         coalesce(sum(decl.centiemes) FILTER (WHERE decl.dans_periode), 0)::bigint AS periode,
+         sum(decl.centiemes)::bigint AS cumul,
+         count(DISTINCT decl.salarie_id) FILTER (WHERE decl.dans_periode)::int AS salaries
+       FROM retenus r JOIN decl ON decl.marche_id = r.id GROUP BY 1
+     )
+     SELECT o.id, o.nom, o.commune, o.donneur_ordre_id, pr.marches, pr.prevues,
+       coalesce(re.periode, 0)::bigint AS periode, coalesce(re.cumul, 0)::bigint AS cumul, coalesce(re.salaries, 0)::int AS salaries
+     FROM prevues pr JOIN indicateurs.operations o ON o.id = pr.operation_id LEFT JOIN realisees re ON re.operation_id = pr.operation_id
+     ORDER BY o.nom, o.id`,
+    [...params, moisDu, moisAu, du, au],
+  );
+  return rows.map((r) => ({
+    operationId: r.id,
+    nom: r.nom,
+    commune: r.commune,
+    donneurOrdreId: r.donneur_ordre_id,
+    marches: r.marches,
+    heuresPrevues: depuisCentiemes(Number(r.prevues)),
+    heuresRealisees: depuisCentiemes(Number(r.periode)),
+    heuresRealiseesCumulees: depuisCentiemes(Number(r.cumul)),
+    salaries: r.salaries,
+  }));
+}
