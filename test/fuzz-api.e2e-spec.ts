@@ -164,7 +164,7 @@ function enumeration(values: readonly string[], o: { optional?: boolean } = {}):
   return { valid: fc.constantFrom(...valid), invalid: fc.constantFrom(...invalid), optional: o.optional };
 }
 
-type Kind = 'donneur' | 'operation' | 'marche' | 'marcheJetable' | 'entreprise' | 'salarie' | 'placement' | 'declaration';
+type Kind = 'donneur' | 'operation' | 'marche' | 'marcheJetable' | 'entreprise' | 'salarie' | 'placement' | 'declaration' | 'calibration' | 'metier';
 type Casse = 'minuscules' | 'MAJUSCULES' | 'casse mêlée';
 const CASSES: Casse[] = ['minuscules', 'MAJUSCULES', 'casse mêlée'];
 const enCasse = (id: string, c: Casse) => (c === 'MAJUSCULES' ? id.toUpperCase() : c === 'casse mêlée' ? mixedCase(id) : id);
@@ -396,6 +396,147 @@ const personnes: Field = {
   ),
 };
 
+// Calibrations (POST /calibrations, the trades table): amounts in euros with 2 decimals, shares with 4.
+
+/** A calibration's amount: 0 < montantHT ≤ 10,000,000,000 € with at most 2 decimals (the DTO's bound: 400). */
+const montantHT: Field = {
+  valid: fc.constantFrom(
+    ok('0,01 €', 0.01),
+    ok('1 €', 1),
+    ok('1 000 000 €', 1_000_000),
+    ok('2 500 000,50 €', 2_500_000.5),
+    ok('3e9 €', 3e9),
+    ok('9 999 999 999,99 €', 9_999_999_999.99),
+    ok('10 000 000 000 €', 10_000_000_000),
+  ),
+  invalid: fc.constantFrom(
+    refused('0 €', 0),
+    refused('-0 €', new Raw('-0')),
+    refused('-0,01 €', -0.01),
+    refused('-1 000 €', -1000),
+    refused('10 000 000 000,01 €', 10_000_000_000.01),
+    refused('1e11 €', 1e11),
+    refused('1e17 €', 1e17),
+    refused('1e308 €', 1e308),
+    refused('2^53+1 €', new Raw('9007199254740993')),
+    refused('1 000,005 €', 1000.005),
+    refused('0,001 €', 0.001),
+    refused('1e-7 €', 1e-7),
+    refused('5e-324 €', 5e-324),
+    refused('0.1 + 0.2 €', 0.1 + 0.2),
+    ...NOT_NUMBERS,
+  ),
+};
+
+/** The average hourly cost: 1 ≤ coutHoraire ≤ 1,000 € with at most 2 decimals; optional in POST /calibrations (the table's then). */
+function coutHoraire(o: { optional?: boolean } = {}): Field {
+  const valid = [ok('1 €/h', 1), ok('25,5 €/h', 25.5), ok('30 €/h', 30), ok('32,75 €/h', 32.75), ok('999,99 €/h', 999.99), ok('1 000 €/h', 1000)];
+  return {
+    optional: o.optional,
+    valid: o.optional ? fc.oneof({ weight: 1, arbitrary: fc.constant(ok('absent', ABSENT)) }, { weight: 1, arbitrary: fc.constantFrom(...valid) }) : fc.constantFrom(...valid),
+    invalid: fc.constantFrom(
+      refused('0,99 €/h', 0.99),
+      refused('0 €/h', 0),
+      refused('-0 €/h', new Raw('-0')),
+      refused('-30 €/h', -30),
+      refused('1 000,01 €/h', 1000.01),
+      refused('30,005 €/h', 30.005),
+      refused('1e-7 €/h', 1e-7),
+      refused('3e9 €/h', 3e9),
+      refused('1e308 €/h', 1e308),
+      refused('2^53+1 €/h', new Raw('9007199254740993')),
+      ...NOT_NUMBERS.filter((v) => !(o.optional && v.label === 'absent')).map((v) => (o.optional && v.label === 'null' ? anyOutcome('null', null) : v)),
+    ),
+  };
+}
+
+/** A share from 0 to 1 with at most 4 decimals (tauxInsertion, a trade's partMainOeuvre). */
+const PARTS_VALIDES: Val[] = [ok('0', 0), ok('-0', new Raw('-0')), ok('0.0001', 0.0001), ok('0.05', 0.05), ok('0.1234', 0.1234), ok('0.5', 0.5), ok('0.9999', 0.9999), ok('1', 1)];
+const PARTS_INVALIDES: Val[] = [
+  refused('-0.0001', -0.0001),
+  refused('-1', -1),
+  refused('1.0001', 1.0001),
+  refused('2', 2),
+  refused('0.12345 (5 décimales)', 0.12345),
+  refused('0.1 + 0.2', 0.1 + 0.2),
+  refused('1e-5', 1e-5),
+  refused('1e-7', 1e-7),
+  refused('5e-324', 5e-324),
+  refused('1e17', 1e17),
+  refused('1e308', 1e308),
+  refused('2^53+1', new Raw('9007199254740993')),
+];
+const partQuatreDecimales: Field = { valid: fc.constantFrom(...PARTS_VALIDES), invalid: fc.constantFrom(...PARTS_INVALIDES, ...NOT_NUMBERS) };
+
+/**
+ * POST /calibrations takes exactly one of partMainOeuvre and metier (`null` is "not given", as for every
+ * optional field): a valid request gives the trade one time in three (k % 3 === 0), the share otherwise.
+ * The route's `across` rule says the refusal (400) when a mutation leaves both or neither.
+ */
+const parMetier = (k: number) => k % 3 === 0;
+const partMainOeuvre: Field = {
+  optional: true,
+  valid: fc.constantFrom(...PARTS_VALIDES.map((v) => ok(`${v.label} (sauf avec metier)`, (_ctx: Ctx, k: number) => (parMetier(k) ? ABSENT : v.value)))),
+  invalid: fc.constantFrom(...PARTS_INVALIDES, ...NOT_NUMBERS.filter((v) => v.label !== 'null' && v.label !== 'absent'), ok('null', null), ok('absent', ABSENT), ok('0.5 (avec ou sans metier)', 0.5)),
+};
+/** Trade codes: lower-case letters without accents and digits, words joined by _ or -, 1 to 50 characters. */
+const CODES_METIER_VALIDES = ['plomberie', 'gros-oeuvre', 'lot2_chauffage-ventilation', 'a', '42', 'x'.repeat(50)];
+const CODES_METIER_INVALIDES = [
+  'Peinture',
+  'MACONNERIE',
+  'maçonnerie',
+  'peinture intérieure',
+  'peinture interieure',
+  'x'.repeat(51),
+  '_peinture',
+  'peinture_',
+  'peinture__interieure',
+  'peinture-_interieure',
+  'peinture.interieure',
+  'a/b',
+  "peinture' OR '1'='1",
+  '<script>alert(1)</script>',
+  '\u0000',
+  'a\u001b',
+  'ｐeinture',
+  'x'.repeat(10_000),
+];
+const metier: Field = {
+  optional: true,
+  valid: fc.nat().map((i) => ok('métier de la table (avec k % 3 = 0)', (ctx: Ctx, k: number) => (parMetier(k) ? ctx.ref('metier', i) : ABSENT))),
+  invalid: fc.constantFrom(
+    ...CODES_METIER_INVALIDES.map((c) => refused(`code ${preview(c, 20)}`, c)),
+    refused('texte vide', ''),
+    refused('__proto__', '__proto__'),
+    refused('code inconnu', 'metier-jamais-defini', [422], { 422: ['METIER_INCONNU'] }),
+    refused('constructor (nom de propriété, pas un métier)', 'constructor', [422], { 422: ['METIER_INCONNU'] }),
+    refused('hasownproperty', 'hasownproperty', [422], { 422: ['METIER_INCONNU'] }),
+    refused('nombre', 42),
+    refused('liste', ['maconnerie']),
+    refused('objet', { metier: 'maconnerie' }),
+    ok('null', null),
+    ok('absent', ABSENT),
+    ok('maconnerie (avec ou sans part)', 'maconnerie'),
+  ),
+};
+
+/** POST /marches' calibrationId: a recorded calibration's id (any case), absent or null; an unknown one is 422 CALIBRATION_INCONNUE. */
+const CALIBRATION_INCONNUE = { 422: ['CALIBRATION_INCONNUE'] };
+const calibrationId: Field = {
+  optional: true,
+  valid: fc.oneof(
+    { weight: 4, arbitrary: fc.tuple(fc.nat(), fc.constantFrom(...CASSES)).map(([i, casse]) => ok(`calibration existante en ${casse}`, (ctx: Ctx) => enCasse(ctx.ref('calibration', i), casse))) },
+    { weight: 4, arbitrary: fc.constant(ok('absent', ABSENT)) },
+    { weight: 1, arbitrary: fc.constant(ok('null', null)) },
+  ),
+  invalid: fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...INVALID_UUIDS, refused('booléen', true), refused('liste', [])) },
+    { weight: 1, arbitrary: fc.uuid().map((u) => refused('uuid inconnu', u, [422], CALIBRATION_INCONNUE)) },
+    { weight: 1, arbitrary: fc.uuid().map((u) => refused('uuid inconnu en MAJUSCULES', u.toUpperCase(), [422], CALIBRATION_INCONNUE)) },
+    { weight: 1, arbitrary: fc.nat().map((i) => refused('id d’un marché (pas une calibration)', (ctx: Ctx) => ctx.ref('marche', i), [422], CALIBRATION_INCONNUE)) },
+  ),
+};
+
 const siret: Field = {
   valid: fc.constantFrom(
     ok('SIRET valide', (ctx: Ctx) => ctx.nouveauSiret()),
@@ -451,7 +592,7 @@ interface WriteRoute {
   /** The kind of resource whose id the answer carries, added to the pools. */
   creates?: Kind;
   /** Text fields read back by GET after a creation: the stored text must be the one sent, trimmed. */
-  readBack?: { path: string; texts: string[] };
+  readBack?: { path: string; texts: string[]; ids?: string[] };
   /** Rules across fields: answers a refusal when the combination is refused by the bounds. */
   across?: (body: Record<string, unknown>) => Refusal | null;
 }
@@ -524,12 +665,13 @@ const WRITE_ROUTES: WriteRoute[] = [
       heuresPrevues: heuresPrevues(),
       dateDebut: date(['2025-01-01', '2024-06-15', '1999-12-31']),
       dateFin: date(['2025-12-31', '2026-06-30', '9999-12-31']),
+      calibrationId,
     },
     strict: true,
     success: 201,
     weight: 7,
     creates: 'marche',
-    readBack: { path: '/marches', texts: ['numero', 'objet'] },
+    readBack: { path: '/marches', texts: ['numero', 'objet'], ids: ['calibrationId'] },
     across: (b) => {
       if (isDate(b.dateDebut) && isDate(b.dateFin) && b.dateFin < b.dateDebut) return { statuses: [400, 422] };
       // sousSecteur: required with btp, refused with another sector (absent and null are no sub-sector).
@@ -698,6 +840,39 @@ const WRITE_ROUTES: WriteRoute[] = [
     success: 201,
     weight: 4,
   },
+  {
+    name: 'POST /calibrations',
+    method: 'POST',
+    path: () => '/calibrations',
+    fields: { id: identifiantChoisi('calibration'), montantHT, partMainOeuvre, metier, tauxInsertion: partQuatreDecimales, coutHoraire: coutHoraire({ optional: true }) },
+    strict: true,
+    success: 201,
+    weight: 5,
+    creates: 'calibration',
+    readBack: { path: '/calibrations', texts: [] },
+    // Exactly one of partMainOeuvre and metier; null is not given.
+    across: (b) => ((b.partMainOeuvre ?? null) === null) === ((b.metier ?? null) === null) ? { statuses: [400] } : null,
+  },
+  {
+    name: 'PUT /calibrations/metiers/{code}',
+    method: 'PUT',
+    path: (code) => `/calibrations/metiers/${code}`,
+    pathKind: 'metier',
+    fields: { libelle: texte({ max: 200 }), partMainOeuvre: partQuatreDecimales },
+    strict: true,
+    success: 200,
+    weight: 3,
+    creates: 'metier',
+  },
+  {
+    name: 'PUT /calibrations/cout-horaire',
+    method: 'PUT',
+    path: () => '/calibrations/cout-horaire',
+    fields: { coutHoraire: coutHoraire() },
+    strict: true,
+    success: 200,
+    weight: 2,
+  },
 ];
 
 // Path variants: real resources in any case, unknown uuids, malformed ids.
@@ -729,6 +904,16 @@ const MALFORMED_PATHS: PathVal[] = [
 ];
 
 function pathArb(kind: PathKind): fc.Arbitrary<PathVal> {
+  if (kind === 'metier') {
+    const valid: PathVal[] = [
+      ...CODES_METIER_VALIDES.map((c): PathVal => ({ label: `code ${preview(c, 20)}`, segment: () => c, outcome: 'ok' })),
+      ...[0, 1, 2].map((i): PathVal => ({ label: 'code de la table', segment: (ctx) => ctx.ref('metier', i), outcome: 'ok' })),
+    ];
+    const invalid = CODES_METIER_INVALIDES.map(
+      (c): PathVal => ({ label: `code ${preview(c, 20)}`, segment: () => encodeSegment(c), outcome: { statuses: [400], codes: { 400: ['CODE_METIER_INVALIDE'] } } }),
+    );
+    return fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...valid) }, { weight: 2, arbitrary: fc.constantFrom(...invalid, ...MALFORMED_PATHS) });
+  }
   if (kind === 'annee') {
     const valid = ['2000', '2025', '2100'].map((a): PathVal => ({ label: `année ${a}`, segment: () => a, outcome: 'ok' }));
     const invalid = ['1999', '2101', '20a5', '2025.0', '-2025', '1e3', '02025', '2025 ', '\u0000', "2025'--", '9'.repeat(400)].map(
@@ -1008,8 +1193,10 @@ const READ_ROUTES: ReadRoute[] = [
       ['entreprises', 'entreprise'],
       ['salaries', 'salarie'],
       ['placements', 'placement'],
+      ['calibrations', 'calibration'],
     ] as Array<[string, Kind]>
   ).map(([p, kind]): ReadRoute => ({ name: `GET /${p}/{id}`, path: (id) => `/${p}/${id}`, pathKind: kind, params: {}, weight: 1.5 })),
+  { name: 'GET /calibrations/metiers', path: () => '/calibrations/metiers', params: {}, weight: 1 },
 ];
 
 interface ReadReq {
@@ -1052,7 +1239,20 @@ function readReqArb(route: ReadRoute): fc.Arbitrary<ReadReq> {
 // The run
 
 class FuzzContext {
-  pools: Record<Kind | 'pair', string[]> = { donneur: [], operation: [], marche: [], marcheJetable: [], entreprise: [], salarie: [], placement: [], declaration: [], pair: [] };
+  pools: Record<Kind | 'pair', string[]> = {
+    donneur: [],
+    operation: [],
+    marche: [],
+    marcheJetable: [],
+    entreprise: [],
+    salarie: [],
+    placement: [],
+    declaration: [],
+    calibration: [],
+    // The trades of the table at the start (docs/api.md); PUT /calibrations/metiers/{code} adds others.
+    metier: ['peinture_interieure', 'maconnerie', 'menuiseries_metalliques'],
+    pair: [],
+  };
   pairs: Array<{ donneurOrdreId: string; operationId: string }> = [];
   siretPris = '';
   private siretCounter = 700_000;
@@ -1132,6 +1332,8 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
     const d2 = await created(`/placements/${p2}/heures`, { mois: '2025-02', heures: 50 });
     const marcheClos = (await marcheAttribue(api)).marcheId;
     await created(`/marches/${marcheClos}/cloture`, { date: '2025-06-30' });
+    const cal1 = await created('/calibrations', { montantHT: 1_000_000, partMainOeuvre: 0.5, tauxInsertion: 0.05 });
+    const cal2 = await created('/calibrations', { montantHT: 250_000.5, metier: 'maconnerie', tauxInsertion: 0.1, coutHoraire: 32.5 });
 
     ctx.pools.donneur.push(a.donneurOrdreId, b.donneurOrdreId);
     ctx.pairs.push({ donneurOrdreId: a.donneurOrdreId, operationId: a.operationId }, { donneurOrdreId: b.donneurOrdreId, operationId: b.operationId });
@@ -1142,6 +1344,7 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
     ctx.pools.salarie.push(s1, s2, s3);
     ctx.pools.placement.push(p1, p2, p3);
     ctx.pools.declaration.push(d1, d2);
+    ctx.pools.calibration.push(cal1, cal2);
 
     const behind = await probe.waitForProjections(PROJECTIONS);
     if (behind) throw new Error(`projections behind after the setup: ${behind}`);
@@ -1234,6 +1437,11 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
 
     const code = (res.body as { code?: unknown } | undefined)?.code;
     const got = `${res.status}${typeof code === 'string' ? ` ${code}` : ''}`;
+    // A request line and headers over 16 KB are refused before any route, whatever else the request says
+    // (431 EN_TETES_TROP_VOLUMINEUX, docs/api.md); near that size, the headers fetch adds decide.
+    const enTetes = Buffer.byteLength(`${s.method} /api${s.path} HTTP/1.1`) + Object.entries(s.headers).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v) + 4, 0);
+    if (enTetes > 16 * 1024) expected = { statuses: [431], codes: { 431: ['EN_TETES_TROP_VOLUMINEUX'] } };
+    else if (enTetes > 16 * 1024 - 512 && res.status === 431) expected = 'any';
     if (expected === 'success') {
       if (res.status !== success) violation('valid request not accepted', `expected ${success}, got ${got}`);
     } else if (expected === 'business') {
@@ -1324,7 +1532,7 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
       if (mode.outcome === 'comme {}') labels.unshift('corps {}');
       else note(`corps ${mode.label}`, mode.outcome);
     } else if (mode.type === 'transport') {
-      const firstText = Object.keys(route.fields).find((f) => ['nom', 'motif', 'objet', 'raisonSociale'].includes(f));
+      const firstText = Object.keys(route.fields).find((f) => ['nom', 'motif', 'objet', 'raisonSociale', 'libelle'].includes(f));
       const built = mode.build(raw, firstText);
       raw = built.body;
       contentType = built.contentType ?? (built.body instanceof Uint8Array ? undefined : 'application/json');
@@ -1415,6 +1623,12 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
       if (typeof v !== 'string') continue;
       const expectedText = v.trim() === '' ? null : v.trim();
       if (read[champ] !== expectedText) problems.push(`${champ}: sent ${preview(v, 80)}, expected ${preview(expectedText, 80)}, read ${preview(read[champ], 80)}`);
+    }
+    // References read back in lower case, null when none was given.
+    for (const champ of route.readBack!.ids ?? []) {
+      const v = body[champ];
+      const expectedId = typeof v === 'string' ? v.toLowerCase() : null;
+      if (read[champ] !== expectedId) problems.push(`${champ}: sent ${preview(v, 80)}, expected ${preview(expectedId, 80)}, read ${preview(read[champ], 80)}`);
     }
     if (problems.length) {
       violations.push({ category: 'created resource does not read back as sent', route: route.name, labels, edges, request: describeSent(sent), status: res.status, answer: preview(res.text ?? '', 300), detail: problems.join('; ') });
@@ -1526,6 +1740,9 @@ const BOUND_CODES = new Set([
   'NOMBRE_INVALIDE',
   'ANNEE_INVALIDE',
   'CRITERES_REQUIS',
+  'MONTANT_INVALIDE',
+  'COUT_HORAIRE_INVALIDE',
+  'CODE_METIER_INVALIDE',
 ]);
 
 /** The violations grouped by category, route and what made the request invalid, with the first examples of each group. */

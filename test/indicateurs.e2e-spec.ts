@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { validateConfig } from '@suivi/config';
 import { createApiApp } from '../apps/api/src/api-app';
+import { CATALOGUE_INDICATEURS } from '@suivi/projections';
 import { startTestApi, type TestApi } from './support/api-app';
 import { age, attendreLecture, construireScenario, joursEntre, type MarcheL, type Registre } from './support/scenario-indicateurs';
 
@@ -603,53 +604,151 @@ describe('indicateurs recalculés indépendamment sur un scénario pseudo-aléat
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const texte: string = csv.body;
     expect(texte.charCodeAt(0)).toBe(0xfeff);
-    const lignes = texte.slice(1).split(/\r?\n/).filter((l) => l !== '').map((l) => l.split(';'));
-    expect(lignes[0]).toEqual(['rubrique', 'indicateur', 'valeur']);
+    // The first table (up to the blank line): label;value, by sections (a section's title has an empty value).
+    const lignes = texte.slice(1).split('\r\n\r\n')[0].split('\r\n').filter((l) => l !== '').map((l) => l.split(';'));
+    expect(lignes[0]).toEqual(['Indicateur', 'Valeur']);
     const valeur = (rubrique: string, indicateur: string) => {
-      const ligne = lignes.find((l) => l[0] === rubrique && l[1] === indicateur);
+      const debut = lignes.findIndex((l) => l[0] === rubrique && l[1] === '');
+      const fin = lignes.findIndex((l, k) => k > debut && l[1] === '');
+      const ligne = debut < 0 ? undefined : lignes.slice(debut + 1, fin < 0 ? undefined : fin).find((l) => l[0] === indicateur);
       expect({ rubrique, indicateur, trouvee: !!ligne }).toEqual({ rubrique, indicateur, trouvee: true });
-      return ligne![2];
+      return ligne![1];
     };
     const nombre = (s: string) => {
       expect(s).not.toContain('.');
       return Number(s.replace(',', '.'));
     };
+    const pourcentage = (p: number) => `${(Math.round(p * 1000) / 10).toFixed(1).replace('.', ',')} %`;
     const i = res.body.indicateurs;
-    expect(valeur('bilan', 'annee')).toBe('2025');
-    expect(nombre(valeur('heures', 'heuresRealisees'))).toBe(i.heuresRealisees);
-    expect(nombre(valeur('heures', 'etp'))).toBe(i.etp);
-    expect(nombre(valeur('heures par secteur', 'btp'))).toBe(i.heuresParSecteur.btp);
-    expect(nombre(valeur('publics', 'salaries'))).toBe(i.salaries);
-    expect(nombre(valeur('publics', 'partQpvPersonnes'))).toBe(i.partQpvPersonnes);
-    expect(nombre(valeur('publics', 'partFemmesHeures'))).toBe(i.partFemmesHeures);
-    expect(nombre(valeur('contrats et sorties', 'personnesEnEmploi'))).toBe(attendu.personnesEnEmploi);
-    expect(valeur('contrats et sorties', 'categoriesPersonnesEnEmploi')).toBe('emploi_durable');
-    expect(nombre(valeur('contrats et sorties', 'sorties'))).toBe(attendu.sorties);
-    expect(nombre(valeur('contrats et sorties', 'sortiesPositives'))).toBe(attendu.sortiesPositives);
-    expect(nombre(valeur('contrats et sorties', 'embauches'))).toBe(attendu.embauches);
-    expect(nombre(valeur('contrats et sorties', 'placementsTermines'))).toBe(attendu.placementsTermines);
-    expect(nombre(valeur('contrats et sorties', 'placementsSortiePositive'))).toBe(attendu.placementsSortiePositive);
-    expect(nombre(valeur('contrats et sorties', 'placementsEmbauche'))).toBe(attendu.placementsEmbauche);
-    expect(nombre(valeur('sorties par catégorie', 'emploi_durable'))).toBe(attendu.sortiesParCategorie.emploi_durable);
-    expect(nombre(valeur('placements terminés par catégorie', 'emploi_durable'))).toBe(attendu.placementsTerminesParCategorie.emploi_durable);
-    expect(nombre(valeur('entreprises par type', 'classique'))).toBe(attendu.entreprisesParType.classique);
-    expect(nombre(valeur('entreprises par type', 'etti'))).toBe(attendu.entreprisesParType.etti ?? 0);
-    for (const metier of ['batiment', 'travaux_publics', 'services']) {
-      expect(nombre(valeur('entreprises par métier', metier))).toBe(attendu.entreprisesParMetier[metier] ?? 0);
+    expect(valeur('Bilan', 'Année')).toBe('2025');
+    expect(nombre(valeur("Indicateurs de l'année", 'Heures réalisées'))).toBe(i.heuresRealisees);
+    expect(nombre(valeur("Indicateurs de l'année", 'Équivalents temps plein (ETP)'))).toBe(i.etp);
+    expect(nombre(valeur('Heures par secteur', 'Bâtiment et travaux publics (BTP)'))).toBe(i.heuresParSecteur.btp);
+    expect(nombre(valeur('Publics', 'Salariés (personnes)'))).toBe(i.salaries);
+    expect(valeur('Publics', 'Part des résidents QPV (personnes)')).toBe(pourcentage(i.partQpvPersonnes));
+    expect(valeur('Publics', 'Part des femmes (heures)')).toBe(pourcentage(i.partFemmesHeures));
+    expect(nombre(valeur('Contrats et sorties', 'Personnes en emploi'))).toBe(attendu.personnesEnEmploi);
+    expect(valeur('Contrats et sorties', 'Sorties comptées comme personnes en emploi')).toBe('Emploi durable');
+    expect(nombre(valeur('Contrats et sorties', 'Sorties (personnes)'))).toBe(attendu.sorties);
+    expect(nombre(valeur('Contrats et sorties', 'Sorties positives (personnes)'))).toBe(attendu.sortiesPositives);
+    expect(nombre(valeur('Contrats et sorties', 'Embauches (personnes)'))).toBe(attendu.embauches);
+    expect(nombre(valeur('Contrats et sorties', 'Placements terminés'))).toBe(attendu.placementsTermines);
+    expect(nombre(valeur('Contrats et sorties', 'Placements terminés en sortie positive'))).toBe(attendu.placementsSortiePositive);
+    expect(nombre(valeur('Contrats et sorties', 'Placements en embauche'))).toBe(attendu.placementsEmbauche);
+    expect(nombre(valeur('Sorties par catégorie (personnes)', 'Emploi durable'))).toBe(attendu.sortiesParCategorie.emploi_durable);
+    expect(nombre(valeur('Placements terminés par catégorie', 'Emploi durable'))).toBe(attendu.placementsTerminesParCategorie.emploi_durable);
+    expect(nombre(valeur('Entreprises par type', 'Entreprise classique'))).toBe(attendu.entreprisesParType.classique);
+    expect(nombre(valeur('Entreprises par type', "Entreprise de travail temporaire d'insertion (ETTI)"))).toBe(attendu.entreprisesParType.etti ?? 0);
+    for (const [metier, mot] of [['batiment', 'Bâtiment'], ['travaux_publics', 'Travaux publics'], ['services', 'Services']]) {
+      expect(nombre(valeur('Entreprises classiques par métier', mot))).toBe(attendu.entreprisesParMetier[metier] ?? 0);
     }
-    expect(nombre(valeur('heures par modalité', 'mise_a_disposition'))).toBe(attendu.heuresParModalite.mise_a_disposition);
-    expect(nombre(valeur("heures par type d'employeur", 'classique'))).toBe(attendu.heuresParTypeEmployeur.classique);
+    expect(nombre(valeur('Heures par modalité', 'Mise à disposition'))).toBe(attendu.heuresParModalite.mise_a_disposition);
+    expect(nombre(valeur("Heures par type d'employeur", 'Entreprise classique'))).toBe(attendu.heuresParTypeEmployeur.classique);
+    // The opérations: the third table, one line each (nom, commune, marchés, heures prévues, réalisées, cumulées, salariés).
+    const tableOperations = texte.slice(1).split('\r\n\r\n')[2].split('\r\n').filter((l) => l !== '').map((l) => l.split(';'));
     for (const o of operations) {
-      expect(nombre(valeur(`opération ${o.nom} (${o.commune})`, 'heuresPrevues'))).toBe(o.heuresPrevues);
-      expect(nombre(valeur(`opération ${o.nom} (${o.commune})`, 'heuresRealisees'))).toBe(o.heuresRealisees);
-      expect(nombre(valeur(`opération ${o.nom} (${o.commune})`, 'salaries'))).toBe(o.salaries);
+      const ligne = tableOperations.find((l) => l[0] === o.nom && l[1] === o.commune);
+      expect(ligne && [nombre(ligne[3]), nombre(ligne[4]), nombre(ligne[6])]).toEqual([o.heuresPrevues, o.heuresRealisees, o.salaries]);
     }
-    expect(nombre(valeur('objectifs', 'heures (objectif)'))).toBe(cibles.heures);
-    expect(valeur('objectifs', 'heures (atteint)')).toBe(objectifs.heures.atteint ? 'oui' : 'non');
-    expect(valeur('objectifs', 'partQpvPersonnes (atteint)')).toBe(objectifs.partQpvPersonnes.atteint ? 'oui' : 'non');
-    expect(nombre(valeur(`conformité des marchés au ${date}`, 'marches'))).toBe(retenus.length);
+    expect(nombre(valeur('Objectifs du financeur', "Heures d'insertion : objectif"))).toBe(cibles.heures);
+    expect(valeur('Objectifs du financeur', "Heures d'insertion : objectif atteint")).toBe(objectifs.heures.atteint ? 'Oui' : 'Non');
+    expect(valeur('Objectifs du financeur', 'Part des résidents QPV (personnes) : objectif atteint')).toBe(objectifs.partQpvPersonnes.atteint ? 'Oui' : 'Non');
+    expect(nombre(valeur('Conformité des marchés', 'Marchés évalués'))).toBe(retenus.length);
     // Every decimal figure is written with a comma.
     expect(texte).toMatch(/;\d+,\d+\r\n/);
+  });
+
+  const CHAMPS_SERIE = ['heuresRealisees', 'etp', 'salaries', 'entreprises', 'operations', 'donneursOrdre', 'sortiesPositives'];
+
+  it('série annuelle : chaque année égale /indicateurs?annee=, filtres compris, années vides à zéro', async () => {
+    for (const filtre of ['', `&secteur=btp`, `&donneurOrdreId=${r.marches[0].donneurOrdreId}`, `&operationId=${r.marches[1].operationId}`]) {
+      const res = await api.get(`/indicateurs/series?de=2023&a=2027${filtre}&apres=${apres}`);
+      expect({ filtre, status: res.status }).toEqual({ filtre, status: 200 });
+      expect(res.body.fraicheur).toEqual({ position: expect.any(Number), retard: 0 });
+      expect(res.body.items.map((i: any) => i.annee)).toEqual([2023, 2024, 2025, 2026, 2027]);
+      for (const item of res.body.items) {
+        expect(Object.keys(item).sort()).toEqual(['annee', ...CHAMPS_SERIE].sort());
+        const annuel = await lire(`annee=${item.annee}${filtre}`);
+        expect({ filtre, annee: item.annee, ...item }).toEqual({ filtre, annee: item.annee, ...Object.fromEntries(CHAMPS_SERIE.map((c) => [c, annuel[c]])) });
+      }
+      expect(res.body.items[0]).toEqual({ annee: 2023, ...Object.fromEntries(CHAMPS_SERIE.map((c) => [c, 0])) });
+    }
+    // And independently: 2025 as the definitions compute it.
+    const res = await api.get(`/indicateurs/series?de=2025&a=2025&apres=${apres}`);
+    const attendu = indicateursAttendus(r, { du: '2025-01-01', au: '2025-12-31' });
+    const [item] = res.body.items;
+    expect(item).toMatchObject({ annee: 2025, heuresRealisees: attendu.heuresRealisees, salaries: attendu.salaries, entreprises: attendu.entreprises, operations: attendu.operations, donneursOrdre: attendu.donneursOrdre, sortiesPositives: attendu.sortiesPositives });
+    expect(item.sortiesPositives).toBeGreaterThan(0);
+    expect(Math.abs(item.etp - attendu.etp)).toBeLessThanOrEqual(0.005 + 1e-9);
+  });
+
+  it('série annuelle : bornes (2000 à 2100, de ≤ a, au plus 50 ans) en 400 avec un message en français', async () => {
+    const chemins = ['de=1999&a=2025', 'de=2025&a=2101', 'de=2026&a=2025', 'de=2000&a=2050', 'de=2025', 'a=2025', 'de=abc&a=2025', 'de=2025.5&a=2026', 'de=2025&a=2026&secteur=x'].map(
+      (q) => `/indicateurs/series?${q}`,
+    );
+    await erreurs400(chemins);
+    expect((await api.get('/indicateurs/series?de=2026&a=2025')).body).toMatchObject({ code: 'PERIODE_INVALIDE', message: expect.stringContaining("L'année de début") });
+    expect((await api.get('/indicateurs/series?de=2000&a=2050')).body).toMatchObject({ code: 'PERIODE_INVALIDE', message: expect.stringContaining('au plus 50 années') });
+    expect((await api.get('/indicateurs/series?de=1999&a=2025')).body.code).toBe('REQUETE_INVALIDE');
+    expect((await api.get('/indicateurs/series?de=1999&a=2025')).body.details).toEqual([expect.objectContaining({ champ: 'de' })]);
+    const cinquante = await api.get('/indicateurs/series?de=2000&a=2049');
+    expect(cinquante.status).toBe(200);
+    expect(cinquante.body.items).toHaveLength(50);
+    expect((await api.get('/indicateurs/series?de=2100&a=2100')).status).toBe(200);
+  });
+
+  it('HEURES_PAR_ETP : le diviseur des ETP, dans /indicateurs, la série, la coordination et le bilan', async () => {
+    const config = validateConfig({ DATABASE_URL: api.db.url, LOG_LEVEL: 'warn', PROJECTORS_IN_PROCESS: 'false', HEURES_PAR_ETP: '1600' });
+    const app = await createApiApp({ config, databaseUrl: api.db.url });
+    await app.init();
+    try {
+      const etp = (heures: number, diviseur: number) => Math.round((heures / diviseur) * 100) / 100;
+      const attendu = indicateursAttendus(r, { du: '2025-01-01', au: '2025-12-31' });
+      const get = (chemin: string) => request(app.getHttpServer()).get(`/api${chemin}`);
+      const lus = await get(`/indicateurs?annee=2025&apres=${apres}`);
+      expect(lus.status).toBe(200);
+      expect(lus.body.heuresRealisees).toBe(attendu.heuresRealisees);
+      expect(lus.body.etp).toBe(etp(attendu.heuresRealisees, 1600));
+      expect(lus.body.etp).not.toBe(etp(attendu.heuresRealisees, 1607));
+      expect((await api.get(`/indicateurs?annee=2025&apres=${apres}`)).body.etp).toBe(etp(attendu.heuresRealisees, 1607));
+      const bilan = await get(`/bilans/2025?apres=${apres}`);
+      expect(bilan.status).toBe(200);
+      expect(bilan.body.heuresParEtp).toBe(1600);
+      expect(bilan.body.indicateurs.etp).toBe(etp(attendu.heuresRealisees, 1600));
+      expect((await api.get(`/bilans/2025?apres=${apres}`)).body.heuresParEtp).toBe(1607);
+      const serie = await get(`/indicateurs/series?de=2024&a=2025&apres=${apres}`);
+      expect(serie.body.items.map((i: any) => i.etp)).toEqual(serie.body.items.map((i: any) => etp(i.heuresRealisees, 1600)));
+      const coordination = await get(`/coordination-regionale/indicateurs?annee=2025&date=2025-12-31&apres=${apres}`);
+      expect(coordination.status).toBe(200);
+      expect(coordination.body.etp).toBe(etp(coordination.body.heuresRealisees, 1600));
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('docs/indicateurs.md définit chaque champ de /indicateurs, du bilan et de la série', async () => {
+    const rubrique = (titre: string) => new Set(CATALOGUE_INDICATEURS.find((x) => x.titre === titre)!.definitions.map((d) => d.champ));
+    const indicateurs = rubrique('Indicateurs');
+    const communs = rubrique('Champs communs');
+    const bilanDefs = rubrique('Bilan annuel');
+    const serieDefs = rubrique('Série annuelle');
+    const nonDefinis = (champs: string[], ...definis: Set<string>[]) => champs.filter((c) => !definis.some((d) => d.has(c)));
+    const lus = await lire('annee=2025');
+    expect(nonDefinis(Object.keys(lus), indicateurs, communs)).toEqual([]);
+    const bilan = (await api.get(`/bilans/2025?apres=${apres}`)).body;
+    expect(nonDefinis(Object.keys(bilan), bilanDefs, communs)).toEqual([]);
+    expect(nonDefinis(Object.keys(bilan.indicateurs), indicateurs)).toEqual([]);
+    expect(bilan.operations.length).toBeGreaterThan(0);
+    expect(nonDefinis(Object.keys(bilan.operations[0]).map((c) => `operations[].${c}`), bilanDefs)).toEqual([]);
+    expect(nonDefinis(Object.keys(bilan.objectifs).map((c) => `objectifs.${c}`), bilanDefs)).toEqual([]);
+    expect(nonDefinis(Object.keys(bilan.objectifs.heures).map((c) => `objectifs.*.${c}`), bilanDefs)).toEqual([]);
+    expect(nonDefinis(Object.keys(bilan.conformite).map((c) => `conformite.${c}`), bilanDefs)).toEqual([]);
+    if (Array.isArray(bilan.marches) && bilan.marches.length > 0) {
+      expect(nonDefinis(Object.keys(bilan.marches[0]).map((c) => `marches[].${c}`), bilanDefs)).toEqual([]);
+    }
+    const serie = (await api.get(`/indicateurs/series?de=2025&a=2025&apres=${apres}`)).body;
+    expect(nonDefinis(Object.keys(serie), serieDefs, communs)).toEqual([]);
+    expect(nonDefinis(Object.keys(serie.items[0]).map((c) => `items[].${c}`), serieDefs)).toEqual([]);
   });
 
   it('?apres= au-delà du journal : 400 POSITION_INCONNUE', async () => {

@@ -6,6 +6,7 @@ import type { AppConfig } from '@suivi/config';
 import { EventStoreModule } from '@suivi/event-store';
 import { ProjectionsModule } from '@suivi/projections';
 import { BilansModule } from './bilans/bilans.module';
+import { ExportsModule } from './exports/exports.module';
 import { CalibrationsModule } from './calibrations/calibrations.module';
 import { ConformiteModule } from './conformite/conformite.module';
 import { CoordinationRegionaleModule } from './coordination-regionale/coordination-regionale.module';
@@ -70,6 +71,7 @@ export class ApiModule {
         ConformiteModule,
         CoordinationRegionaleModule,
         BilansModule,
+        ExportsModule,
       ],
     };
   }

@@ -31,6 +31,11 @@ describe('validateConfig', () => {
     [{ PERSONNES_EN_EMPLOI_CATEGORIES: 'emploi_durable,cdi' }, 'PERSONNES_EN_EMPLOI_CATEGORIES'],
     [{ PERSONNES_EN_EMPLOI_CATEGORIES: ' , ' }, 'PERSONNES_EN_EMPLOI_CATEGORIES'],
     [{ PERSONNES_EN_EMPLOI_CATEGORIES: 'emploi_durable,emploi_durable' }, 'PERSONNES_EN_EMPLOI_CATEGORIES'],
+    [{ HEURES_PAR_ETP: '999' }, 'HEURES_PAR_ETP'],
+    [{ HEURES_PAR_ETP: '2501' }, 'HEURES_PAR_ETP'],
+    [{ HEURES_PAR_ETP: '1607.5' }, 'HEURES_PAR_ETP'],
+    [{ HEURES_PAR_ETP: '1,607' }, 'HEURES_PAR_ETP'],
+    [{ HEURES_PAR_ETP: 'abc' }, 'HEURES_PAR_ETP'],
   ])('refuses %j and names %s', (env, variable) => {
     const error = (() => {
       try {
@@ -50,6 +55,14 @@ describe('validateConfig', () => {
       'emploi_durable',
       'emploi_transition',
     ]);
+  });
+
+  it('reads the hours of one ETP: 1607 by default, an integer from 1000 to 2500', () => {
+    expect(validateConfig({}).HEURES_PAR_ETP).toBe(1607);
+    expect(validateConfig({ HEURES_PAR_ETP: '' }).HEURES_PAR_ETP).toBe(1607);
+    expect(validateConfig({ HEURES_PAR_ETP: '1600' }).HEURES_PAR_ETP).toBe(1600);
+    expect(validateConfig({ HEURES_PAR_ETP: '1000' }).HEURES_PAR_ETP).toBe(1000);
+    expect(validateConfig({ HEURES_PAR_ETP: '2500' }).HEURES_PAR_ETP).toBe(2500);
   });
 
   it('accepts an EventStoreDB connection string', () => {

@@ -15,10 +15,12 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
-import { CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT, CATEGORIES_SORTIE, type CategorieSortie } from '@suivi/domain';
+import { CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT, CATEGORIES_SORTIE, HEURES_PAR_ETP, type CategorieSortie } from '@suivi/domain';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (['true', '1', 'yes'].includes(value.toLowerCase()) ? true : ['false', '0', 'no'].includes(value.toLowerCase()) ? false : value) : value;
+
+const MESSAGE_HEURES_PAR_ETP = 'HEURES_PAR_ETP must be an integer number of hours from 1000 to 2500 (hours of one full-time equivalent a year, 1607 by default)';
 
 const MESSAGE_CATEGORIES = `PERSONNES_EN_EMPLOI_CATEGORIES must be a comma-separated list of distinct exit categories among ${CATEGORIES_SORTIE.join(', ')}`;
 
@@ -89,6 +91,16 @@ export class AppConfig {
   @ArrayUnique({ message: MESSAGE_CATEGORIES })
   @IsIn(CATEGORIES_SORTIE, { each: true, message: MESSAGE_CATEGORIES })
   PERSONNES_EN_EMPLOI_CATEGORIES: CategorieSortie[] = [...CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT];
+
+  /**
+   * Hours of one full-time equivalent over a year: every ETP figure (/indicateurs, the coordination's,
+   * the yearly report, the series) is hours / HEURES_PAR_ETP, 1607 by default.
+   */
+  @Transform(({ value }) => (value === undefined ? HEURES_PAR_ETP : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value))
+  @IsInt({ message: MESSAGE_HEURES_PAR_ETP })
+  @Min(1000, { message: MESSAGE_HEURES_PAR_ETP })
+  @Max(2500, { message: MESSAGE_HEURES_PAR_ETP })
+  HEURES_PAR_ETP: number = HEURES_PAR_ETP;
 
   /** How long a read with `?apres=<position>` waits for the projection before answering 503. */
   @Transform(({ value }) => Number(value ?? 2000))

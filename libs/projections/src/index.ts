@@ -23,4 +23,7 @@ export { PeriodesSuivi1764000000011 } from './coordination-regionale/periodes-su
 export * from './indicateurs/indicateurs.queries';
 export * from './indicateurs/conformites.queries';
 export * from './indicateurs/repartitions.queries';
+export * from './indicateurs/series.queries';
+export * from './indicateurs/definitions';
 export * from './coordination-regionale/coordination-regionale.queries';
+export * from './indicateurs/consolidation.queries';

@@ -1,67 +1,206 @@
 import { stringify } from 'csv-stringify/sync';
+import { NIVEAUX_FORMATION } from '@suivi/domain';
+import {
+  libelle,
+  LIBELLE_CATEGORIE_SORTIE,
+  LIBELLE_CRITERE_ELIGIBILITE,
+  LIBELLE_METIER,
+  LIBELLE_MODALITE,
+  LIBELLE_NIVEAU_FORMATION,
+  LIBELLE_SECTEUR,
+  LIBELLE_STATUT_CONFORMITE,
+  LIBELLE_TYPE_CONTRAT,
+  LIBELLE_TYPE_ENTREPRISE,
+} from './libelles';
 import type { BilanVue } from './bilans.handlers';
 
-const nombre = (n: number) => String(n).replace('.', ',');
+/*
+ * The yearly report as a French spreadsheet reads it (issue 13):
+ * - UTF-8 with a BOM (Excel then shows the accents), `;` between fields, CRLF at the end of each line;
+ * - French labels, enum values in words (libelles.ts);
+ * - numbers without thousands separator and with a decimal comma: hours and ETP with two decimals
+ *   (`1234,50`), counts as integers, percentages with one decimal, a normal space and `%` (`26,0 %`:
+ *   Excel and LibreOffice in French read it as the number 0,26), dates as JJ/MM/AAAA, booleans Oui / Non.
+ * Three tables, separated by a blank line:
+ * 1. the year's figures, two columns (label, value), by sections: a section's title is a line whose value is empty;
+ * 2. one line per marché of the compliance scope (`marches` of the JSON);
+ * 3. one line per opération (`operations` of the JSON).
+ */
+
+type Ligne = string[];
+
+const decimal = (n: number, decimales: number) => n.toFixed(decimales).replace('.', ',');
+export const entier = (n: number) => String(n);
+export const heures = (n: number) => decimal(n, 2);
+export const etp = (n: number) => decimal(n, 2);
+/** A share between 0 and 1 (or a rate above 1) as `26,0 %`. */
+export const pourcentage = (part: number) => `${decimal(Math.round(part * 1000) / 10, 1)} %`;
+/** `YYYY-MM-DD` as `JJ/MM/AAAA`. */
+export const dateFr = (iso: string) => {
+  const [a, m, j] = iso.slice(0, 10).split('-');
+  return `${j}/${m}/${a}`;
+};
+const ouiNon = (b: boolean) => (b ? 'Oui' : 'Non');
+
+/** A text typed by a user, kept from being read as a formula by a spreadsheet (CSV injection). */
+const texte = (t: string) => (/^[=+\-@\t\r]/.test(t) ? `'${t}` : t);
 
 /**
- * The yearly report as a French spreadsheet reads it: `;` separators, decimal commas,
- * UTF-8 with a BOM (so that Excel shows the accents), one line per figure.
+ * One line per value of the mapping, in its order, 0 where the JSON has none (the same lines every year),
+ * then any key the mapping does not know.
  */
+function parLibelle(
+  libelles: Readonly<Record<string, string>>,
+  valeurs: Record<string, number>,
+  format: (n: number) => string,
+  ordre: readonly string[] = Object.keys(libelles),
+): Ligne[] {
+  const cles = [...ordre, ...Object.keys(valeurs).filter((c) => !ordre.includes(c))];
+  return cles.map((c) => [libelle(libelles, c), format(valeurs[c] ?? 0)]);
+}
+
 export function bilanEnCsv(bilan: BilanVue): string {
-  const lignes: Array<[string, string, string]> = [['rubrique', 'indicateur', 'valeur']];
   const i = bilan.indicateurs;
-  const ajouter = (rubrique: string, valeurs: Record<string, number>) => {
-    for (const [cle, valeur] of Object.entries(valeurs)) lignes.push([rubrique, cle, nombre(valeur)]);
-  };
-  lignes.push(['bilan', 'annee', String(bilan.annee)]);
-  ajouter('heures', { heuresRealisees: i.heuresRealisees, etp: i.etp });
-  ajouter('heures par secteur', i.heuresParSecteur);
-  ajouter('heures par modalité', i.heuresParModalite);
-  ajouter("heures par type d'employeur", i.heuresParTypeEmployeur);
-  ajouter('publics', {
-    salaries: i.salaries,
-    femmes: i.femmes,
-    partFemmes: i.partFemmes,
-    partFemmesHeures: i.partFemmesHeures,
-    residentsQpv: i.residentsQpv,
-    partQpvPersonnes: i.partQpvPersonnes,
-    partQpvHeures: i.partQpvHeures,
-    moins26Ans: i.moins26Ans,
-    partMoins26Ans: i.partMoins26Ans,
-    plus50Ans: i.plus50Ans,
-    partPlus50Ans: i.partPlus50Ans,
-  });
-  ajouter('niveaux de formation', i.niveauxFormation);
-  ajouter("critères d'éligibilité", i.criteres);
-  ajouter('activité', { entreprises: i.entreprises, operations: i.operations, donneursOrdre: i.donneursOrdre, marches: i.marches });
-  ajouter('entreprises par type', i.entreprisesParType);
-  ajouter('entreprises par métier', i.entreprisesParMetier);
-  ajouter('placements par contrat', i.placementsParContrat);
-  ajouter('placements par modalité', i.placementsParModalite);
-  ajouter('contrats et sorties', {
-    embauches: i.embauches,
-    placementsEmbauche: i.placementsEmbauche,
-    sorties: i.sorties,
-    sortiesPositives: i.sortiesPositives,
-    personnesEnEmploi: i.personnesEnEmploi,
-    placementsTermines: i.placementsTermines,
-    placementsSortiePositive: i.placementsSortiePositive,
-  });
-  lignes.push(['contrats et sorties', 'categoriesPersonnesEnEmploi', i.categoriesPersonnesEnEmploi.join(', ')]);
-  ajouter('sorties par catégorie', i.sortiesParCategorie);
-  ajouter('placements terminés par catégorie', i.placementsTerminesParCategorie);
-  // One rubrique per opération (its name and commune), in the order of the JSON's `operations`.
-  for (const o of bilan.operations) {
-    const { heuresPrevues, heuresRealisees, heuresRealiseesCumulees, salaries, marches } = o;
-    ajouter(`opération ${o.nom} (${o.commune})`, { heuresPrevues, heuresRealisees, heuresRealiseesCumulees, salaries, marches });
-  }
-  if (bilan.objectifs) {
-    for (const [cle, o] of Object.entries(bilan.objectifs)) {
-      lignes.push(['objectifs', `${cle} (objectif)`, nombre(o.objectif)]);
-      lignes.push(['objectifs', `${cle} (réalisé)`, nombre(o.realise)]);
-      lignes.push(['objectifs', `${cle} (atteint)`, o.atteint ? 'oui' : 'non']);
-    }
-  }
-  ajouter(`conformité des marchés au ${bilan.conformite.date}`, { marches: bilan.conformite.marches, ...bilan.conformite.parStatut });
-  return '\uFEFF' + stringify(lignes, { delimiter: ';', record_delimiter: '\r\n' });
+  const lignes: Ligne[] = [['Indicateur', 'Valeur']];
+  const section = (titre: string, contenu: Ligne[]) => lignes.push([titre, ''], ...contenu);
+
+  const perimetre = bilan.perimetre as { du?: string; au?: string; donneurOrdreId?: string; operationId?: string; marcheId?: string; secteur?: string };
+  const nomDonneurOrdre = (id: string) => bilan.marches?.find((m) => m.donneurOrdreId === id)?.donneurOrdre ?? id;
+  section('Bilan', [
+    ['Année', String(bilan.annee)],
+    ...(perimetre.du ? [['Du', dateFr(perimetre.du)]] : []),
+    ...(perimetre.au ? [['Au', dateFr(perimetre.au)]] : []),
+    ...(perimetre.donneurOrdreId ? [["Donneur d'ordre (filtre)", texte(nomDonneurOrdre(perimetre.donneurOrdreId))]] : []),
+    ...(perimetre.operationId ? [['Opération (filtre)', texte(bilan.operations.find((o) => o.operationId === perimetre.operationId)?.nom ?? perimetre.operationId)]] : []),
+    ...(perimetre.marcheId ? [['Marché (filtre)', texte(bilan.marches?.find((m) => m.marcheId === perimetre.marcheId)?.numero ?? perimetre.marcheId)]] : []),
+    ...(perimetre.secteur ? [['Secteur (filtre)', libelle(LIBELLE_SECTEUR, perimetre.secteur)]] : []),
+    ['Position du journal des événements lue', entier(bilan.fraicheur.position)],
+  ]);
+
+  // The ETP divisor, where the JSON carries it (setting of the deployment).
+  const heuresParEtp = nombreOuRien((bilan as { heuresParEtp?: unknown }).heuresParEtp) ?? nombreOuRien((i as { heuresParEtp?: unknown }).heuresParEtp);
+  section("Indicateurs de l'année", [
+    ['Heures réalisées', heures(i.heuresRealisees)],
+    ['Équivalents temps plein (ETP)', etp(i.etp)],
+    ...(heuresParEtp !== undefined ? [['Heures par ETP (diviseur)', heures(heuresParEtp)]] : []),
+    ['Salariés (personnes)', entier(i.salaries)],
+    ['Entreprises', entier(i.entreprises)],
+    ['Opérations', entier(i.operations)],
+    ["Donneurs d'ordre", entier(i.donneursOrdre)],
+    ['Marchés', entier(i.marches)],
+  ]);
+  section('Heures par secteur', parLibelle(LIBELLE_SECTEUR, i.heuresParSecteur, heures));
+  section('Publics', [
+    ['Salariés (personnes)', entier(i.salaries)],
+    ['Femmes (personnes)', entier(i.femmes)],
+    ['Part des femmes (personnes)', pourcentage(i.partFemmes)],
+    ['Part des femmes (heures)', pourcentage(i.partFemmesHeures)],
+    ['Résidents QPV (personnes)', entier(i.residentsQpv)],
+    ['Part des résidents QPV (personnes)', pourcentage(i.partQpvPersonnes)],
+    ['Part des résidents QPV (heures)', pourcentage(i.partQpvHeures)],
+    ['Moins de 26 ans (personnes)', entier(i.moins26Ans)],
+    ['Part des moins de 26 ans (personnes)', pourcentage(i.partMoins26Ans)],
+    ['50 ans et plus (personnes)', entier(i.plus50Ans)],
+    ['Part des 50 ans et plus (personnes)', pourcentage(i.partPlus50Ans)],
+  ]);
+  section('Niveaux de formation (personnes)', parLibelle(LIBELLE_NIVEAU_FORMATION, i.niveauxFormation, entier, NIVEAUX_FORMATION));
+  section("Critères d'éligibilité (personnes)", parLibelle(LIBELLE_CRITERE_ELIGIBILITE, i.criteres, entier));
+  section('Contrats et sorties', [
+    ['Embauches (personnes)', entier(i.embauches)],
+    ['Placements en embauche', entier(i.placementsEmbauche)],
+    ['Sorties (personnes)', entier(i.sorties)],
+    ['Sorties positives (personnes)', entier(i.sortiesPositives)],
+    ['Personnes en emploi', entier(i.personnesEnEmploi)],
+    ['Sorties comptées comme personnes en emploi', i.categoriesPersonnesEnEmploi.map((c) => libelle(LIBELLE_CATEGORIE_SORTIE, c)).join(', ')],
+    ['Placements terminés', entier(i.placementsTermines)],
+    ['Placements terminés en sortie positive', entier(i.placementsSortiePositive)],
+  ]);
+  section('Placements commencés par contrat', parLibelle(LIBELLE_TYPE_CONTRAT, i.placementsParContrat, entier));
+  section('Placements commencés par modalité', parLibelle(LIBELLE_MODALITE, i.placementsParModalite, entier));
+  section('Sorties par catégorie (personnes)', parLibelle(LIBELLE_CATEGORIE_SORTIE, i.sortiesParCategorie, entier));
+  section('Placements terminés par catégorie', parLibelle(LIBELLE_CATEGORIE_SORTIE, i.placementsTerminesParCategorie, entier));
+  section('Entreprises par type', parLibelle(LIBELLE_TYPE_ENTREPRISE, i.entreprisesParType, entier));
+  section('Entreprises classiques par métier', parLibelle(LIBELLE_METIER, i.entreprisesParMetier, entier));
+  section('Heures par modalité', parLibelle(LIBELLE_MODALITE, i.heuresParModalite, heures));
+  section("Heures par type d'employeur", parLibelle(LIBELLE_TYPE_ENTREPRISE, i.heuresParTypeEmployeur, heures));
+
+  const o = bilan.objectifs;
+  section(
+    'Objectifs du financeur',
+    o
+      ? [
+          ...objectif("Heures d'insertion", o.heures, heures),
+          ...objectif('Part des résidents QPV (personnes)', o.partQpvPersonnes, pourcentage),
+          ...objectif('Personnes en emploi', o.personnesEnEmploi, entier),
+        ]
+      : [['Objectifs', `Aucun objectif fixé pour ${bilan.annee}`]],
+  );
+
+  const c = bilan.conformite;
+  const statuts = [...Object.keys(LIBELLE_STATUT_CONFORMITE), ...Object.keys(c.parStatut).filter((s) => !(s in LIBELLE_STATUT_CONFORMITE))];
+  section('Conformité des marchés', [
+    ["Date d'évaluation", dateFr(c.date)],
+    ['Marchés évalués', entier(c.marches)],
+    ...statuts.map((s) => [`Marchés : ${libelle(LIBELLE_STATUT_CONFORMITE, s)}`, entier(c.parStatut[s] ?? 0)]),
+    ['Heures après clôture (hors conformité)', heures(c.heuresApresCloture)],
+  ]);
+
+  const marches: Ligne[] = [
+    [
+      'Numéro du marché',
+      'Objet',
+      "Donneur d'ordre",
+      'Secteur',
+      'Début',
+      'Fin prévue',
+      'Clôture',
+      'Heures prévues',
+      'Heures réalisées',
+      'Taux de réalisation',
+      `Statut au ${dateFr(c.date)}`,
+      'Heures après clôture',
+    ],
+    ...(bilan.marches ?? []).map((m) => [
+      texte(m.numero),
+      texte(m.objet),
+      texte(m.donneurOrdre),
+      libelle(LIBELLE_SECTEUR, m.secteur),
+      dateFr(m.dateDebut),
+      dateFr(m.dateFin),
+      m.dateCloture ? dateFr(m.dateCloture) : '',
+      heures(m.heuresPrevues),
+      heures(m.heuresRealisees),
+      pourcentage(m.tauxRealisation),
+      libelle(LIBELLE_STATUT_CONFORMITE, m.statut),
+      heures(m.heuresApresCloture),
+    ]),
+  ];
+
+  const operations: Ligne[] = [
+    ['Opération', 'Commune', 'Marchés retenus', 'Heures prévues', "Heures réalisées dans l'année", 'Heures réalisées cumulées', 'Salariés (personnes)'],
+    ...bilan.operations.map((op) => [
+      texte(op.nom),
+      texte(op.commune),
+      entier(op.marches),
+      heures(op.heuresPrevues),
+      heures(op.heuresRealisees),
+      heures(op.heuresRealiseesCumulees),
+      entier(op.salaries),
+    ]),
+  ];
+
+  const table = (l: Ligne[]) => stringify(l, { delimiter: ';', record_delimiter: '\r\n' });
+  return '\uFEFF' + [lignes, marches, operations].map(table).join('\r\n');
+}
+
+function objectif(nom: string, o: { objectif: number; realise: number; atteint: boolean }, format: (n: number) => string): Ligne[] {
+  return [
+    [`${nom} : objectif`, format(o.objectif)],
+    [`${nom} : réalisé`, format(o.realise)],
+    [`${nom} : objectif atteint`, ouiNon(o.atteint)],
+  ];
+}
+
+function nombreOuRien(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }

@@ -17,7 +17,7 @@ export class BilansController {
   @ApiParam({ name: 'annee', type: Number, example: 2025, description: 'Année civile, de 2000 à 2100.' })
   @ApiOperation({
     summary: "Le bilan annuel : tous les indicateurs de l'année, les objectifs du financeur et leur atteinte, la conformité des marchés",
-    description: `${DEFINITIONS_INDICATEURS}\nAvec Accept: text/csv, le même bilan en CSV (séparateur ;, virgule décimale, UTF-8).`,
+    description: `${DEFINITIONS_INDICATEURS}\nAvec Accept: text/csv, le même bilan pour un tableur français : libellés et valeurs en mots, séparateur ;, virgule décimale, pourcentages « 26,0 % », dates JJ/MM/AAAA, UTF-8 avec BOM, fins de ligne CRLF ; les chiffres de l'année (libellé, valeur) par rubriques, puis une ligne par marché, puis une ligne par opération.`,
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: 'JSON par défaut ; CSV avec Accept: text/csv.' })

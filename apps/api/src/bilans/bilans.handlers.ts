@@ -1,6 +1,7 @@
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { periodeChevauche } from '@suivi/domain';
-import { calculerIndicateurs, calculerRepartitions, conformites, ObjectifsLus, operationsDuBilan, type Indicateurs, type OperationBilan, type Repartitions } from '@suivi/projections';
+import { In } from 'typeorm';
+import { calculerIndicateurs, calculerRepartitions, conformites, DonneurOrdreLu, ObjectifsLus, operationsDuBilan, type Indicateurs, type OperationBilan, type Repartitions } from '@suivi/projections';
 import { ProjectionReader } from '../read-side/projection-reader';
 import type { PerimetreBilanDto } from '../read-side/read-query.dto';
 import type { Fraicheur } from '../read-side/freshness';
@@ -11,8 +12,30 @@ export interface Objectif {
   atteint: boolean;
 }
 
+/** One marché of the compliance scope (`conformite`), judged at `conformite.date`, with its donneur d'ordre's name. */
+export interface MarcheBilan {
+  marcheId: string;
+  numero: string;
+  objet: string;
+  secteur: string;
+  donneurOrdreId: string;
+  donneurOrdre: string;
+  operationId: string;
+  dateDebut: string;
+  /** The end of the period in force at the date. */
+  dateFin: string;
+  dateCloture: string | null;
+  heuresPrevues: number;
+  heuresRealisees: number;
+  tauxRealisation: number;
+  statut: string;
+  heuresApresCloture: number;
+}
+
 export interface BilanVue {
   annee: number;
+  /** Hours of one full-time equivalent (setting HEURES_PAR_ETP): the divisor of `indicateurs.etp`. */
+  heuresParEtp: number;
   perimetre: Record<string, unknown>;
   /** The indicators of /indicateurs, with their breakdowns (repartitions.queries.ts). */
   indicateurs: Indicateurs & Repartitions;
@@ -25,6 +48,8 @@ export interface BilanVue {
    * `indicateurs.heuresRealisees`, since they were worked).
    */
   conformite: { date: string; marches: number; parStatut: Record<string, number>; heuresApresCloture: number };
+  /** Those marchés one by one (sorted by numéro), as `conformite` counts them. */
+  marches: MarcheBilan[];
   fraicheur: Fraicheur;
 }
 
@@ -45,7 +70,10 @@ export class LireBilanHandler implements IQueryHandler<LireBilan, BilanVue> {
     const perimetre = { du: `${annee}-01-01`, au: `${annee}-12-31`, donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur };
     // The same categories as /indicateurs (PERSONNES_EN_EMPLOI_CATEGORIES): the report states them in indicateurs.categoriesPersonnesEnEmploi.
     const indicateurs = {
-      ...(await calculerIndicateurs(em, perimetre, { categoriesPersonnesEnEmploi: this.reader.categoriesPersonnesEnEmploi })),
+      ...(await calculerIndicateurs(em, perimetre, {
+        categoriesPersonnesEnEmploi: this.reader.categoriesPersonnesEnEmploi,
+        heuresParEtp: this.reader.heuresParEtp,
+      })),
       ...(await calculerRepartitions(em, perimetre)),
     };
     const operations = await operationsDuBilan(em, perimetre);
@@ -57,8 +85,13 @@ export class LireBilanHandler implements IQueryHandler<LireBilan, BilanVue> {
     );
     const parStatut: Record<string, number> = {};
     for (const m of marches) parStatut[m.statut] = (parStatut[m.statut] ?? 0) + 1;
+    const idsDonneursOrdre = [...new Set(marches.map((m) => m.donneurOrdreId))];
+    const donneursOrdre = new Map(
+      (idsDonneursOrdre.length === 0 ? [] : await em.findBy(DonneurOrdreLu, { id: In(idsDonneursOrdre) })).map((d) => [d.id, d.nom]),
+    );
     return {
       annee,
+      heuresParEtp: this.reader.heuresParEtp,
       perimetre: JSON.parse(JSON.stringify(perimetre)),
       indicateurs,
       operations,
@@ -75,6 +108,23 @@ export class LireBilanHandler implements IQueryHandler<LireBilan, BilanVue> {
         parStatut,
         heuresApresCloture: marches.reduce((s, m) => s + Math.round(m.heuresApresCloture * 100), 0) / 100,
       },
+      marches: marches.map((m) => ({
+        marcheId: m.marcheId,
+        numero: m.numero,
+        objet: m.objet,
+        secteur: m.secteur,
+        donneurOrdreId: m.donneurOrdreId,
+        donneurOrdre: donneursOrdre.get(m.donneurOrdreId) ?? m.donneurOrdreId,
+        operationId: m.operationId,
+        dateDebut: m.dateDebut,
+        dateFin: m.dateFin,
+        dateCloture: m.dateCloture,
+        heuresPrevues: m.heuresPrevues,
+        heuresRealisees: m.heuresRealisees,
+        tauxRealisation: m.tauxRealisation,
+        statut: m.statut,
+        heuresApresCloture: m.heuresApresCloture,
+      })),
       fraicheur,
     };
   }

@@ -53,7 +53,7 @@ export class CalculerIndicateursCoordinationHandler implements IQueryHandler<Cal
     const fraicheur = await this.reader.prepare(PROJECTION, dto.apres);
     const date = dto.date ?? this.reader.today();
     const periode = periodeDe(dto);
-    const indicateurs = await indicateursCoordination(this.reader.dataSource.manager, periode, date, this.reader.tolerance);
+    const indicateurs = await indicateursCoordination(this.reader.dataSource.manager, periode, date, this.reader.tolerance, this.reader.heuresParEtp);
     return { ...indicateurs, date, ...periode, fraicheur };
   }
 }

@@ -1,23 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { PerimetreDto } from '../read-side/read-query.dto';
-import { CalculerIndicateurs, type IndicateursVue } from './indicateurs.handlers';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { DEFINITIONS_INDICATEURS } from '@suivi/projections';
+import { PerimetreDto, SerieDto } from '../read-side/read-query.dto';
+import { CalculerIndicateurs, LireSerie, type IndicateursVue, type SerieVue } from './indicateurs.handlers';
 
-export const DEFINITIONS_INDICATEURS = `Définitions (auditables) :
-- heuresRealisees : heures déclarées après corrections, des mois qui chevauchent la période, sur les marchés du périmètre ; etp = heures / 1 607.
-- salaries : personnes distinctes ayant des heures (> 0) dans la période ; partFemmes et partQpvPersonnes en part de ces personnes, partFemmesHeures et partQpvHeures en part des heures ; QPV = résidence en QPV à l'enregistrement ; âge (moins26Ans, plus50Ans) au premier jour du premier mois travaillé dans la période.
-- criteres : critères d'éligibilité validés (au plus tard à la fin de la période) des personnes comptées ; niveauxFormation : leurs niveaux.
-- entreprises : celles qui emploient ou accueillent (mise à disposition) une personne ayant des heures dans la période ; operations, donneursOrdre, marches : ceux qui ont des heures dans la période.
-- placementsParContrat, placementsParModalite : placements démarrés dans la période.
-- embauches : personnes distinctes embauchées directement (modalité embauche_directe) par une entreprise en CDI, CDD, contrat de professionnalisation ou apprentissage, par un placement démarré dans la période ; placementsEmbauche : ces placements.
-- Sorties, comptées en personnes : les sorties d'une personne dans la période sont les fins (dateFin dans la période) de ses placements du périmètre. Une personne qui en a plusieurs compte une fois dans sorties ; une fois dans sortiesPositives si l'une au moins est positive ; une fois dans chaque catégorie de sortiesParCategorie (emploi_durable, emploi_transition, sortie_positive_formation, autre) où l'une au moins se range (elle peut donc compter dans deux catégories) ; une fois dans personnesEnEmploi si l'une au moins est d'une des catégories de categoriesPersonnesEnEmploi (réglage PERSONNES_EN_EMPLOI_CATEGORIES, emploi_durable par défaut ; c'est aussi le réalisé de l'objectif personnesEnEmploi du bilan).
-- placementsTermines, placementsSortiePositive, placementsTerminesParCategorie : les mêmes sorties comptées en placements.
-- entreprisesParType : les entreprises comptées dans entreprises (l'employeur, et l'entreprise utilisatrice d'une mise à disposition), une fois chacune, par type (classique, ei, ai, aci, etti, geiq, esat, ea) ; leur somme est entreprises. Une ETTI qui met à disposition compte comme ETTI, l'entreprise qui accueille selon son propre type.
-- entreprisesParMetier : les entreprises classiques de entreprisesParType, une fois chacune, dans le métier des marchés où elles ont employé ou accueilli quelqu'un dans la période, celui qui totalise le plus de leurs heures de la période : batiment ou travaux_publics (sousSecteur du marché btp), services (marchés de services et de prestations intellectuelles), non_precise (marché btp enregistré avant que sousSecteur soit demandé) ; à égalité, le premier dans cet ordre ; leur somme est entreprisesParType.classique.
-- heuresParModalite : les heures de heuresRealisees selon la modalité du placement (embauche_directe, mise_a_disposition, sous_traitance_siae, formation) ; heuresParTypeEmployeur : selon le type de l'employeur du placement (l'ETTI, l'AI ou le GEIQ pour une mise à disposition, pas l'entreprise qui accueille) ; chacune a pour somme heuresRealisees.
-- Bilan, operations : les opérations ayant un marché du périmètre dont la période d'exécution (après avenants) chevauche l'année, ou des heures dans l'année ; pour chacune, sur ces marchés : marches, heuresPrevues (leurs heures prévues après avenants, toute la clause), heuresRealisees (heures de l'année), heuresRealiseesCumulees (heures de tous les mois jusqu'à la fin de l'année, à comparer à heuresPrevues), salaries (personnes distinctes ayant des heures dans l'année) ; triées par nom.
-Les parts sont des nombres entre 0 et 1.`;
+/** The definitions, from the one catalogue (libs/projections/src/indicateurs/definitions.ts, also docs/indicateurs.md). */
+export { DEFINITIONS_INDICATEURS };
 
 @ApiTags('indicateurs')
 @Controller('indicateurs')
@@ -48,5 +37,27 @@ export class IndicateursController {
   })
   lire(@Query() dto: PerimetreDto): Promise<IndicateursVue> {
     return this.queries.execute(new CalculerIndicateurs(dto));
+  }
+
+  @Get('series')
+  @ApiOperation({
+    summary: 'Série annuelle : heures, ETP, personnes, entreprises, opérations, donneurs d’ordre et sorties positives, année par année',
+    description: `Une ligne par année civile de de à a (au plus 50 années, de 2000 à 2100) ; chaque chiffre est celui de /indicateurs?annee=<annee> avec les mêmes filtres, calculé par les mêmes requêtes.\n\n${DEFINITIONS_INDICATEURS}`,
+  })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        items: [
+          { annee: 2024, heuresRealisees: 412300.5, etp: 256.57, salaries: 1102, entreprises: 160, operations: 41, donneursOrdre: 12, sortiesPositives: 183 },
+          { annee: 2025, heuresRealisees: 464855, etp: 289.27, salaries: 1239, entreprises: 179, operations: 44, donneursOrdre: 13, sortiesPositives: 201 },
+        ],
+        fraicheur: { position: 51234, retard: 0 },
+      },
+    },
+  })
+  @ApiBadRequestResponse({ description: 'REQUETE_INVALIDE : de ou a absent ou hors de 2000 à 2100 ; PERIODE_INVALIDE : de après a, ou plus de 50 années.' })
+  @ApiServiceUnavailableResponse({ description: 'LECTURE_EN_RETARD, PROJECTION_EN_ERREUR : comme pour /indicateurs.' })
+  serie(@Query() dto: SerieDto): Promise<SerieVue> {
+    return this.queries.execute(new LireSerie(dto));
   }
 }

@@ -1,7 +1,8 @@
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { calculerIndicateurs, calculerRepartitions, type Indicateurs, type Repartitions } from '@suivi/projections';
+import { BadRequestException } from '@nestjs/common';
+import { calculerIndicateurs, calculerRepartitions, SERIE_ANNEES_MAX, serieAnnuelle, type AnneeSerie, type Indicateurs, type Repartitions } from '@suivi/projections';
 import { ProjectionReader } from '../read-side/projection-reader';
-import { periodeDe, type PerimetreDto } from '../read-side/read-query.dto';
+import { periodeDe, type PerimetreDto, type SerieDto } from '../read-side/read-query.dto';
 import type { Fraicheur } from '../read-side/freshness';
 
 export type IndicateursVue = Indicateurs & Repartitions & { perimetre: Record<string, unknown>; fraicheur: Fraicheur };
@@ -22,8 +23,46 @@ export class CalculerIndicateursHandler implements IQueryHandler<CalculerIndicat
     const perimetre = { ...periode, donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur };
     const indicateurs = await calculerIndicateurs(this.reader.dataSource.manager, perimetre, {
       categoriesPersonnesEnEmploi: this.reader.categoriesPersonnesEnEmploi,
+      heuresParEtp: this.reader.heuresParEtp,
     });
     const repartitions = await calculerRepartitions(this.reader.dataSource.manager, perimetre);
     return { ...indicateurs, ...repartitions, perimetre: JSON.parse(JSON.stringify(perimetre)), fraicheur };
+  }
+}
+
+export interface SerieVue {
+  items: AnneeSerie[];
+  fraicheur: Fraicheur;
+}
+
+export class LireSerie extends Query<SerieVue> {
+  constructor(readonly dto: SerieDto) {
+    super();
+  }
+}
+
+/** The yearly series: each year's figures of /indicateurs?annee=, by the same queries (serieAnnuelle). */
+@QueryHandler(LireSerie)
+export class LireSerieHandler implements IQueryHandler<LireSerie, SerieVue> {
+  constructor(private readonly reader: ProjectionReader) {}
+
+  async execute({ dto }: LireSerie): Promise<SerieVue> {
+    if (dto.de > dto.a) {
+      throw new BadRequestException({ code: 'PERIODE_INVALIDE', message: `L'année de début (de=${dto.de}) doit précéder ou égaler l'année de fin (a=${dto.a}).`, details: { de: dto.de, a: dto.a } });
+    }
+    if (dto.a - dto.de + 1 > SERIE_ANNEES_MAX) {
+      throw new BadRequestException({
+        code: 'PERIODE_INVALIDE',
+        message: `Une série couvre au plus ${SERIE_ANNEES_MAX} années (demandé : ${dto.a - dto.de + 1}, de ${dto.de} à ${dto.a}).`,
+        details: { de: dto.de, a: dto.a, maximum: SERIE_ANNEES_MAX },
+      });
+    }
+    const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
+    const perimetre = { donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur };
+    const items = await serieAnnuelle(this.reader.dataSource.manager, perimetre, dto.de, dto.a, {
+      categoriesPersonnesEnEmploi: this.reader.categoriesPersonnesEnEmploi,
+      heuresParEtp: this.reader.heuresParEtp,
+    });
+    return { items, fraicheur };
   }
 }

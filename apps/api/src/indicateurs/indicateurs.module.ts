@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { IndicateursController } from './indicateurs.controller';
-import { CalculerIndicateursHandler } from './indicateurs.handlers';
+import { CalculerIndicateursHandler, LireSerieHandler } from './indicateurs.handlers';
 
-@Module({ controllers: [IndicateursController], providers: [CalculerIndicateursHandler] })
+@Module({ controllers: [IndicateursController], providers: [CalculerIndicateursHandler, LireSerieHandler] })
 export class IndicateursModule {}

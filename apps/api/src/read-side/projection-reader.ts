@@ -28,6 +28,11 @@ export class ProjectionReader {
     return this.config.get('PERSONNES_EN_EMPLOI_CATEGORIES', { infer: true });
   }
 
+  /** Hours of one full-time equivalent (HEURES_PAR_ETP): the divisor of every ETP figure. */
+  get heuresParEtp(): number {
+    return this.config.get('HEURES_PAR_ETP', { infer: true });
+  }
+
   today(): string {
     return jourDe(new Date());
   }

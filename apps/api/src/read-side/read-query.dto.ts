@@ -1,5 +1,5 @@
 import { applyDecorators, BadRequestException } from '@nestjs/common';
-import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { SECTEURS } from '@suivi/domain';
@@ -69,6 +69,23 @@ export class PerimetreDto extends PeriodeDto {
 
 /** The yearly report's perimeter: its year is in the path, so no period in the query. */
 export class PerimetreBilanDto extends OmitType(PerimetreDto, ['annee', 'du', 'au'] as const) {}
+
+/** `GET /indicateurs/series`: the years (2000 to 2100, de ≤ a, at most 50) and the yearly report's perimeter. */
+export class SerieDto extends PerimetreBilanDto {
+  @ApiProperty({ description: 'Première année civile de la série (de 2000 à 2100).', example: 2019 })
+  @Type(() => Number)
+  @IsInt({ message: 'de doit être une année (un entier de 2000 à 2100)' })
+  @Min(2000, { message: 'de doit être comprise entre 2000 et 2100' })
+  @Max(2100, { message: 'de doit être comprise entre 2000 et 2100' })
+  de!: number;
+
+  @ApiProperty({ description: 'Dernière année civile de la série, incluse (de 2000 à 2100, au plus 50 ans après de).', example: 2025 })
+  @Type(() => Number)
+  @IsInt({ message: 'a doit être une année (un entier de 2000 à 2100)' })
+  @Min(2000, { message: 'a doit être comprise entre 2000 et 2100' })
+  @Max(2100, { message: 'a doit être comprise entre 2000 et 2100' })
+  a!: number;
+}
 
 /** A perimeter's dates: `annee` narrows `du`/`au` to that year; an empty period is a 400. */
 export function periodeDe(dto: { annee?: number; du?: string; au?: string }): { du?: string; au?: string } {

@@ -3,14 +3,17 @@
  * api's handlers do: any rule the plan breaks shows up here, before a database is touched.
  */
 import {
+  calibrationDecider,
   DomainError,
   donneurOrdreDecider,
   entrepriseDecider,
   marcheDecider,
+  metiersParDefaut,
   operationDecider,
   salarieDecider,
   siretDecider,
   verifierSiret,
+  type CalibrationState,
   type Decider,
   type DomainEvent,
   type DonneurOrdreState,
@@ -46,6 +49,7 @@ export function verifierPlan(plan: Plan, now: Date): VerificationPlan {
   const entreprises = new Map<string, EntrepriseState>();
   const sirets = new Map<string, SiretState>();
   const salaries = new Map<string, SalarieState>();
+  const calibrations = new Map<string, CalibrationState>();
   const placementDe = new Map<string, string>();
   const declarationDe = new Map<string, { salarieId: string; placementId: string }>();
   const result: VerificationPlan = { commandes: 0, evenements: 0, refus: [], ignorees: 0 };
@@ -95,8 +99,23 @@ export function verifierPlan(plan: Plan, now: Date): VerificationPlan {
         run(entrepriseDecider, entreprises, id, { type: 'EnregistrerEntreprise', entrepriseId: id, siret: c.dto.siret, raisonSociale: c.dto.raisonSociale, typeEntreprise: c.dto.type });
         return;
       }
+      case 'calibration': {
+        const id = c.dto.id!;
+        // seed:demo fills an empty store: the trades table is the default one.
+        run(calibrationDecider, calibrations, id, {
+          type: 'CalculerCalibration',
+          calibrationId: id,
+          montantHT: c.dto.montantHT,
+          partMainOeuvre: c.dto.partMainOeuvre ?? undefined,
+          metier: c.dto.metier ?? undefined,
+          tauxInsertion: c.dto.tauxInsertion,
+          coutHoraire: c.dto.coutHoraire ?? undefined,
+          table: metiersParDefaut,
+        });
+        return;
+      }
       case 'marche': {
-        const { id, ...fields } = c.dto;
+        const { id, calibrationId, ...fields } = c.dto;
         const operation = operations.get(c.dto.operationId);
         run(marcheDecider, marches, id!, {
           type: 'EnregistrerMarche',
@@ -104,6 +123,7 @@ export function verifierPlan(plan: Plan, now: Date): VerificationPlan {
           ...fields,
           donneurOrdreExiste: donneurs.get(c.dto.donneurOrdreId)?.existe ?? false,
           operation: operation?.existe ? { donneurOrdreId: operation.donneurOrdreId } : null,
+          ...(calibrationId != null ? { calibrationId, calibrationExiste: calibrations.get(calibrationId)?.existe ?? false } : {}),
         });
         return;
       }

@@ -9,8 +9,12 @@
 import { declarationIdDe, uuidV5 } from '@suivi/commands';
 import {
   ageAu,
+  CONTRATS_EMBAUCHE,
+  COUT_HORAIRE_DEFAUT,
   estSiretValide,
   estSortiePositive,
+  heuresDeCalibration,
+  METIERS_PAR_DEFAUT,
   type BaseJuridique,
   type CritereEligibilite,
   type Modalite,
@@ -23,6 +27,7 @@ import {
   type TypeContrat,
   type TypeEntreprise,
 } from '@suivi/domain';
+import type { CalculerCalibrationDto } from '../../../api/src/calibrations/calibrations.dto';
 import type { CorrigerDeclarationDto } from '../../../api/src/declarations/declarations.dto';
 import type { EnregistrerDonneurOrdreDto } from '../../../api/src/donneurs-ordre/donneurs-ordre.dto';
 import type { EnregistrerEntrepriseDto } from '../../../api/src/entreprises/entreprises.dto';
@@ -79,6 +84,11 @@ export const CIBLES = {
   /** Share of the hours worked by QPV residents ("25% in another count"). */
   partQpvHeures: 0.25,
   suivisRegionaux: 23,
+  /**
+   * People hired in the year, as the API counts `embauches`: distinct people with a placement started in
+   * the year by direct hire (`embauche_directe`) under a CDI, CDD, contrat de professionnalisation or
+   * apprentissage (CONTRATS_EMBAUCHE; not a CDDI). The 2023 report's 89 hires are people.
+   */
   embauches: 89,
   partCorrections: 0.01,
   partAvenants: 0.05,
@@ -108,6 +118,7 @@ export type PlannedCommand =
   | (Base & { kind: 'donneurOrdre'; dto: EnregistrerDonneurOrdreDto })
   | (Base & { kind: 'operation'; dto: OuvrirOperationDto })
   | (Base & { kind: 'entreprise'; dto: EnregistrerEntrepriseDto })
+  | (Base & { kind: 'calibration'; dto: CalculerCalibrationDto })
   | (Base & { kind: 'marche'; dto: EnregistrerMarcheDto })
   | (Base & { kind: 'attribution'; marcheId: string; dto: AttribuerMarcheDto })
   | (Base & { kind: 'avenant'; marcheId: string; dto: ConclureAvenantDto })
@@ -145,6 +156,21 @@ export interface Modele {
   marches: MarcheModele[];
   entreprises: EntrepriseModele[];
   salaries: SalarieModele[];
+  calibrations: CalibrationModele[];
+}
+
+/** A sizing of insertion hours (POST /calibrations) on the default trades table of an empty store. */
+export interface CalibrationModele {
+  id: string;
+  metier: string;
+  montantHT: number;
+  tauxInsertion: number;
+  /** Given in the request; null: the table's (30 € on an empty store). */
+  coutHoraire: number | null;
+  /** What the calibration computes. */
+  heures: number;
+  /** The marché registered with these hours and this calibration's id, or null (a buyer's simulation). */
+  marcheId: string | null;
 }
 
 export interface MarcheModele {
@@ -168,6 +194,8 @@ export interface MarcheModele {
   /** What the required hours were sized for, at the end of the year. */
   statutVise: 'conforme' | 'en_retard' | 'en_avance' | 'atteint' | 'non_atteint';
   poids: number;
+  /** The calibration the required hours were sized with (POST /marches' calibrationId), or null. */
+  calibrationId: string | null;
 }
 
 type Famille = 'batiment' | 'tp' | 'services' | 'ingenierie' | 'ei' | 'ai' | 'aci' | 'etti' | 'geiq' | 'esat' | 'ea';
@@ -368,6 +396,7 @@ export function genererPlan(seed: number = DEFAULT_SEED): Plan {
         cloture: null,
         statutVise: 'conforme',
         poids: 0,
+        calibrationId: null,
         numero,
         objet: `${lot.objet} – ${op.nom}`,
         capacite: lot.poids * rMar.size(0.5) * moisActifs * (donneur.regional ? 1.3 : 1),
@@ -501,6 +530,8 @@ export function genererPlan(seed: number = DEFAULT_SEED): Plan {
   const n = CIBLES.salaries;
   const femmes = new Set(rPer.shuffle([...Array(n).keys()]).slice(0, Math.round(n * CIBLES.partFemmes)));
   const qpv = new Set(rPer.shuffle([...Array(n).keys()]).slice(0, Math.round(n * CIBLES.partQpvPersonnes)));
+  // Placements by direct hire (any contract, CDDI included) the reserved marchés may take before they are
+  // left out of the draw: a share of the year's hires, so that they do not crowd out the other marchés.
   const embauches = { forcees: 0, budget: CIBLES.embauches };
 
   // Coverage: every company hosts someone, every ETTI/AI/GEIQ employs someone.
@@ -664,18 +695,22 @@ export function genererPlan(seed: number = DEFAULT_SEED): Plan {
     });
   }
 
-  // --- Direct hires: turn some placements into hires up to the year's number ------------------
+  // --- Direct hires: turn some placements into hires up to the year's number of people hired ----
+  // Counted as the API counts them (CIBLES.embauches): people, by direct hire under a hiring contract.
   const rEmb = root.fork('embauches');
   const tous = salaries.flatMap((s) => s.placements);
+  const salarieDe = new Map(salaries.flatMap((s) => s.placements.map((p) => [p.id, s.id] as const)));
   const convertibles = rEmb.shuffle(
     tous.filter((p) => p.modalite === 'mise_a_disposition' && !p.couvertureEmployeur && entrepriseParId.get(p.accueilId)!.type === 'classique'),
   );
-  let embauchesAnnee = tous.filter((p) => p.modalite === 'embauche_directe' && p.dateDebut >= `${ANNEE}-01-01`).length;
+  const embauchesAnnee = new Set(tous.filter((p) => estEmbauche(p) && p.dateDebut.startsWith(`${ANNEE}-`)).map((p) => salarieDe.get(p.id)!));
   let avantAnnee = 0;
   for (const p of convertibles) {
-    const dansAnnee = p.dateDebut >= `${ANNEE}-01-01`;
-    if (dansAnnee ? embauchesAnnee >= CIBLES.embauches : avantAnnee >= 6) continue;
-    if (dansAnnee) embauchesAnnee++;
+    const dansAnnee = p.dateDebut.startsWith(`${ANNEE}-`);
+    const personne = salarieDe.get(p.id)!;
+    // A second hire of someone already hired this year adds no one: not made.
+    if (dansAnnee ? embauchesAnnee.size >= CIBLES.embauches || embauchesAnnee.has(personne) : avantAnnee >= 6) continue;
+    if (dansAnnee) embauchesAnnee.add(personne);
     else avantAnnee++;
     p.entrepriseId = p.accueilId;
     p.entrepriseUtilisatriceId = null;
@@ -748,7 +783,54 @@ export function genererPlan(seed: number = DEFAULT_SEED): Plan {
     m.poids = r;
   }
 
-  return { ...assembler(seed, donneurs, operations, marches, entreprises, salaries, root.fork('identites')), facteurCalibration: Math.round(facteur * 1000) / 1000 };
+  const calibrations = calibrer(marches, (n) => id('calibration', n));
+
+  return {
+    ...assembler(seed, donneurs, operations, marches, entreprises, salaries, calibrations, root.fork('identites')),
+    facteurCalibration: Math.round(facteur * 1000) / 1000,
+  };
+}
+
+/** A direct hire as the API counts it (`embauches`): by `embauche_directe` under a hiring contract (not a CDDI). */
+function estEmbauche(p: Pick<PlacementModele, 'modalite' | 'typeContrat'>): boolean {
+  return p.modalite === 'embauche_directe' && CONTRATS_EMBAUCHE.includes(p.typeContrat);
+}
+
+/**
+ * Three sizings with the default trades table (what an empty store holds): a gros œuvre lot and a
+ * painting lot sized with the masonry and interior-painting trades, each registered with its
+ * calibration's hours and id (the amount is chosen so that the computation gives the marché's initial
+ * hours exactly), and a buyer's simulation for metal frames at the table's hourly cost, used by no
+ * marché. No random draw: the rest of the plan is the same with or without them.
+ */
+function calibrer(marches: MarcheGen[], idDe: (n: number) => string): CalibrationModele[] {
+  const part = (metier: string) => METIERS_PAR_DEFAUT.find((m) => m.metier === metier)!.partMainOeuvre;
+  const sizings = [
+    { lot: 'Gros œuvre', metier: 'maconnerie', tauxInsertion: 0.05, coutHoraire: 30 },
+    { lot: 'Peinture – revêtements muraux', metier: 'peinture_interieure', tauxInsertion: 0.1, coutHoraire: 35 },
+  ];
+  const calibrations: CalibrationModele[] = [];
+  for (const { lot, metier, tauxInsertion, coutHoraire } of sizings) {
+    // The first such lot whose hours no amendment changed (its registration's hours are the sized ones).
+    const m = marches.find((x) => x.objet.startsWith(`${lot} – `) && !x.avenant?.heures && x.calibrationId === null);
+    if (!m) continue;
+    // heures = montantHT × part × taux ÷ coût: montantHT = heures × coût ÷ (part × taux), in whole euros here.
+    const montantHT = Math.round((m.heuresPrevuesInitiales * coutHoraire) / (part(metier) * tauxInsertion));
+    const heures = heuresDeCalibration({ montantHT, partMainOeuvre: part(metier), tauxInsertion, coutHoraire });
+    if (heures !== m.heuresPrevuesInitiales) throw new Error(`calibration de ${m.numero} : ${heures} h au lieu de ${m.heuresPrevuesInitiales} h`);
+    const id = idDe(calibrations.length);
+    m.calibrationId = id;
+    calibrations.push({ id, metier, montantHT, tauxInsertion, coutHoraire, heures, marcheId: m.id });
+  }
+  const simulation = { metier: 'menuiseries_metalliques', montantHT: 480_000, tauxInsertion: 0.07 };
+  calibrations.push({
+    id: idDe(calibrations.length),
+    ...simulation,
+    coutHoraire: null,
+    heures: heuresDeCalibration({ ...simulation, partMainOeuvre: part(simulation.metier), coutHoraire: COUT_HORAIRE_DEFAUT }),
+    marcheId: null,
+  });
+  return calibrations;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -762,6 +844,7 @@ function assembler(
   marches: MarcheGen[],
   entreprises: EntrepriseModele[],
   salaries: SalarieModele[],
+  calibrations: CalibrationModele[],
   rId: Random,
 ): Omit<Plan, 'facteurCalibration'> {
   const ref = (command: SansUtilisateur<PlannedCommand>): PlannedCommand => ({ ...command, userId: SEED_USER }) as PlannedCommand;
@@ -771,13 +854,26 @@ function assembler(
     chains: donneurs.map((d) => [ref({ kind: 'donneurOrdre', key: `donneur-ordre/${d.id}`, dto: { id: d.id, nom: d.nom, type: d.type, region: REGION } })]),
   };
   const phaseOperations: Phase = {
-    nom: 'opérations et entreprises',
+    nom: 'opérations, entreprises, calibrations',
     chains: [
       ...operations.map((o) => [
         ref({ kind: 'operation', key: `operation/${o.id}`, dto: { id: o.id, donneurOrdreId: donneurs[o.donneurIndex].id, nom: o.nom, commune: o.commune } }),
       ]),
       ...entreprises.map((e) => [
         ref({ kind: 'entreprise', key: `entreprise/${e.id}`, dto: { id: e.id, siret: e.siret, raisonSociale: e.raisonSociale, type: e.type } }),
+      ]),
+      ...calibrations.map((c) => [
+        ref({
+          kind: 'calibration',
+          key: `calibration/${c.id}`,
+          dto: {
+            id: c.id,
+            montantHT: c.montantHT,
+            metier: c.metier,
+            tauxInsertion: c.tauxInsertion,
+            ...(c.coutHoraire === null ? {} : { coutHoraire: c.coutHoraire }),
+          },
+        }),
       ]),
     ],
   };
@@ -800,6 +896,7 @@ function assembler(
             heuresPrevues: m.heuresPrevuesInitiales,
             dateDebut: m.dateDebut,
             dateFin: m.dateFinInitiale,
+            ...(m.calibrationId ? { calibrationId: m.calibrationId } : {}),
           },
         }),
         ...m.attributaires.map((a) =>
@@ -839,6 +936,7 @@ function assembler(
     ),
     entreprises,
     salaries,
+    calibrations,
   };
   return { seed, phases: [phaseDonneurs, phaseOperations, phaseMarches, phaseSalaries, phaseClotures], modele };
 }
@@ -1088,7 +1186,13 @@ export interface ResumePlan {
   corrections: number;
   sorties: number;
   sortiesPositives: number;
+  /** People hired in the year, as the API's `embauches` (see CIBLES.embauches). */
   embauches: number;
+  /** Their placements, as the API's `placementsEmbauche`. */
+  placementsEmbauche: number;
+  calibrations: number;
+  /** Marchés registered with a calibration's id. */
+  marchesCalibres: number;
   avenants: number;
   suivis: number;
   suivisDAcheteursRegionaux: number;
@@ -1134,7 +1238,8 @@ export function resumerPlan(plan: Plan): ResumePlan {
   let corrections = 0;
   let sorties = 0;
   let positives = 0;
-  let embauches = 0;
+  const embauches = new Set<string>();
+  let placementsEmbauche = 0;
   for (const s of modele.salaries) {
     let h = 0;
     let premierMois: string | null = null;
@@ -1142,7 +1247,10 @@ export function resumerPlan(plan: Plan): ResumePlan {
     for (const p of s.placements) {
       placements++;
       placementsParModalite[p.modalite] = (placementsParModalite[p.modalite] ?? 0) + 1;
-      if (p.modalite === 'embauche_directe' && p.dateDebut.startsWith(`${ANNEE}-`)) embauches++;
+      if (estEmbauche(p) && p.dateDebut.startsWith(`${ANNEE}-`)) {
+        embauches.add(s.id);
+        placementsEmbauche++;
+      }
       if (p.sortie && p.dateFin?.startsWith(`${ANNEE}-`)) {
         sorties++;
         if (estSortiePositive(p.sortie)) positives++;
@@ -1233,7 +1341,10 @@ export function resumerPlan(plan: Plan): ResumePlan {
     corrections,
     sorties,
     sortiesPositives: positives,
-    embauches,
+    embauches: embauches.size,
+    placementsEmbauche,
+    calibrations: modele.calibrations.length,
+    marchesCalibres: modele.marches.filter((m) => m.calibrationId !== null).length,
     avenants: modele.marches.filter((m) => m.avenant).length,
     suivis: modele.marches.filter((m) => m.suivi).length,
     suivisDAcheteursRegionaux: modele.marches.filter((m) => m.suivi && regionaux.has(m.donneurOrdreId)).length,

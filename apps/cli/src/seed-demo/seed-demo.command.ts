@@ -10,6 +10,7 @@ import { DomainError, HEURES_PAR_ETP } from '@suivi/domain';
 import { EVENT_STORE, WrongExpectedRevisionError, createEventStore, type EventStore } from '@suivi/event-store';
 import { PROJECTIONS, projectionStatuses, type Projection } from '@suivi/projections';
 import { createApiApp } from '../../../api/src/api-app';
+import { CalculerCalibrationCommand } from '../../../api/src/calibrations/calibrations.handlers';
 import { CorrigerDeclarationCommand } from '../../../api/src/declarations/declarations.handlers';
 import { EnregistrerDonneurOrdreCommand } from '../../../api/src/donneurs-ordre/donneurs-ordre.handlers';
 import { EnregistrerEntrepriseCommand } from '../../../api/src/entreprises/entreprises.handlers';
@@ -130,12 +131,13 @@ async function executer(plan: Plan, bus: CommandBus, concurrency: number): Promi
     },
     Presets.shades_classic,
   );
-  bar.start(total, 0, { phase: plan.phases[0].nom.padEnd(26), vitesse: 0, refus: 0 });
+  const largeur = Math.max(...plan.phases.map((phase) => phase.nom.length));
+  bar.start(total, 0, { phase: plan.phases[0].nom.padEnd(largeur), vitesse: 0, refus: 0 });
   const tick = () =>
     bar.update(result.commandes, { vitesse: Math.round(result.commandes / Math.max(0.001, (Date.now() - started) / 1000)), refus: result.refus.length });
 
   for (const phase of plan.phases) {
-    bar.update({ phase: phase.nom.padEnd(26) });
+    bar.update({ phase: phase.nom.padEnd(largeur) });
     const phaseStarted = Date.now();
     let next = 0;
     const worker = async () => {
@@ -196,6 +198,8 @@ function commande(c: PlannedCommand, context: CommandContext) {
       return new OuvrirOperationCommand(c.dto, context);
     case 'entreprise':
       return new EnregistrerEntrepriseCommand(c.dto, context);
+    case 'calibration':
+      return new CalculerCalibrationCommand(c.dto, context);
     case 'marche':
       return new EnregistrerMarcheCommand(c.dto, context);
     case 'attribution':
@@ -291,6 +295,7 @@ function afficherResume(
     `    avenants .................. ${fr(r.avenants)}`,
     `    suivis par la coordination  ${fr(r.suivis)} (dont ${fr(r.suivisDAcheteursRegionaux)} d'acheteurs régionaux)`,
     `    clôturés .................. ${fr(r.clotures)}`,
+    `    dimensionnés par calibration ${fr(r.marchesCalibres)} (${fr(r.calibrations)} calibrations, POST /calibrations)`,
     `    visés fin ${ANNEE} ............ ${Object.entries(r.statutsVises).map(([k, v]) => `${k} ${fr(v)}`).join(', ')}`,
     `  entreprises ................. ${fr(r.entreprises)} (classiques : bâtiment ${fr(t['classique (batiment)'] ?? 0)}, travaux publics ${fr(t['classique (tp)'] ?? 0)}, ` +
       `services ${fr((t['classique (services)'] ?? 0) + (t['classique (ingenierie)'] ?? 0))} ; EI/AI/ACI ${fr((t.ei ?? 0) + (t.ai ?? 0) + (t.aci ?? 0))}, ` +
@@ -304,7 +309,8 @@ function afficherResume(
     `  éligibilités validées ....... ${fr(r.commandesParType.eligibilite ?? 0)}`,
     `  placements .................. ${fr(r.placements)} (mise à disposition ${fr(m.mise_a_disposition ?? 0)}, embauche directe ${fr(m.embauche_directe ?? 0)}, ` +
       `sous-traitance SIAE ${fr(m.sous_traitance_siae ?? 0)}, formation ${fr(m.formation ?? 0)})`,
-    `    embauches directes en ${ANNEE}  ${fr(r.embauches)}`,
+    `    embauches en ${ANNEE} ......... ${fr(r.embauches)} personnes embauchées directement en CDI, CDD, contrat de professionnalisation ou apprentissage ` +
+      `(${fr(r.placementsEmbauche)} placements)`,
     `    sorties en ${ANNEE} ........... ${fr(r.sorties)}, dont positives ${fr(r.sortiesPositives)} (${pct(r.sortiesPositives / Math.max(1, r.sorties))})`,
     `  déclarations ................ ${fr(r.declarations)}, corrections ${fr(r.corrections)}`,
     `  heures ${ANNEE} ................. ${fr(r.heures, 2)} h = ${fr(r.heures / HEURES_PAR_ETP, 1)} ETP (BTP ${pct(r.heuresParSecteur.btp / r.heures)}, ` +

@@ -1,4 +1,5 @@
-import { CIBLES, DEFAULT_SEED, genererPlan, resumerPlan, type Plan } from './plan';
+import { heuresDeCalibration, metiersParDefaut } from '@suivi/domain';
+import { ANNEE, CIBLES, DEFAULT_SEED, genererPlan, resumerPlan, type Plan, type PlannedCommand } from './plan';
 import { verifierPlan } from './plan-check';
 
 /** The generator only (no database): reproducibility, the shape of the year, the rules. */
@@ -38,6 +39,43 @@ describe('seed:demo plan', () => {
     expect(plan.modele.marches.every((m) => (m.secteur === 'btp') === (m.sousSecteur !== null))).toBe(true);
   });
 
+  it.each([DEFAULT_SEED, 7])("counts the year's hires as the API's embauches: people hired directly under a CDI, CDD, contrat pro or apprentissage (seed %i)", (seed) => {
+    const p = seed === DEFAULT_SEED ? plan : genererPlan(seed);
+    // From the commands alone, with the API's definition written out (compterEmbauches): not a CDDI, not a mise à disposition.
+    const embauches = commandes(p).filter(
+      (c): c is Extract<PlannedCommand, { kind: 'placement' }> =>
+        c.kind === 'placement' &&
+        c.dto.modalite === 'embauche_directe' &&
+        ['cdi', 'cdd', 'contrat_pro', 'apprentissage'].includes(c.dto.typeContrat) &&
+        c.dto.dateDebut >= `${ANNEE}-01-01` &&
+        c.dto.dateDebut <= `${ANNEE}-12-31`,
+    );
+    const r = resumerPlan(p);
+    expect(r.embauches).toBe(new Set(embauches.map((c) => c.dto.salarieId)).size);
+    expect(r.placementsEmbauche).toBe(embauches.length);
+    expect(r.embauches).toBe(CIBLES.embauches);
+  });
+
+  it('sizes marchés with calibrations of the default trades table, registered with their hours and id', () => {
+    const calibrations = commandes(plan).filter((c): c is Extract<PlannedCommand, { kind: 'calibration' }> => c.kind === 'calibration');
+    const marches = commandes(plan).filter((c): c is Extract<PlannedCommand, { kind: 'marche' }> => c.kind === 'marche');
+    expect(calibrations.length).toBeGreaterThanOrEqual(2);
+    expect(calibrations.length).toBeLessThanOrEqual(3);
+    const calibres = marches.filter((m) => m.dto.calibrationId !== undefined);
+    expect(calibres.length).toBeGreaterThanOrEqual(1);
+    expect(resume).toMatchObject({ calibrations: calibrations.length, marchesCalibres: calibres.length });
+    for (const m of calibres) {
+      const c = calibrations.find((x) => x.dto.id === m.dto.calibrationId)!;
+      expect(c).toBeDefined();
+      const partMainOeuvre = c.dto.partMainOeuvre ?? metiersParDefaut.metiers.get(c.dto.metier!)!.partMainOeuvre;
+      const heures = heuresDeCalibration({ montantHT: c.dto.montantHT, partMainOeuvre, tauxInsertion: c.dto.tauxInsertion, coutHoraire: c.dto.coutHoraire ?? metiersParDefaut.coutHoraire });
+      expect(m.dto.heuresPrevues).toBe(heures);
+    }
+    // Calibrations are written before the marchés that name them.
+    const phase = (kind: string) => plan.phases.findIndex((ph) => ph.chains.some((chain) => chain.some((c) => c.kind === kind)));
+    expect(phase('calibration')).toBeLessThan(phase('marche'));
+  });
+
   it.each([DEFAULT_SEED, 7])('never puts a person over 220 h in a month, at any step (seed %i)', (seed) => {
     const p = seed === DEFAULT_SEED ? plan : genererPlan(seed);
     expect(maxPersonneMois(p)).toBeLessThanOrEqual(220);
@@ -50,6 +88,10 @@ describe('seed:demo plan', () => {
     expect(verification.commandes).toBe(resumerPlan(p).commandes);
   });
 });
+
+function commandes(plan: Plan): PlannedCommand[] {
+  return plan.phases.flatMap((phase) => phase.chains.flat());
+}
 
 /**
  * Replays the declarations and corrections of each person in their chain's order, from the

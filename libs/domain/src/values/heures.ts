@@ -59,10 +59,13 @@ export function verifierVolumeHeures(heures: number, champ: string, max: number)
   }
 }
 
-/** Hours of one full-time equivalent over a year (the funder's convention). */
+/**
+ * Hours of one full-time equivalent over a year (the funder's convention): the default of the setting
+ * HEURES_PAR_ETP (`libs/config`), which every ETP figure of the API uses.
+ */
 export const HEURES_PAR_ETP = 1607;
 
-/** Full-time equivalents of a number of hours (in hundredths), with 2 decimals. */
-export function etpDe(centiemes: number): number {
-  return Math.round((centiemes / 100 / HEURES_PAR_ETP) * 100) / 100;
+/** Full-time equivalents of a number of hours (in hundredths), with 2 decimals: hours / `heuresParEtp`. */
+export function etpDe(centiemes: number, heuresParEtp: number = HEURES_PAR_ETP): number {
+  return Math.round((centiemes / 100 / heuresParEtp) * 100) / 100;
 }

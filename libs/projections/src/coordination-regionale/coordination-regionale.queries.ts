@@ -1,4 +1,4 @@
-import { depuisCentiemes, etpDe, type ConformiteALaDate } from '@suivi/domain';
+import { depuisCentiemes, etpDe, HEURES_PAR_ETP, type ConformiteALaDate } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
 import { colonnesConformite, conformiteDeLaLigne } from '../indicateurs/conformites.queries';
 import { heuresParSecteurVides } from '../indicateurs/indicateurs.queries';
@@ -70,6 +70,8 @@ export async function indicateursCoordination(
   periode: { du?: string; au?: string },
   date: string,
   tolerance: number,
+  /** Hours of one full-time equivalent, the divisor of `etp` (setting HEURES_PAR_ETP). */
+  heuresParEtp: number = HEURES_PAR_ETP,
 ): Promise<IndicateursCoordination> {
   const suivis = await marchesSuivis(em, date, tolerance, { du: periode.du ?? '0000-01-01', au: periode.au ?? '9999-12-31' });
   const parSecteur: Array<{ secteur: string; centiemes: string }> = await em.query(
@@ -87,7 +89,7 @@ export async function indicateursCoordination(
     donneursOrdre: new Set(suivis.map((m) => m.donneurOrdreId)).size,
     heuresPrevues: depuisCentiemes(suivis.reduce((s, m) => s + Math.round(m.heuresPrevues * 100), 0)),
     heuresRealisees: depuisCentiemes(centiemes),
-    etp: etpDe(centiemes),
+    etp: etpDe(centiemes, heuresParEtp),
     heuresParSecteur,
     marchesParStatut,
     heuresApresCloture: depuisCentiemes(suivis.reduce((s, m) => s + Math.round(m.heuresApresCloture * 100), 0)),

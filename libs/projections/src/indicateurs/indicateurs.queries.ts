@@ -61,12 +61,14 @@ export interface Indicateurs {
 export interface OptionsIndicateurs {
   /** Exit categories counted as "personnes en emploi" (default `emploi_durable`). */
   categoriesPersonnesEnEmploi?: readonly string[];
+  /** Hours of one full-time equivalent, the divisor of `etp` (setting HEURES_PAR_ETP, default 1607). */
+  heuresParEtp?: number;
 }
 
 const part = (n: number, total: number) => (total === 0 ? 0 : Math.round((n / total) * 10_000) / 10_000);
 
 /**
- * The definitions a funder audits (also in the API docs):
+ * The definitions a funder audits (stated for the API docs and docs/indicateurs.md in definitions.ts):
  * - hours: declarations after corrections whose month overlaps [du, au], of marchés in scope;
  * - people: distinct salariés with hours (> 0) in the period; their age is taken on the first day of
  *   their first month with hours in the period; QPV = living in a QPV when registered;
@@ -86,44 +88,8 @@ const part = (n: number, total: number) => (total === 0 ? 0 : Math.round((n / to
  */
 export async function calculerIndicateurs(em: EntityManager, p: Perimetre, options: OptionsIndicateurs = {}): Promise<Indicateurs> {
   const categoriesEnEmploi = [...(options.categoriesPersonnesEnEmploi ?? CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT)];
-  const { where, params } = filtre(p, 'm');
-  const moisDu = p.du ? p.du.slice(0, 7) : '0000-01';
-  const moisAu = p.au ? p.au.slice(0, 7) : '9999-12';
-  const du = p.du ?? '0000-01-01';
-  const au = p.au ?? '9999-12-31';
-  const base = params.length;
-  const declarations = `
-    SELECT d.*, m.secteur, m.operation_id, m.donneur_ordre_id
-    FROM indicateurs.declarations d JOIN indicateurs.marches m ON m.id = d.marche_id
-    WHERE d.centiemes > 0 AND d.mois BETWEEN $${base + 1} AND $${base + 2} ${where}`;
-  const args = [...params, moisDu, moisAu];
-
-  const [totaux] = await em.query(
-    `WITH d AS (${declarations}),
-     personnes AS (
-       SELECT d.salarie_id, sum(d.centiemes) AS centiemes, min(d.mois) AS premier_mois
-       FROM d GROUP BY d.salarie_id
-     )
-     SELECT
-       (SELECT coalesce(sum(centiemes), 0) FROM d)::bigint AS centiemes,
-       (SELECT count(*) FROM personnes)::int AS salaries,
-       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.sexe = 'F')::int AS femmes,
-       (SELECT coalesce(sum(pe.centiemes), 0) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.sexe = 'F')::bigint AS centiemes_femmes,
-       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.quartier_qpv IS NOT NULL)::int AS qpv,
-       (SELECT coalesce(sum(pe.centiemes), 0) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.quartier_qpv IS NOT NULL)::bigint AS centiemes_qpv,
-       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id
-         WHERE date_part('year', age(to_date(pe.premier_mois || '-01', 'YYYY-MM-DD'), s.date_naissance::date)) < 26)::int AS moins26,
-       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id
-         WHERE date_part('year', age(to_date(pe.premier_mois || '-01', 'YYYY-MM-DD'), s.date_naissance::date)) >= 50)::int AS plus50,
-       (SELECT count(DISTINCT e) FROM (
-          SELECT entreprise_id AS e FROM d
-          UNION SELECT p.entreprise_utilisatrice_id FROM d JOIN indicateurs.placements p ON p.id = d.placement_id
-          WHERE p.entreprise_utilisatrice_id IS NOT NULL) hotes)::int AS entreprises,
-       (SELECT count(DISTINCT operation_id) FROM d)::int AS operations,
-       (SELECT count(DISTINCT donneur_ordre_id) FROM d)::int AS donneurs_ordre,
-       (SELECT count(DISTINCT marche_id) FROM d)::int AS marches`,
-    args,
-  );
+  const { declarations, args, params, where, base, du, au } = declarationsDuPerimetre(p);
+  const totaux = await totauxDuPerimetre(em, p);
   const parSecteur: Array<{ secteur: string; centiemes: string }> = await em.query(
     `WITH d AS (${declarations}) SELECT secteur, sum(centiemes)::bigint AS centiemes FROM d GROUP BY secteur`,
     args,
@@ -151,20 +117,20 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre, optio
   const embauches = await compterEmbauches(em, p);
   const sorties = await sortiesParPersonne(em, p, categoriesEnEmploi);
 
-  const heures = Number(totaux.centiemes);
+  const heures = totaux.centiemes;
   const compter = <T>(rows: T[], cle: (r: T) => string, n: (r: T) => number) =>
     rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [cle(r)]: (acc[cle(r)] ?? 0) + n(r) }), {});
   return {
     heuresRealisees: depuisCentiemes(heures),
-    etp: etpDe(heures),
+    etp: etpDe(heures, options.heuresParEtp),
     heuresParSecteur: { ...heuresParSecteurVides(), ...compter(parSecteur, (r) => r.secteur, (r) => depuisCentiemes(Number(r.centiemes))) },
     salaries: totaux.salaries,
     femmes: totaux.femmes,
     partFemmes: part(totaux.femmes, totaux.salaries),
-    partFemmesHeures: part(Number(totaux.centiemes_femmes), heures),
+    partFemmesHeures: part(totaux.centiemesFemmes, heures),
     residentsQpv: totaux.qpv,
     partQpvPersonnes: part(totaux.qpv, totaux.salaries),
-    partQpvHeures: part(Number(totaux.centiemes_qpv), heures),
+    partQpvHeures: part(totaux.centiemesQpv, heures),
     moins26Ans: totaux.moins26,
     partMoins26Ans: part(totaux.moins26, totaux.salaries),
     plus50Ans: totaux.plus50,
@@ -173,13 +139,90 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre, optio
     criteres: compter(criteres, (r) => r.cle, (r) => r.n),
     entreprises: totaux.entreprises,
     operations: totaux.operations,
-    donneursOrdre: totaux.donneurs_ordre,
+    donneursOrdre: totaux.donneursOrdre,
     marches: totaux.marches,
     placementsParContrat: compter(debutes, (r) => r.type_contrat, (r) => r.n),
     placementsParModalite: compter(debutes, (r) => r.modalite, (r) => r.n),
     embauches: embauches.personnes,
     placementsEmbauche: embauches.placements,
     ...sorties,
+  };
+}
+
+/** The declarations a figure covers (after corrections, > 0, months overlapping [du, au], marchés in scope), as SQL and its arguments. */
+function declarationsDuPerimetre(p: Perimetre) {
+  const { where, params } = filtre(p, 'm');
+  const moisDu = p.du ? p.du.slice(0, 7) : '0000-01';
+  const moisAu = p.au ? p.au.slice(0, 7) : '9999-12';
+  const base = params.length;
+  const declarations = `
+    SELECT d.*, m.secteur, m.operation_id, m.donneur_ordre_id
+    FROM indicateurs.declarations d JOIN indicateurs.marches m ON m.id = d.marche_id
+    WHERE d.centiemes > 0 AND d.mois BETWEEN $${base + 1} AND $${base + 2} ${where}`;
+  return { declarations, args: [...params, moisDu, moisAu], params, where, base, du: p.du ?? '0000-01-01', au: p.au ?? '9999-12-31' };
+}
+
+/** The totals of a scope (hours in hundredths, people and their publics, entreprises, opérations, donneurs d'ordre, marchés). */
+export interface TotauxPerimetre {
+  centiemes: number;
+  salaries: number;
+  femmes: number;
+  centiemesFemmes: number;
+  qpv: number;
+  centiemesQpv: number;
+  moins26: number;
+  plus50: number;
+  entreprises: number;
+  operations: number;
+  donneursOrdre: number;
+  marches: number;
+}
+
+/**
+ * The only query of the totals of calculerIndicateurs (hours, people, publics, entreprises, opérations, donneurs
+ * d'ordre, marchés), as defined in its comment: also what the yearly series (series.queries.ts) reads.
+ */
+export async function totauxDuPerimetre(em: EntityManager, p: Perimetre): Promise<TotauxPerimetre> {
+  const { declarations, args } = declarationsDuPerimetre(p);
+  const [t] = await em.query(
+    `WITH d AS (${declarations}),
+     personnes AS (
+       SELECT d.salarie_id, sum(d.centiemes) AS centiemes, min(d.mois) AS premier_mois
+       FROM d GROUP BY d.salarie_id
+     )
+     SELECT
+       (SELECT coalesce(sum(centiemes), 0) FROM d)::bigint AS centiemes,
+       (SELECT count(*) FROM personnes)::int AS salaries,
+       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.sexe = 'F')::int AS femmes,
+       (SELECT coalesce(sum(pe.centiemes), 0) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.sexe = 'F')::bigint AS centiemes_femmes,
+       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.quartier_qpv IS NOT NULL)::int AS qpv,
+       (SELECT coalesce(sum(pe.centiemes), 0) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.quartier_qpv IS NOT NULL)::bigint AS centiemes_qpv,
+       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id
+         WHERE date_part('year', age(to_date(pe.premier_mois || '-01', 'YYYY-MM-DD'), s.date_naissance::date)) < 26)::int AS moins26,
+       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id
+         WHERE date_part('year', age(to_date(pe.premier_mois || '-01', 'YYYY-MM-DD'), s.date_naissance::date)) >= 50)::int AS plus50,
+       (SELECT count(DISTINCT e) FROM (
+          SELECT entreprise_id AS e FROM d
+          UNION SELECT p.entreprise_utilisatrice_id FROM d JOIN indicateurs.placements p ON p.id = d.placement_id
+          WHERE p.entreprise_utilisatrice_id IS NOT NULL) hotes)::int AS entreprises,
+       (SELECT count(DISTINCT operation_id) FROM d)::int AS operations,
+       (SELECT count(DISTINCT donneur_ordre_id) FROM d)::int AS donneurs_ordre,
+       (SELECT count(DISTINCT marche_id) FROM d)::int AS marches`,
+    args,
+  );
+  return {
+    centiemes: Number(t.centiemes),
+    salaries: t.salaries,
+    femmes: t.femmes,
+    centiemesFemmes: Number(t.centiemes_femmes),
+    qpv: t.qpv,
+    centiemesQpv: Number(t.centiemes_qpv),
+    moins26: t.moins26,
+    plus50: t.plus50,
+    entreprises: t.entreprises,
+    operations: t.operations,
+    donneursOrdre: t.donneurs_ordre,
+    marches: t.marches,
   };
 }
 
@@ -218,7 +261,7 @@ export type SortiesParPersonne = Pick<
 
 /**
  * Exits of the period, counted in people and in placements, as defined in calculerIndicateurs' comment
- * (and DEFINITIONS_INDICATEURS): the only query of exits.
+ * (and definitions.ts, the catalogue of the API docs and docs/indicateurs.md): the only query of exits.
  */
 export async function sortiesParPersonne(em: EntityManager, p: Perimetre, categoriesEnEmploi: readonly string[]): Promise<SortiesParPersonne> {
   const { where, params } = filtre(p, 'm');

@@ -5,7 +5,7 @@ import { filtre, type Perimetre } from './indicateurs.queries';
 /**
  * The breakdowns the yearly report carries (issue 13, the 2023 report: "179 entreprises ont accueilli un
  * bénéficiaire : 117 du bâtiment, 11 des travaux publics, 23 des services, 11 EI/AI/ACI, 7 ESAT, 1 EA, 8 ETTI,
- * 1 GEIQ"). Each definition is written here, next to its query, and in DEFINITIONS_INDICATEURS (the API docs).
+ * 1 GEIQ"). Each definition is written here, next to its query, and in definitions.ts (the API docs and docs/indicateurs.md).
  * They cover the same declarations as calculerIndicateurs: after corrections, > 0, of the months overlapping
  * [du, au], on the marchés in scope.
  */
