@@ -199,15 +199,20 @@ function indicateursAttendus(r: Registre, p: Perimetre, categoriesEnEmploi: stri
 type Attendus = ReturnType<typeof indicateursAttendus>;
 
 /**
- * The bilan's opérations: those with a marché in scope whose period (after amendments) overlaps the year or
- * with hours of the year; on those marchés, required hours (after amendments), hours of the year, hours of
- * every month up to the year's end, people with hours of the year.
+ * The bilan's opérations: those with a marché in scope whose period (under the terms in force at the year's
+ * end, cut short by a closing) overlaps the year or with hours of the year; on those marchés, required hours
+ * (under those terms), hours of the year, hours of every month up to the year's end, people with hours of
+ * the year.
  */
 function operationsAttendues(r: Registre, du: string, au: string) {
   const [moisDu, moisAu] = [du.slice(0, 7), au.slice(0, 7)];
   const declarations = r.declarations.filter((d) => d.centiemes > 0 && d.mois <= moisAu);
   const dansAnnee = (d: (typeof declarations)[number]) => d.mois >= moisDu;
-  const retenus = r.marches.filter((m) => (m.dateDebut <= au && m.dateFin >= du) || declarations.some((d) => d.marcheId === m.id && dansAnnee(d)));
+  const fin = (m: MarcheL) => {
+    const enVigueur = termesA(m, au).dateFin;
+    return m.dateCloture && m.dateCloture < enVigueur ? m.dateCloture : enVigueur;
+  };
+  const retenus = r.marches.filter((m) => (m.dateDebut <= au && fin(m) >= du) || declarations.some((d) => d.marcheId === m.id && dansAnnee(d)));
   return r.operations
     .map((o) => {
       const ms = retenus.filter((m) => m.operationId === o.id);
@@ -218,7 +223,7 @@ function operationsAttendues(r: Registre, du: string, au: string) {
         commune: o.commune,
         donneurOrdreId: o.donneurOrdreId,
         marches: ms.length,
-        heuresPrevues: ms.reduce((s, m) => s + m.heuresPrevuesCentiemes, 0) / 100,
+        heuresPrevues: ms.reduce((s, m) => s + termesA(m, au).heuresPrevuesCentiemes, 0) / 100,
         heuresRealisees: ds.filter(dansAnnee).reduce((s, d) => s + d.centiemes, 0) / 100,
         heuresRealiseesCumulees: ds.reduce((s, d) => s + d.centiemes, 0) / 100,
         salaries: new Set(ds.filter(dansAnnee).map((d) => d.salarieId)).size,

@@ -90,7 +90,7 @@ export const COLONNES_CONSOLIDATION: readonly ColonneConsolidation[] = [
     code: 'heures_insertion',
     libelle: "Heures d'insertion réalisées",
     unite: 'heures',
-    definition: 'Heures déclarées après corrections, des mois de l’année, sur tous les marchés suivis.',
+    definition: 'Heures déclarées après corrections, des mois de l’année, sur tous les marchés de l’équipe.',
     valeur: (f) => f.heuresRealisees,
   },
   {

@@ -18,7 +18,8 @@ export class PeriodesSuivi1764000000011 implements MigrationInterface {
       CREATE TABLE coordination.periodes_suivi (
         position bigint PRIMARY KEY, marche_id uuid NOT NULL, du text NOT NULL, au text)`);
     await q.query(`CREATE INDEX ON coordination.periodes_suivi (marche_id)`);
-    const [{ store }] = await q.query(`SELECT to_regclass('event_store.events') IS NOT NULL AS store`);
+    // The table exists under EVENT_STORE=eventstoredb too, empty: only events in it mean the log is here.
+    const [{ store }] = await q.query(`SELECT EXISTS (SELECT 1 FROM event_store.events) AS store`);
     if (store) {
       await q.query(`
         WITH s AS (

@@ -116,7 +116,7 @@ const BILAN: Record<string, string> = {
   'objectifs.*.atteint': 'realise ≥ objectif.',
   conformite:
     "la conformité des marchés du périmètre dont la période d'exécution (en vigueur à la date, écourtée par une clôture avant dateFin) chevauche l'année, jugée à conformite.date.",
-  'conformite.date': "la date d'évaluation : le 31 décembre de l'année, ou aujourd'hui tant que l'année court.",
+  'conformite.date': "la date d'évaluation : le 31 décembre de l'année, ou aujourd'hui tant que l'année court (pour une année pas encore commencée, aujourd'hui aussi : les marchés sont alors jugés avant leur début).",
   'conformite.marches': 'le nombre de ces marchés.',
   'conformite.parStatut': 'ces marchés par statut de conformité à la date (en_avance, conforme, en_retard, atteint, non_atteint).',
   'conformite.heuresApresCloture':

@@ -128,10 +128,11 @@ export async function calculerRepartitions(em: EntityManager, p: Perimetre): Pro
 }
 
 /**
- * The opérations of the report: those having a marché in scope whose performance period (after amendments)
- * overlaps [du, au], or with hours of the period (a marché may take hours of its last months after its end).
- * Those marchés are the operation's `marches`; `heuresPrevues` adds up their required hours after amendments
- * (the whole clause); `heuresRealisees` their hours of the period and `salaries` the distinct people with
+ * The opérations of the report: those having a marché in scope whose performance period (under the terms in
+ * force at the end of the period, cut short by a closing, as the report's compliance judges it) overlaps
+ * [du, au], or with hours of the period (a marché may take hours of its last months after its end).
+ * Those marchés are the operation's `marches`; `heuresPrevues` adds up their required hours under those
+ * terms (the whole clause); `heuresRealisees` their hours of the period and `salaries` the distinct people with
  * hours of the period, as in calculerIndicateurs; `heuresRealiseesCumulees` their hours of every month up
  * to the end of the period, since the start of the marchés (what heuresPrevues is to be compared with).
  * Sorted by name.
@@ -141,7 +142,20 @@ export async function operationsDuBilan(em: EntityManager, p: Perimetre): Promis
   const { du, au, moisDu, moisAu } = bornes(p);
   const b = params.length;
   const rows: Array<Record<string, any>> = await em.query(
-    `WITH m AS (SELECT m.* FROM indicateurs.marches m WHERE true ${where}),
+    `WITH m0 AS (SELECT m.* FROM indicateurs.marches m WHERE true ${where}),
+     -- The terms in force at the end of the period (else the registered ones), and the period cut
+     -- short by a closing: the same marchés and required hours as the report's compliance.
+     termes AS (
+       SELECT DISTINCT ON (t.marche_id) t.marche_id, t.heures_prevues_centiemes, t.date_fin
+       FROM indicateurs.termes_marches t JOIN m0 ON m0.id = t.marche_id
+       ORDER BY t.marche_id, (t.depuis <= $${b + 4}) DESC, CASE WHEN t.depuis <= $${b + 4} THEN t.position ELSE -t.position END DESC
+     ),
+     m AS (
+       SELECT m0.id, m0.operation_id, m0.date_debut,
+         coalesce(t.heures_prevues_centiemes, m0.heures_prevues_centiemes) AS heures_prevues_centiemes,
+         least(coalesce(t.date_fin, m0.date_fin), coalesce(m0.date_cloture, coalesce(t.date_fin, m0.date_fin))) AS date_fin
+       FROM m0 LEFT JOIN termes t ON t.marche_id = m0.id
+     ),
      decl AS (
        SELECT d.marche_id, d.salarie_id, d.centiemes, d.mois >= $${b + 1} AS dans_periode
        FROM indicateurs.declarations d JOIN m ON m.id = d.marche_id WHERE d.centiemes > 0 AND d.mois <= $${b + 2}

@@ -16,7 +16,8 @@ export class TermesMarches1764000000010 implements MigrationInterface {
   name = 'TermesMarches1764000000010';
 
   async up(q: QueryRunner): Promise<void> {
-    const [{ store }] = await q.query(`SELECT to_regclass('event_store.events') IS NOT NULL AS store`);
+    // The table exists under EVENT_STORE=eventstoredb too, empty: only events in it mean the log is here.
+    const [{ store }] = await q.query(`SELECT EXISTS (SELECT 1 FROM event_store.events) AS store`);
     for (const [schema, projection] of [
       ['indicateurs', 'indicateurs'],
       ['coordination', 'coordination-regionale'],
