@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestApi, type TestApi } from './support/api-app';
 import { age, attendreLecture, construireScenario, type Registre } from './support/scenario-indicateurs';
+import { CATEGORIES_SORTIE, SORTIES_POSITIVES } from './support/sorties-publiees';
 
 /**
  * GET /exports/consolidation/{annee} (issue 13), on the indicator scenario. The expected figures are computed here
@@ -10,22 +11,6 @@ import { age, attendreLecture, construireScenario, type Registre } from './suppo
  * their streams (GET /donneurs-ordre/{id}, GET /marches/{id}), not from the projection under test.
  */
 
-const CATEGORIES: Record<string, string> = {
-  cdi: 'emploi_durable',
-  cdd_6_mois_et_plus: 'emploi_durable',
-  interim_6_mois_et_plus: 'emploi_durable',
-  creation_entreprise: 'emploi_durable',
-  cdd_moins_6_mois: 'emploi_transition',
-  interim_moins_6_mois: 'emploi_transition',
-  contrat_aide_6_mois_et_plus: 'emploi_transition',
-  formation_qualifiante: 'sortie_positive_formation',
-  embauche_siae: 'sortie_positive_formation',
-  abandon: 'autre',
-  demenagement: 'autre',
-  sans_solution: 'autre',
-  autre: 'autre',
-};
-const POSITIVES = new Set(['cdi', 'cdd_6_mois_et_plus', 'interim_6_mois_et_plus', 'contrat_aide_6_mois_et_plus', 'formation_qualifiante', 'creation_entreprise']);
 
 const code = (v: string) => v.toLowerCase().replace(/-/g, '_');
 const ajouter = (acc: Record<string, number>, cle: string, n = 1) => {
@@ -81,8 +66,8 @@ function attendus(r: Registre, annee: number, typeDonneur: Map<string, string>, 
   for (const pl of r.placements) if (pl.fin && pl.fin.dateFin >= du && pl.fin.dateFin <= au) sortiesDe.set(pl.salarieId, [...(sortiesDe.get(pl.salarieId) ?? []), pl.fin.sortie]);
   out.sorties_total = sortiesDe.size;
   for (const sorties of sortiesDe.values()) {
-    if (sorties.some((s) => POSITIVES.has(s))) ajouter(out, 'sorties_positives');
-    for (const c of new Set(sorties.map((s) => CATEGORIES[s]))) ajouter(out, `sorties_${c}`);
+    if (sorties.some((s) => SORTIES_POSITIVES.has(s))) ajouter(out, 'sorties_positives');
+    for (const c of new Set(sorties.map((s) => CATEGORIES_SORTIE[s]))) ajouter(out, `sorties_${c}`);
   }
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== 0));
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { writeFileSync } from 'node:fs';
 import { startTestApi, FACILITATRICE, type TestApi } from './support/api-app';
 import { marcheAttribue, placement, salarieEligible, siretValide } from './support/fixtures';
+import { SORTIES } from './support/sorties-publiees';
 import {
   connectLog,
   encodeSegment,
@@ -608,21 +609,6 @@ const TYPES_ENTREPRISE = ['classique', 'ei', 'ai', 'aci', 'etti', 'geiq', 'esat'
 const NIVEAUX = ['infra_3', '3', '4', '5', '6', '7', '8'];
 const MODALITES = ['embauche_directe', 'mise_a_disposition', 'sous_traitance_siae', 'formation'];
 const CONTRATS = ['cdi', 'cdd', 'cddi', 'interim', 'contrat_pro', 'apprentissage', 'formation'];
-const SORTIES = [
-  'cdi',
-  'cdd_6_mois_et_plus',
-  'interim_6_mois_et_plus',
-  'contrat_aide_6_mois_et_plus',
-  'formation_qualifiante',
-  'creation_entreprise',
-  'cdd_moins_6_mois',
-  'interim_moins_6_mois',
-  'embauche_siae',
-  'abandon',
-  'demenagement',
-  'sans_solution',
-  'autre',
-];
 
 const isDate = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
 

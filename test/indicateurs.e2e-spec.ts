@@ -4,6 +4,7 @@ import { createApiApp } from '../apps/api/src/api-app';
 import { CATALOGUE_INDICATEURS } from '@suivi/projections';
 import { startTestApi, type TestApi } from './support/api-app';
 import { age, attendreLecture, construireScenario, joursEntre, type MarcheL, type Registre } from './support/scenario-indicateurs';
+import { CATEGORIES_SORTIE, SORTIES_POSITIVES } from './support/sorties-publiees';
 
 /**
  * The indicators, recomputed independently. A seeded scenario is written through the HTTP
@@ -25,22 +26,6 @@ interface Perimetre {
   secteur?: string;
 }
 
-const POSITIVES = new Set(['cdi', 'cdd_6_mois_et_plus', 'interim_6_mois_et_plus', 'contrat_aide_6_mois_et_plus', 'formation_qualifiante', 'creation_entreprise']);
-const CATEGORIES: Record<string, string> = {
-  cdi: 'emploi_durable',
-  cdd_6_mois_et_plus: 'emploi_durable',
-  interim_6_mois_et_plus: 'emploi_durable',
-  creation_entreprise: 'emploi_durable',
-  cdd_moins_6_mois: 'emploi_transition',
-  interim_moins_6_mois: 'emploi_transition',
-  contrat_aide_6_mois_et_plus: 'emploi_transition',
-  formation_qualifiante: 'sortie_positive_formation',
-  embauche_siae: 'sortie_positive_formation',
-  abandon: 'autre',
-  demenagement: 'autre',
-  sans_solution: 'autre',
-  autre: 'autre',
-};
 
 /** Hires: direct hire (modalité embauche_directe) by an entreprise under one of these contracts. */
 const CONTRATS_EMBAUCHE = new Set(['cdi', 'cdd', 'contrat_pro', 'apprentissage']);
@@ -111,12 +96,12 @@ function indicateursAttendus(r: Registre, p: Perimetre, categoriesEnEmploi: stri
   // Exits: placements ended in the period, then grouped by person (a person counts once per figure).
   const termines = placements.filter((pl) => pl.fin && pl.fin.dateFin >= du && pl.fin.dateFin <= au);
   const placementsParCategorie: Record<string, number> = {};
-  for (const pl of termines) compter(placementsParCategorie, CATEGORIES[pl.fin!.sortie]);
+  for (const pl of termines) compter(placementsParCategorie, CATEGORIES_SORTIE[pl.fin!.sortie]);
   const sortiesDe = new Map<string, string[]>();
   for (const pl of termines) sortiesDe.set(pl.salarieId, [...(sortiesDe.get(pl.salarieId) ?? []), pl.fin!.sortie]);
   const personnesSorties = [...sortiesDe.values()];
   const parCategorie: Record<string, number> = {};
-  for (const sorties of personnesSorties) for (const c of new Set(sorties.map((x) => CATEGORIES[x]))) compter(parCategorie, c);
+  for (const sorties of personnesSorties) for (const c of new Set(sorties.map((x) => CATEGORIES_SORTIE[x]))) compter(parCategorie, c);
 
   // Breakdowns. Each employer, and each attributaire hosting someone provided by an ETTI, AI or GEIQ, with its
   // hours of the period by the trade of the marché (btp: its sousSecteur; services and prestations intellectuelles: services).
@@ -183,12 +168,12 @@ function indicateursAttendus(r: Registre, p: Perimetre, categoriesEnEmploi: stri
     embauches: new Set(embauches.map((pl) => pl.salarieId)).size,
     placementsEmbauche: embauches.length,
     sorties: sortiesDe.size,
-    sortiesPositives: personnesSorties.filter((sorties) => sorties.some((x) => POSITIVES.has(x))).length,
+    sortiesPositives: personnesSorties.filter((sorties) => sorties.some((x) => SORTIES_POSITIVES.has(x))).length,
     sortiesParCategorie: parCategorie,
-    personnesEnEmploi: personnesSorties.filter((sorties) => sorties.some((x) => categoriesEnEmploi.includes(CATEGORIES[x]))).length,
+    personnesEnEmploi: personnesSorties.filter((sorties) => sorties.some((x) => categoriesEnEmploi.includes(CATEGORIES_SORTIE[x]))).length,
     categoriesPersonnesEnEmploi: categoriesEnEmploi,
     placementsTermines: termines.length,
-    placementsSortiePositive: termines.filter((pl) => POSITIVES.has(pl.fin!.sortie)).length,
+    placementsSortiePositive: termines.filter((pl) => SORTIES_POSITIVES.has(pl.fin!.sortie)).length,
     placementsTerminesParCategorie: placementsParCategorie,
     entreprisesParType,
     entreprisesParMetier,
@@ -384,9 +369,9 @@ describe('indicateurs recalculés indépendamment sur un scénario pseudo-aléat
     for (const p of r.placements) if (p.fin?.dateFin.startsWith('2025-')) fins2025.set(p.salarieId, [...(fins2025.get(p.salarieId) ?? []), p.fin.sortie]);
     const fins = [...fins2025.values()];
     expect(fins.some((f) => f.length >= 2)).toBe(true);
-    expect(fins.some((f) => f.filter((x) => POSITIVES.has(x)).length >= 2)).toBe(true);
-    expect(fins.some((f) => f.length > new Set(f.map((x) => CATEGORIES[x])).size)).toBe(true);
-    expect(fins.some((f) => f.some((x) => CATEGORIES[x] === 'emploi_transition') && !f.some((x) => CATEGORIES[x] === 'emploi_durable'))).toBe(true);
+    expect(fins.some((f) => f.filter((x) => SORTIES_POSITIVES.has(x)).length >= 2)).toBe(true);
+    expect(fins.some((f) => f.length > new Set(f.map((x) => CATEGORIES_SORTIE[x])).size)).toBe(true);
+    expect(fins.some((f) => f.some((x) => CATEGORIES_SORTIE[x] === 'emploi_transition') && !f.some((x) => CATEGORIES_SORTIE[x] === 'emploi_durable'))).toBe(true);
     // Hires: a direct hire under a CDDI (by an SIAE) is not one; someone hired twice counts once.
     const embauches2025 = r.placements.filter((p) => p.modalite === 'embauche_directe' && p.dateDebut.startsWith('2025-'));
     expect(embauches2025.some((p) => !CONTRATS_EMBAUCHE.has(p.typeContrat))).toBe(true);

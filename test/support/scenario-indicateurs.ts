@@ -1,5 +1,6 @@
 import type { TestApi } from './api-app';
 import { siretValide } from './fixtures';
+import { SORTIES } from './sorties-publiees';
 
 /**
  * A seeded, pseudo-random scenario written through the HTTP API, and the ledger of every
@@ -75,21 +76,6 @@ const max = (a: string, b: string) => (a > b ? a : b);
 // ---------------------------------------------------------------- the ledger
 
 export const SECTEURS = ['btp', 'services', 'prestations_intellectuelles'] as const;
-export const SORTIES = [
-  'cdi',
-  'cdd_6_mois_et_plus',
-  'interim_6_mois_et_plus',
-  'contrat_aide_6_mois_et_plus',
-  'formation_qualifiante',
-  'creation_entreprise',
-  'cdd_moins_6_mois',
-  'interim_moins_6_mois',
-  'embauche_siae',
-  'abandon',
-  'demenagement',
-  'sans_solution',
-  'autre',
-] as const;
 
 export interface DonneurOrdreL {
   id: string;

@@ -70,10 +70,7 @@ export class LireBilanHandler implements IQueryHandler<LireBilan, BilanVue> {
     const perimetre = { du: `${annee}-01-01`, au: `${annee}-12-31`, donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur };
     // The same categories as /indicateurs (PERSONNES_EN_EMPLOI_CATEGORIES): the report states them in indicateurs.categoriesPersonnesEnEmploi.
     const indicateurs = {
-      ...(await calculerIndicateurs(em, perimetre, {
-        categoriesPersonnesEnEmploi: this.reader.categoriesPersonnesEnEmploi,
-        heuresParEtp: this.reader.heuresParEtp,
-      })),
+      ...(await calculerIndicateurs(em, perimetre, this.reader.optionsIndicateurs)),
       ...(await calculerRepartitions(em, perimetre)),
     };
     const operations = await operationsDuBilan(em, perimetre);

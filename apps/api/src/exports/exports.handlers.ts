@@ -31,12 +31,8 @@ export class LireConsolidationHandler implements IQueryHandler<LireConsolidation
     const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
     const em = this.reader.dataSource.manager;
     const perimetre = { du: `${annee}-01-01`, au: `${annee}-12-31` };
-    // The same settings as /indicateurs and /bilans (PERSONNES_EN_EMPLOI_CATEGORIES, HEURES_PAR_ETP), so that a figure is the same everywhere.
     const figures = {
-      ...(await calculerIndicateurs(em, perimetre, {
-        categoriesPersonnesEnEmploi: this.reader.categoriesPersonnesEnEmploi,
-        heuresParEtp: this.reader.heuresParEtp,
-      })),
+      ...(await calculerIndicateurs(em, perimetre, this.reader.optionsIndicateurs)),
       ...(await calculerRepartitions(em, perimetre)),
       ...(await calculerRepartitionsConsolidation(em, perimetre)),
     };

@@ -21,10 +21,7 @@ export class CalculerIndicateursHandler implements IQueryHandler<CalculerIndicat
     const periode = periodeDe(dto);
     const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
     const perimetre = { ...periode, donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur };
-    const indicateurs = await calculerIndicateurs(this.reader.dataSource.manager, perimetre, {
-      categoriesPersonnesEnEmploi: this.reader.categoriesPersonnesEnEmploi,
-      heuresParEtp: this.reader.heuresParEtp,
-    });
+    const indicateurs = await calculerIndicateurs(this.reader.dataSource.manager, perimetre, this.reader.optionsIndicateurs);
     const repartitions = await calculerRepartitions(this.reader.dataSource.manager, perimetre);
     return { ...indicateurs, ...repartitions, perimetre: JSON.parse(JSON.stringify(perimetre)), fraicheur };
   }
@@ -59,10 +56,7 @@ export class LireSerieHandler implements IQueryHandler<LireSerie, SerieVue> {
     }
     const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
     const perimetre = { donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur };
-    const items = await serieAnnuelle(this.reader.dataSource.manager, perimetre, dto.de, dto.a, {
-      categoriesPersonnesEnEmploi: this.reader.categoriesPersonnesEnEmploi,
-      heuresParEtp: this.reader.heuresParEtp,
-    });
+    const items = await serieAnnuelle(this.reader.dataSource.manager, perimetre, dto.de, dto.a, this.reader.optionsIndicateurs);
     return { items, fraicheur };
   }
 }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '@suivi/config';
 import { jourDe } from '@suivi/domain';
 import { EVENT_STORE, type EventStore } from '@suivi/event-store';
-import { attendrePosition, fraicheurDe } from '@suivi/projections';
+import { attendrePosition, fraicheurDe, type OptionsIndicateurs } from '@suivi/projections';
 import type { Fraicheur } from './freshness';
 
 /**
@@ -23,9 +23,9 @@ export class ProjectionReader {
     return this.config.get('CONFORMITE_TOLERANCE', { infer: true });
   }
 
-  /** The exit categories counted as "personnes en emploi" (PERSONNES_EN_EMPLOI_CATEGORIES). */
-  get categoriesPersonnesEnEmploi(): string[] {
-    return this.config.get('PERSONNES_EN_EMPLOI_CATEGORIES', { infer: true });
+  /** The settings every indicator is computed with (PERSONNES_EN_EMPLOI_CATEGORIES, HEURES_PAR_ETP), the same in every view. */
+  get optionsIndicateurs(): OptionsIndicateurs {
+    return { categoriesPersonnesEnEmploi: this.config.get('PERSONNES_EN_EMPLOI_CATEGORIES', { infer: true }), heuresParEtp: this.heuresParEtp };
   }
 
   /** Hours of one full-time equivalent (HEURES_PAR_ETP): the divisor of every ETP figure. */

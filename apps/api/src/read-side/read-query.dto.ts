@@ -18,14 +18,22 @@ export class LectureDto {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A calendar year in a query (2000 to 2100), documented with `description`. */
+function AnneeCivile(champ: string, o: { description: string; example: number; optional?: boolean }) {
+  const message = `${champ} doit être une année, un entier de 2000 à 2100`;
+  return applyDecorators(
+    o.optional ? ApiPropertyOptional({ description: o.description, example: o.example }) : ApiProperty({ description: o.description, example: o.example }),
+    ...(o.optional ? [IsOptional()] : []),
+    Type(() => Number),
+    IsInt({ message }),
+    Min(2000, { message }),
+    Max(2100, { message }),
+  );
+}
+
 /** A period: a calendar year, or dates. */
 export class PeriodeDto extends LectureDto {
-  @ApiPropertyOptional({ description: 'Année civile (équivaut à du=AAAA-01-01 et au=AAAA-12-31).', example: 2025 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'annee doit être une année' })
-  @Min(2000, { message: 'annee doit être comprise entre 2000 et 2100' })
-  @Max(2100, { message: 'annee doit être comprise entre 2000 et 2100' })
+  @AnneeCivile('annee', { description: 'Année civile (équivaut à du=AAAA-01-01 et au=AAAA-12-31).', example: 2025, optional: true })
   annee?: number;
 
   @ApiPropertyOptional({ description: 'Début de période (inclus) ; un mois est compté dès qu’il chevauche la période.', example: '2025-01-01' })
@@ -72,18 +80,10 @@ export class PerimetreBilanDto extends OmitType(PerimetreDto, ['annee', 'du', 'a
 
 /** `GET /indicateurs/series`: the years (2000 to 2100, de ≤ a, at most 50) and the yearly report's perimeter. */
 export class SerieDto extends PerimetreBilanDto {
-  @ApiProperty({ description: 'Première année civile de la série (de 2000 à 2100).', example: 2019 })
-  @Type(() => Number)
-  @IsInt({ message: 'de doit être une année (un entier de 2000 à 2100)' })
-  @Min(2000, { message: 'de doit être comprise entre 2000 et 2100' })
-  @Max(2100, { message: 'de doit être comprise entre 2000 et 2100' })
+  @AnneeCivile('de', { description: 'Première année civile de la série (de 2000 à 2100).', example: 2019 })
   de!: number;
 
-  @ApiProperty({ description: 'Dernière année civile de la série, incluse (de 2000 à 2100, au plus 50 ans après de).', example: 2025 })
-  @Type(() => Number)
-  @IsInt({ message: 'a doit être une année (un entier de 2000 à 2100)' })
-  @Min(2000, { message: 'a doit être comprise entre 2000 et 2100' })
-  @Max(2100, { message: 'a doit être comprise entre 2000 et 2100' })
+  @AnneeCivile('a', { description: 'Dernière année civile de la série, incluse (de 2000 à 2100, au plus 50 ans après de).', example: 2025 })
   a!: number;
 }
 

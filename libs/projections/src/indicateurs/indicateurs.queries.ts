@@ -87,7 +87,6 @@ const part = (n: number, total: number) => (total === 0 ? 0 : Math.round((n / to
  *   (setting PERSONNES_EN_EMPLOI_CATEGORIES, `emploi_durable` by default). Computed by `sortiesParPersonne`.
  */
 export async function calculerIndicateurs(em: EntityManager, p: Perimetre, options: OptionsIndicateurs = {}): Promise<Indicateurs> {
-  const categoriesEnEmploi = [...(options.categoriesPersonnesEnEmploi ?? CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT)];
   const { declarations, args, params, where, base, du, au } = declarationsDuPerimetre(p);
   const totaux = await totauxDuPerimetre(em, p);
   const parSecteur: Array<{ secteur: string; centiemes: string }> = await em.query(
@@ -115,7 +114,7 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre, optio
     [...params, du, au],
   );
   const embauches = await compterEmbauches(em, p);
-  const sorties = await sortiesParPersonne(em, p, categoriesEnEmploi);
+  const sorties = await sortiesParPersonne(em, p, options);
 
   const heures = totaux.centiemes;
   const compter = <T>(rows: T[], cle: (r: T) => string, n: (r: T) => number) =>
@@ -263,7 +262,8 @@ export type SortiesParPersonne = Pick<
  * Exits of the period, counted in people and in placements, as defined in calculerIndicateurs' comment
  * (and definitions.ts, the catalogue of the API docs and docs/indicateurs.md): the only query of exits.
  */
-export async function sortiesParPersonne(em: EntityManager, p: Perimetre, categoriesEnEmploi: readonly string[]): Promise<SortiesParPersonne> {
+export async function sortiesParPersonne(em: EntityManager, p: Perimetre, options: OptionsIndicateurs = {}): Promise<SortiesParPersonne> {
+  const categoriesEnEmploi = options.categoriesPersonnesEnEmploi ?? CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT;
   const { where, params } = filtre(p, 'm');
   const base = params.length;
   const rows: Array<{ total: boolean; categorie: string | null; personnes: number; placements: number; personnes_positives: number; placements_positifs: number }> =

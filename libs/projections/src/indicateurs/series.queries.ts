@@ -1,10 +1,8 @@
-import { CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT, depuisCentiemes, etpDe } from '@suivi/domain';
+import { depuisCentiemes, etpDe } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
 import { sortiesParPersonne, totauxDuPerimetre, type Indicateurs, type OptionsIndicateurs, type Perimetre } from './indicateurs.queries';
 
-/** The years a series may cover: those of `/indicateurs?annee=`, at most SERIE_ANNEES_MAX of them. */
-export const SERIE_ANNEE_MIN = 2000;
-export const SERIE_ANNEE_MAX = 2100;
+/** The most years a series may cover. */
 export const SERIE_ANNEES_MAX = 50;
 
 /** The figures of a year of the series: those of `/indicateurs?annee=<annee>` of the same name. */
@@ -27,12 +25,11 @@ export async function serieAnnuelle(
   a: number,
   options: OptionsIndicateurs = {},
 ): Promise<AnneeSerie[]> {
-  const categories = options.categoriesPersonnesEnEmploi ?? CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT;
   const items: AnneeSerie[] = [];
   for (let annee = de; annee <= a; annee++) {
     const perimetre = { ...p, du: `${annee}-01-01`, au: `${annee}-12-31` };
     const totaux = await totauxDuPerimetre(em, perimetre);
-    const sorties = await sortiesParPersonne(em, perimetre, categories);
+    const sorties = await sortiesParPersonne(em, perimetre, options);
     items.push({
       annee,
       heuresRealisees: depuisCentiemes(totaux.centiemes),

@@ -1,28 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
-import { PostgresEventStore, type EventToAppend, type RecordedEvent } from '@suivi/event-store';
-import { createMigratedTestDatabase } from '../../../../test/support/test-database';
-import { StreamTypeCount } from '../stream-type-counts/stream-type-count.entity';
 import { StreamTypeCountsProjection } from '../stream-type-counts/stream-type-counts.projection';
 import type { Projection } from './projection';
-import { ProjectionRunner, type RunnerLogLevel } from './projection-runner';
 import { projectionStatuses } from './projection-status';
+import type { EntityManager } from 'typeorm';
+import { PostgresEventStore, type RecordedEvent } from '@suivi/event-store';
+import { ProjectionRunner } from './projection-runner';
+import { appendTestEvents, logRecorder, openRuntimeTestBed, testEvent, until } from './runtime.testing';
 
 /**
  * An event a projection cannot apply (real PostgreSQL errors, no mocks): the projection stops
  * just before it, visibly and durably, the others go on, and a fix resumes it from there.
  */
 describe('projection stopped at an event it cannot apply', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let store: PostgresEventStore;
-  let dataSource: DataSource;
+  let bed: Awaited<ReturnType<typeof openRuntimeTestBed>>;
+  let db: typeof bed.db;
+  let store: typeof bed.store;
+  let dataSource: typeof bed.dataSource;
   const runners: ProjectionRunner[] = [];
   const options = { batchSize: 50, standbyRetryMs: 100, log: () => undefined };
 
   beforeAll(async () => {
-    db = await createMigratedTestDatabase('poison');
-    store = new PostgresEventStore({ connectionString: db.url, idleWakeUpMs: 200 });
-    dataSource = await new DataSource({ type: 'postgres', url: db.url, entities: [StreamTypeCount] }).initialize();
+    bed = await openRuntimeTestBed('poison');
+    ({ db, store, dataSource } = bed);
     await dataSource.query(`CREATE SCHEMA test_applied`);
     // One row per event applied: the primary key refuses a second application of an event, and
     // the integer column cannot hold the `n` of the poison event (as a bigint cannot hold 1e20).
@@ -32,9 +31,7 @@ describe('projection stopped at an event it cannot apply', () => {
     await Promise.all(runners.splice(0).map((r) => r.stop()));
   });
   afterAll(async () => {
-    await store.close();
-    await dataSource.destroy();
-    await db.drop();
+    await bed.close();
   });
 
   const run = (projection: Projection, extra: Partial<ConstructorParameters<typeof ProjectionRunner>[4]> = {}) => {
@@ -47,19 +44,12 @@ describe('projection stopped at an event it cannot apply', () => {
   const positionsIn = async (table: string): Promise<number[]> =>
     (await dataSource.query(`SELECT position::int FROM ${table} ORDER BY position`)).map((r: { position: number }) => r.position);
   const logPositions = () => positionsIn('event_store.events');
-  const until = async (condition: () => Promise<boolean>) => {
-    const deadline = Date.now() + 20_000;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
 
   it('stops at that event en_erreur, the others continue, and a restart with the fix resumes from it without skipping', async () => {
     const before = await store.headPosition();
-    await store.appendToStream(`marche-${randomUUID()}`, Array.from({ length: 70 }, () => event()), 'no_stream');
-    const { position: poison } = await store.appendToStream(`marche-${randomUUID()}`, [event('NombreGeant', { n: 1e20 })], 'no_stream');
-    await store.appendToStream(`salarie-${randomUUID()}`, Array.from({ length: 40 }, () => event()), 'no_stream');
+    await appendTestEvents(store, 'marche', 70);
+    const { position: poison } = await store.appendToStream(`marche-${randomUUID()}`, [testEvent('NombreGeant', { n: 1e20 })], 'no_stream');
+    await appendTestEvents(store, 'salarie', 40);
     // The poison event sits in the middle of a batch of 50, not at its start.
     expect((poison - before) % 50).not.toBe(1);
 
@@ -91,7 +81,7 @@ describe('projection stopped at an event it cannot apply', () => {
 
     // A restart with the fixed code, events having been written meanwhile.
     await buggy.stop();
-    await store.appendToStream(`entreprise-${randomUUID()}`, Array.from({ length: 30 }, () => event()), 'no_stream');
+    await appendTestEvents(store, 'entreprise', 30);
     const fixedLogs = logRecorder();
     run(new AppliedPositions('applied-positions', 'test_applied.applied', { fixed: true }), { log: fixedLogs.log });
     const newHead = await store.headPosition();
@@ -104,7 +94,7 @@ describe('projection stopped at an event it cannot apply', () => {
   });
 
   it('resumes by itself when the cause goes away (here its table, created by a migration elsewhere)', async () => {
-    await store.appendToStream(`operation-${randomUUID()}`, Array.from({ length: 5 }, () => event()), 'no_stream');
+    await appendTestEvents(store, 'operation', 5);
     const logs = logRecorder();
     run(new AppliedPositions('late-table', 'test_applied.late', { fixed: true }), { errorRetryMs: 300, log: logs.log });
     await until(async () => (await statusOf('late-table')).error !== null);
@@ -121,7 +111,7 @@ describe('projection stopped at an event it cannot apply', () => {
 
   it('four processes on one stopped projection try its event again once per period together, not once each', async () => {
     await dataSource.query(`CREATE TABLE test_applied.shared (position bigint PRIMARY KEY, n integer NOT NULL)`);
-    await store.appendToStream(`marche-${randomUUID()}`, [event('NombreGeant', { n: 1e20 })], 'no_stream');
+    await store.appendToStream(`marche-${randomUUID()}`, [testEvent('NombreGeant', { n: 1e20 })], 'no_stream');
     const started = Date.now();
     for (let i = 0; i < 4; i++) run(new AppliedPositions('shared-retry', 'test_applied.shared', { fixed: false }), { errorRetryMs: 1_000, standbyRetryMs: 20 });
     await until(async () => (await statusOf('shared-retry')).error !== null);
@@ -133,7 +123,7 @@ describe('projection stopped at an event it cannot apply', () => {
 
   it('shows en_erreur, at the last position applied, when the log itself cannot be read past it', async () => {
     const stream = `salarie-${randomUUID()}`;
-    await store.appendToStream(stream, [event(), event('Illisible')], 'no_stream');
+    await store.appendToStream(stream, [testEvent(), testEvent('Illisible')], 'no_stream');
     // An upcaster that throws: the event is stored, but no reader can get past it.
     const unreadable = new PostgresEventStore({
       connectionString: db.url,
@@ -172,19 +162,4 @@ class AppliedPositions implements Projection {
   }
 }
 
-function logRecorder() {
-  const entries: Array<{ level: RunnerLogLevel; message: string } & Record<string, unknown>> = [];
-  return {
-    log: (message: string, fields: Record<string, unknown>, level: RunnerLogLevel) => entries.push({ ...fields, level, message }),
-    at: (level: RunnerLogLevel) => entries.filter((e) => e.level === level),
-  };
-}
 
-function event(type = 'Test', data: Record<string, unknown> = {}): EventToAppend {
-  return {
-    eventId: randomUUID(),
-    type,
-    data,
-    metadata: { schemaVersion: 1, occurredAt: new Date().toISOString(), userId: 'test', correlationId: randomUUID(), causationId: null },
-  };
-}

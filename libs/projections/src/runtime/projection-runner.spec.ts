@@ -1,32 +1,26 @@
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { PostgresEventStore, type EventToAppend } from '@suivi/event-store';
-import { createMigratedTestDatabase } from '../../../../test/support/test-database';
-import { StreamTypeCount } from '../stream-type-counts/stream-type-count.entity';
 import { StreamTypeCountsProjection } from '../stream-type-counts/stream-type-counts.projection';
-import { ProjectionRunner, type RunnerLogLevel } from './projection-runner';
 import { rebuildProjection } from './rebuild';
 import { projectionStatuses } from './projection-status';
+import { ProjectionRunner } from './projection-runner';
+import { appendTestEvents, logRecorder, openRuntimeTestBed, streamTypeCountsInLog, streamTypeCountsOf, until } from './runtime.testing';
 
 describe('projection runtime (real PostgreSQL)', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let store: PostgresEventStore;
-  let dataSource: DataSource;
+  let bed: Awaited<ReturnType<typeof openRuntimeTestBed>>;
+  let db: typeof bed.db;
+  let store: typeof bed.store;
+  let dataSource: typeof bed.dataSource;
   const runners: ProjectionRunner[] = [];
   const options = { batchSize: 50, standbyRetryMs: 100, log: () => undefined };
 
   beforeAll(async () => {
-    db = await createMigratedTestDatabase('runtime');
-    store = new PostgresEventStore({ connectionString: db.url, idleWakeUpMs: 200 });
-    dataSource = await new DataSource({ type: 'postgres', url: db.url, entities: [StreamTypeCount] }).initialize();
+    bed = await openRuntimeTestBed('runtime');
+    ({ db, store, dataSource } = bed);
   });
   afterEach(async () => {
     await Promise.all(runners.splice(0).map((r) => r.stop()));
   });
   afterAll(async () => {
-    await store.close();
-    await dataSource.destroy();
-    await db.drop();
+    await bed.close();
   });
 
   const newRunner = () => {
@@ -34,27 +28,12 @@ describe('projection runtime (real PostgreSQL)', () => {
     runners.push(runner);
     return runner;
   };
-  const append = async (type: string, count: number) => {
-    await store.appendToStream(`${type}-${randomUUID()}`, Array.from({ length: count }, () => event()), 'no_stream');
-  };
-  const readModel = async () =>
-    Object.fromEntries((await dataSource.getRepository(StreamTypeCount).find()).map((r) => [r.streamType, r.events]));
-  const expected = async () =>
-    Object.fromEntries(
-      (await dataSource.query(`SELECT stream_type, count(*)::int AS n FROM event_store.events GROUP BY 1`)).map(
-        (r: { stream_type: string; n: number }) => [r.stream_type, r.n],
-      ),
-    );
+  const append = (type: string, count: number) => appendTestEvents(store, type, count);
+  const readModel = () => streamTypeCountsOf(dataSource);
+  const expected = () => streamTypeCountsInLog(dataSource);
   const caughtUp = async () => {
     const [status] = await projectionStatuses([new StreamTypeCountsProjection()], store, dataSource);
     return status.lag === 0;
-  };
-  const until = async (condition: () => Promise<boolean>) => {
-    const deadline = Date.now() + 20_000;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 20));
-    }
   };
 
   it('follows the log live and advances its checkpoint with its tables', async () => {
@@ -150,19 +129,4 @@ describe('projection runtime (real PostgreSQL)', () => {
   });
 });
 
-function logRecorder() {
-  const entries: Array<{ level: RunnerLogLevel; message: string } & Record<string, unknown>> = [];
-  return {
-    log: (message: string, fields: Record<string, unknown>, level: RunnerLogLevel) => entries.push({ ...fields, level, message }),
-    at: (level: RunnerLogLevel) => entries.filter((e) => e.level === level),
-  };
-}
 
-function event(): EventToAppend {
-  return {
-    eventId: randomUUID(),
-    type: 'Test',
-    data: {},
-    metadata: { schemaVersion: 1, occurredAt: new Date().toISOString(), userId: 'test', correlationId: randomUUID(), causationId: null },
-  };
-}

@@ -1,29 +1,26 @@
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { PostgresEventStore, type EventToAppend, type RecordedEvent } from '@suivi/event-store';
-import { createMigratedTestDatabase } from '../../../../test/support/test-database';
-import { StreamTypeCount } from '../stream-type-counts/stream-type-count.entity';
 import { StreamTypeCountsProjection } from '../stream-type-counts/stream-type-counts.projection';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { rebuildProjection, shadowCheckpointOf } from './rebuild';
+import type { RecordedEvent } from '@suivi/event-store';
+import { appendTestEvents, openRuntimeTestBed, streamTypeCountsInLog, streamTypeCountsOf, until } from './runtime.testing';
 
 /**
  * A rebuild fills a shadow schema and switches by renaming: the live generation stays whole
  * and its checkpoint never goes back, whatever happens to the rebuild.
  */
 describe('rebuild beside the live projection (real PostgreSQL)', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let store: PostgresEventStore;
-  let dataSource: DataSource;
+  let bed: Awaited<ReturnType<typeof openRuntimeTestBed>>;
+  let db: typeof bed.db;
+  let store: typeof bed.store;
+  let dataSource: typeof bed.dataSource;
   const runners: ProjectionRunner[] = [];
   const options = { batchSize: 20, standbyRetryMs: 50, log: () => undefined };
   const projection = new StreamTypeCountsProjection();
 
   beforeAll(async () => {
-    db = await createMigratedTestDatabase('rebuild');
-    store = new PostgresEventStore({ connectionString: db.url, idleWakeUpMs: 200 });
-    dataSource = await new DataSource({ type: 'postgres', url: db.url, entities: [StreamTypeCount] }).initialize();
+    bed = await openRuntimeTestBed('rebuild');
+    ({ db, store, dataSource } = bed);
     await append('marche', 200);
     await append('salarie', 150);
   });
@@ -31,9 +28,7 @@ describe('rebuild beside the live projection (real PostgreSQL)', () => {
     await Promise.all(runners.splice(0).map((r) => r.stop()));
   });
   afterAll(async () => {
-    await store.close();
-    await dataSource.destroy();
-    await db.drop();
+    await bed.close();
   });
 
   const liveRunner = () => {
@@ -42,17 +37,9 @@ describe('rebuild beside the live projection (real PostgreSQL)', () => {
     runner.start();
     return runner;
   };
-  async function append(type: string, count: number): Promise<void> {
-    await store.appendToStream(`${type}-${randomUUID()}`, Array.from({ length: count }, () => event()), 'no_stream');
-  }
-  const readModel = async () =>
-    Object.fromEntries((await dataSource.getRepository(StreamTypeCount).find()).map((r) => [r.streamType, r.events]));
-  const expected = async () =>
-    Object.fromEntries(
-      (await dataSource.query(`SELECT stream_type, count(*)::int AS n FROM event_store.events GROUP BY 1`)).map(
-        (r: { stream_type: string; n: number }) => [r.stream_type, r.n],
-      ),
-    );
+  const append = (type: string, count: number) => appendTestEvents(store, type, count);
+  const readModel = () => streamTypeCountsOf(dataSource);
+  const expected = () => streamTypeCountsInLog(dataSource);
   const checkpoint = async (name = projection.name): Promise<{ position: number; generation: number } | undefined> => {
     const [row] = await dataSource.query(`SELECT position::int, generation FROM projections.checkpoints WHERE name = $1`, [name]);
     return row;
@@ -61,13 +48,6 @@ describe('rebuild beside the live projection (real PostgreSQL)', () => {
     (await dataSource.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'stream\\_type\\_counts\\_%' ORDER BY 1`)).map(
       (r: { nspname: string }) => r.nspname,
     );
-  const until = async (condition: () => Promise<boolean>) => {
-    const deadline = Date.now() + 20_000;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
   const caughtUp = async () => ((await checkpoint())?.position ?? 0) === (await store.headPosition());
   /** The projection, with its `apply` replaced (name and schema kept). */
   const withApply = (apply: (events: RecordedEvent[], tx: Parameters<Projection['apply']>[1]) => Promise<void>): Projection =>
@@ -181,11 +161,3 @@ describe('rebuild beside the live projection (real PostgreSQL)', () => {
   });
 });
 
-function event(): EventToAppend {
-  return {
-    eventId: randomUUID(),
-    type: 'Test',
-    data: {},
-    metadata: { schemaVersion: 1, occurredAt: new Date().toISOString(), userId: 'test', correlationId: randomUUID(), causationId: null },
-  };
-}
