@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { utilisateurIdDe } from '@suivi/access';
 import { FACILITATRICE, startTestApi, type TestApi } from './support/api-app';
 
 /**
@@ -72,7 +73,7 @@ describe('calibration des heures d’insertion', () => {
     const avant = (await api.post('/calibrations', { montantHT: 1_000_000, metier: 'maconnerie', tauxInsertion: 0.05 }).expect(201)).body;
     expect(avant.heures).toBe(833);
 
-    const metier = await api.put('/calibrations/metiers/maconnerie', { libelle: 'Maçonnerie, gros œuvre', partMainOeuvre: 0.4 }, { 'X-User-Id': 'facilitatrice-2' }).expect(200);
+    const metier = await api.put('/calibrations/metiers/maconnerie', { libelle: 'Maçonnerie, gros œuvre', partMainOeuvre: 0.4 }, api.auth(await api.jetonPour('facilitatrice', { identifiant: 'facilitatrice-2' }))).expect(200);
     expect(metier.body).toEqual({ id: 'maconnerie', revision: 0, position: expect.any(Number) });
     const cout = await api.put('/calibrations/cout-horaire', { coutHoraire: 25 }, { 'If-Match': '0' }).expect(200);
     expect(cout.body).toEqual({ id: 'cout-horaire', revision: 1, position: expect.any(Number) });
@@ -92,7 +93,7 @@ describe('calibration des heures d’insertion', () => {
       libelle: 'Maçonnerie, gros œuvre',
       partMainOeuvre: 0.4,
       source: 'equipe',
-      modifiePar: 'facilitatrice-2',
+      modifiePar: utilisateurIdDe('facilitatrice-2'),
       modifieLe: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
     });
     expect(table.metiers.find((m: any) => m.metier === 'plomberie')).toMatchObject({ partMainOeuvre: 0.45, source: 'equipe' });
@@ -182,8 +183,8 @@ describe('calibration des heures d’insertion', () => {
       for (const coutHoraire of [0, 0.99, 1000.01, 30.005, '30', null]) {
         expect((await api.put('/calibrations/cout-horaire', { coutHoraire }).expect(400)).body.code).toBe('REQUETE_INVALIDE');
       }
-      expect((await api.put('/calibrations/cout-horaire', { coutHoraire: 30 }, { 'X-User-Id': '' }).expect(401)).body.code).toBe('UTILISATEUR_NON_IDENTIFIE');
-      expect((await api.post('/calibrations', exemple, { 'X-User-Id': '' }).expect(401)).body.code).toBe('UTILISATEUR_NON_IDENTIFIE');
+      expect((await api.put('/calibrations/cout-horaire', { coutHoraire: 30 }, { Authorization: '' }).expect(401)).body.code).toBe('AUTHENTIFICATION_REQUISE');
+      expect((await api.post('/calibrations', exemple, { Authorization: '' }).expect(401)).body.code).toBe('AUTHENTIFICATION_REQUISE');
     });
 
     it('404 et 400 en lecture', async () => {

@@ -6,6 +6,7 @@ import request from 'supertest';
 import { validateConfig } from '@suivi/config';
 import { runMigrations } from '@suivi/database';
 import { createApiApp } from '../apps/api/src/api-app';
+import { jetonDeTest } from './support/api-app';
 import { startPostgresProcess, type PostgresProcess } from './support/postgres-process';
 import { freePort, waitFor } from './support/processes';
 import { createDatabase } from './support/test-database';
@@ -21,6 +22,7 @@ describe('database outage', () => {
   let port: number;
   let postgres: PostgresProcess | undefined;
   let app: INestApplication | undefined;
+  let jeton: string;
 
   beforeAll(async () => {
     port = await freePort();
@@ -37,7 +39,7 @@ describe('database outage', () => {
   const write = (nom: string) =>
     request(app!.getHttpServer())
       .post('/api/donneurs-ordre')
-      .set('X-User-Id', 'facilitatrice-1')
+      .set('Authorization', `Bearer ${jeton}`)
       .send({ nom, type: 'collectivite', region: 'Bourgogne-Franche-Comté' });
   const ready = () => request(app!.getHttpServer()).get('/ready');
   const caughtUpTo = async (position: number) => {
@@ -53,8 +55,9 @@ describe('database outage', () => {
     const db = await createDatabase(postgres!.url, 'outage');
     await runMigrations(db.url);
     // error: the runners' warnings during the outage are expected, keep the test output readable.
-    app = await createApiApp({ config: validateConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'error' }), databaseUrl: db.url });
+    app = await createApiApp({ config: validateConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'error', AUTH_SECRET: 'x'.repeat(40) }), databaseUrl: db.url });
     await app.init();
+    jeton = await jetonDeTest(app, 'facilitatrice');
     const first = await write('Avant la panne').expect(201);
     await waitFor(() => caughtUpTo(first.body.position), 'the projections to catch up', 20_000, 50);
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { writeFileSync } from 'node:fs';
-import { startTestApi, FACILITATRICE, type TestApi } from './support/api-app';
+import { startTestApi, type TestApi } from './support/api-app';
 import { marcheAttribue, placement, salarieEligible, siretValide } from './support/fixtures';
 import { SORTIES } from './support/sorties-publiees';
 import {
@@ -919,6 +919,8 @@ function pathArb(kind: PathKind): fc.Arbitrary<PathVal> {
 }
 
 // Headers: the caller, If-Match, Idempotency-Key.
+/** Stands for a signed-in auditeur's `Bearer` token, filled in at send time (the api starts in beforeAll). */
+const JETON_AUDITEUR = '<jeton auditeur>';
 interface HeaderVal {
   label: string;
   headers: Record<string, string>;
@@ -927,9 +929,17 @@ interface HeaderVal {
 }
 const headerArb: fc.Arbitrary<HeaderVal> = fc.oneof(
   { weight: 80, arbitrary: fc.constant<HeaderVal>({ label: '', headers: {}, outcome: 'ok' }) },
-  { weight: 4, arbitrary: fc.constant<HeaderVal>({ label: 'sans X-User-Id', headers: { 'x-user-id': '' }, outcome: { statuses: [401] } }) },
-  { weight: 2, arbitrary: fc.constant<HeaderVal>({ label: 'X-User-Id blanc', headers: { 'x-user-id': '   ' }, outcome: { statuses: [401] } }) },
-  { weight: 2, arbitrary: fc.constant<HeaderVal>({ label: 'X-User-Id de 201 caractères', headers: { 'x-user-id': 'u'.repeat(201) }, outcome: { statuses: [400] } }) },
+  { weight: 3, arbitrary: fc.constant<HeaderVal>({ label: 'sans jeton', headers: { authorization: '' }, outcome: { statuses: [401], codes: { 401: ['AUTHENTIFICATION_REQUISE'] } } }) },
+  { weight: 1, arbitrary: fc.constant<HeaderVal>({ label: 'Authorization Basic', headers: { authorization: 'Basic ZmFjaWxpdGF0cmljZTp4' }, outcome: { statuses: [401] } }) },
+  {
+    weight: 2,
+    arbitrary: fc.constant<HeaderVal>({
+      label: 'jeton falsifié',
+      headers: { authorization: 'Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ4IiwibWRwIjoieCJ9.c2lnbmF0dXJlLWZhdXNzZQ' },
+      outcome: { statuses: [401], codes: { 401: ['JETON_INVALIDE'] } },
+    }),
+  },
+  { weight: 2, arbitrary: fc.constant<HeaderVal>({ label: 'jeton d’auditeur (lecture seule)', headers: { authorization: JETON_AUDITEUR }, outcome: { statuses: [403], codes: { 403: ['ACCES_REFUSE'] } } }) },
   {
     weight: 3,
     arbitrary: fc
@@ -1283,6 +1293,7 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
   let api: TestApi;
   let probe: LogProbe;
   let baseUrl: string;
+  let jetonAuditeur: string;
   const ctx = new FuzzContext();
   const violations: Violation[] = [];
   const statuses = new Map<number | string, number>();
@@ -1293,6 +1304,8 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
   beforeAll(async () => {
     console.log(`fuzz-api: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS} (replay: FUZZ_SEED=${SEED} npx jest test/fuzz-api)`);
     api = await startTestApi('fuzz');
+    // Created before the log is watched: creating a user appends an event.
+    jetonAuditeur = `Bearer ${await api.jetonPour('auditeur')}`;
     await api.app.listen(0, '127.0.0.1');
     baseUrl = `${await api.app.getUrl()}/api`;
     probe = await connectLog(api.db.url);
@@ -1357,7 +1370,7 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
 
   const describeSent = (s: Sent) => {
     const headers = Object.entries(s.headers)
-      .filter(([k]) => k !== 'x-user-id' || s.headers[k] !== FACILITATRICE)
+      .filter(([k]) => k !== 'authorization' || s.headers[k] !== api.entetes.Authorization)
       .map(([k, v]) => `${k}: ${preview(v, 60)}`)
       .join(', ');
     const body = s.body === undefined ? '' : ` body ${typeof s.body === 'string' ? preview(s.body, 400) : `<${s.body.length} octets>`}`;
@@ -1540,8 +1553,9 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
     }
 
     // Headers.
-    const headers: Record<string, string> = { 'x-user-id': FACILITATRICE, ...req.header.headers };
-    if (headers['x-user-id'] === '') delete headers['x-user-id'];
+    const headers: Record<string, string> = { authorization: api.entetes.Authorization, ...req.header.headers };
+    if (headers.authorization === '') delete headers.authorization;
+    if (headers.authorization === JETON_AUDITEUR) headers.authorization = jetonAuditeur;
     if (contentType) headers['content-type'] = contentType;
     if (req.header.label) note(req.header.label, req.header.outcome);
 
@@ -1598,7 +1612,7 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
   async function readBack(route: WriteRoute, labels: string, edges: string, id: string, body: Record<string, unknown>): Promise<void> {
     counts.readBacks++;
     const path = `${route.readBack!.path}/${counts.readBacks % 2 ? id.toUpperCase() : id}`;
-    const sent: Sent = { method: 'GET', path, headers: {} };
+    const sent: Sent = { method: 'GET', path, headers: { authorization: api.entetes.Authorization } };
     const res = await exchange(`GET ${route.readBack!.path}/{id} (relecture)`, labels, edges, sent, 'success', 200);
     if (!res || res.status !== 200) return;
     const read = res.body as Record<string, unknown>;
@@ -1663,7 +1677,7 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
       // A route without query parameters may ignore them; the others refuse unknown ones.
       note(req.extra.label, Object.keys(route.params).length ? { statuses: [400] } : 'any');
     }
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { authorization: api.entetes.Authorization };
     if (req.accept) {
       headers.accept = req.accept;
       edges.push(`Accept: ${req.accept}`);
@@ -1705,7 +1719,7 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
   it('leaves the read side following the log: every projection reaches the head, none stopped at an event', async () => {
     const behind = await probe.waitForProjections(PROJECTIONS, 15_000);
     const { head } = await probe.log();
-    const read = await fetch(`${baseUrl}/indicateurs?apres=${head}`);
+    const read = await fetch(`${baseUrl}/indicateurs?apres=${head}`, { headers: api.entetes });
     const text = await read.text();
     expect({ behind, apres: read.status }).toEqual({ behind: null, apres: 200 });
     expect(text).toContain('"fraicheur"');

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { validateConfig } from '@suivi/config';
 import { createApiApp } from '../apps/api/src/api-app';
 import { CATALOGUE_INDICATEURS } from '@suivi/projections';
-import { startTestApi, type TestApi } from './support/api-app';
+import { startTestApi, type TestApi, jetonDeTest } from './support/api-app';
 import { age, attendreLecture, construireScenario, joursEntre, type MarcheL, type Registre } from './support/scenario-indicateurs';
 import { CATEGORIES_SORTIE, SORTIES_POSITIVES } from './support/sorties-publiees';
 
@@ -425,10 +425,11 @@ describe('indicateurs recalculés indépendamment sur un scénario pseudo-aléat
     try {
       const attendu = indicateursAttendus(r, { du: '2025-01-01', au: '2025-12-31' }, categories);
       expect(attendu.personnesEnEmploi).toBeGreaterThan(indicateursAttendus(r, { du: '2025-01-01', au: '2025-12-31' }).personnesEnEmploi);
-      const lus = await request(app.getHttpServer()).get(`/api/indicateurs?annee=2025&apres=${apres}`);
+      const jeton = await jetonDeTest(app, 'facilitatrice');
+      const lus = await request(app.getHttpServer()).get(`/api/indicateurs?annee=2025&apres=${apres}`).set('Authorization', `Bearer ${jeton}`);
       expect(lus.status).toBe(200);
       expect(ecarts(lus.body, attendu)).toEqual([]);
-      const bilan = await request(app.getHttpServer()).get(`/api/bilans/2025?apres=${apres}`);
+      const bilan = await request(app.getHttpServer()).get(`/api/bilans/2025?apres=${apres}`).set('Authorization', `Bearer ${jeton}`);
       expect(bilan.status).toBe(200);
       expect(bilan.body.indicateurs.categoriesPersonnesEnEmploi).toEqual(categories);
       const cible = r.objectifs.get(2025)!.personnesEnEmploi;
@@ -694,7 +695,8 @@ describe('indicateurs recalculés indépendamment sur un scénario pseudo-aléat
     try {
       const etp = (heures: number, diviseur: number) => Math.round((heures / diviseur) * 100) / 100;
       const attendu = indicateursAttendus(r, { du: '2025-01-01', au: '2025-12-31' });
-      const get = (chemin: string) => request(app.getHttpServer()).get(`/api${chemin}`);
+      const jeton = await jetonDeTest(app, 'facilitatrice');
+      const get = (chemin: string) => request(app.getHttpServer()).get(`/api${chemin}`).set('Authorization', `Bearer ${jeton}`);
       const lus = await get(`/indicateurs?annee=2025&apres=${apres}`);
       expect(lus.status).toBe(200);
       expect(lus.body.heuresRealisees).toBe(attendu.heuresRealisees);

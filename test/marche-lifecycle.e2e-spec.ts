@@ -8,6 +8,7 @@ import {
   rattachementDecider,
   salarieDecider,
   siretDecider,
+  utilisateurDecider,
 } from '@suivi/domain';
 import { streamTypeOf } from '@suivi/event-store';
 import { FACILITATRICE, startTestApi, type TestApi } from './support/api-app';
@@ -182,6 +183,7 @@ describe('la vie d’un marché, de bout en bout', () => {
       siret: siretDecider,
       placement: rattachementDecider,
       declaration: rattachementDecider,
+      utilisateur: utilisateurDecider,
     };
     const paths: Record<string, string> = {
       donneurordre: 'donneurs-ordre',

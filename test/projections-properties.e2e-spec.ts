@@ -220,7 +220,7 @@ describe('projections: every accepted sequence of commands is projected, totals 
   async function http(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; text: string }> {
     const res = await fetch(baseUrl + path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json', 'x-user-id': FACILITATRICE },
+      headers: body === undefined ? api.entetes : { 'content-type': 'application/json', ...api.entetes },
       body: body === undefined ? undefined : toJson(body),
     });
     const text = await res.text();

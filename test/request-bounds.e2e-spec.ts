@@ -80,18 +80,18 @@ describe('bounded, normalised input', () => {
   it('row 5: a body over 100 KB is a 413, malformed JSON and deep nesting a 400, another content type a 415', async () => {
     await refused(() => api.post('/donneurs-ordre', { nom: 'x'.repeat(200_000), type: 'etat', region: 'BFC' }), 413, 'REQUETE_TROP_VOLUMINEUSE');
     await refused(
-      () => request(api.server).post('/api/donneurs-ordre').set('X-User-Id', 'f').set('Content-Type', 'application/json').send('{"nom": "x",'),
+      () => request(api.server).post('/api/donneurs-ordre').set(api.entetes).set('Content-Type', 'application/json').send('{"nom": "x",'),
       400,
       'JSON_INVALIDE',
     );
     const deep = '['.repeat(5_000) + ']'.repeat(5_000);
     await refused(
-      () => request(api.server).post('/api/donneurs-ordre').set('X-User-Id', 'f').set('Content-Type', 'application/json').send(`{"nom": ${deep}}`),
+      () => request(api.server).post('/api/donneurs-ordre').set(api.entetes).set('Content-Type', 'application/json').send(`{"nom": ${deep}}`),
       400,
       'JSON_TROP_PROFOND',
     );
     await refused(
-      () => request(api.server).post('/api/donneurs-ordre').set('X-User-Id', 'f').set('Content-Type', 'text/plain').send('nom=x'),
+      () => request(api.server).post('/api/donneurs-ordre').set(api.entetes).set('Content-Type', 'text/plain').send('nom=x'),
       415,
       'TYPE_DE_CONTENU_NON_SUPPORTE',
     );

@@ -40,8 +40,8 @@ describe('write API errors', () => {
     expectError(await api.put(`/marches/${marcheId}/suivi-regional`, { suivi: true }, { 'If-Match': 'abc' }), 400, 'IF_MATCH_INVALIDE');
   });
 
-  it('401: a write without X-User-Id', async () => {
-    expectError(await api.post('/donneurs-ordre', { nom: 'X', type: 'etat', region: 'BFC' }, { 'X-User-Id': '' }), 401, 'UTILISATEUR_NON_IDENTIFIE');
+  it('401: a write without a token', async () => {
+    expectError(await api.post('/donneurs-ordre', { nom: 'X', type: 'etat', region: 'BFC' }, { Authorization: '' }), 401, 'AUTHENTIFICATION_REQUISE');
   });
 
   it('404: unknown resources, by GET and by write', async () => {

@@ -5,6 +5,8 @@ import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '@suivi/config';
 import { EventStoreModule } from '@suivi/event-store';
 import { ProjectionsModule } from '@suivi/projections';
+import { AccesModule } from './acces/acces.module';
+import { AuthModule } from './auth/auth.module';
 import { BilansModule } from './bilans/bilans.module';
 import { ExportsModule } from './exports/exports.module';
 import { CalibrationsModule } from './calibrations/calibrations.module';
@@ -57,6 +59,8 @@ export class ApiModule {
           batchSize: config.PROJECTION_BATCH_SIZE,
         }),
         WriteSideModule,
+        AccesModule,
+        AuthModule,
         HealthModule,
         DonneursOrdreModule,
         OperationsModule,

@@ -114,6 +114,65 @@ export class AppConfig {
   @Matches(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, { message: 'PROJECTIONS must be a comma-separated list of projection names' })
   PROJECTIONS?: string;
 
+  /** `production` makes a missing or weak AUTH_SECRET stop the service at start. */
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
+
+  /**
+   * Signs the sign-in tokens (HS256). Unset outside production: generated once and kept in the
+   * data folder (next to the embedded PostgreSQL's), so that tokens survive a restart.
+   */
+  @IsOptional()
+  @IsString()
+  AUTH_SECRET?: string;
+
+  /** How long a sign-in token lasts, in seconds (1 hour by default). */
+  @Transform(({ value }) => Number(value ?? 3600))
+  @IsInt({ message: 'AUTH_TOKEN_TTL_SECONDS must be an integer from 60 to 86400' })
+  @Min(60, { message: 'AUTH_TOKEN_TTL_SECONDS must be an integer from 60 to 86400' })
+  @Max(86_400, { message: 'AUTH_TOKEN_TTL_SECONDS must be an integer from 60 to 86400' })
+  AUTH_TOKEN_TTL_SECONDS: number = 3600;
+
+  /** Whether admins see salariés' identities (facilitatrices always do, other roles never). */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'ADMIN_SEES_IDENTITIES must be true or false' })
+  ADMIN_SEES_IDENTITIES: boolean = false;
+
+  /** Counts of people under this threshold are masked for callers who do not see identities. */
+  @Transform(({ value }) => Number(value ?? 5))
+  @IsInt({ message: 'SMALL_GROUP_THRESHOLD must be an integer from 2 to 100' })
+  @Min(2, { message: 'SMALL_GROUP_THRESHOLD must be an integer from 2 to 100' })
+  @Max(100, { message: 'SMALL_GROUP_THRESHOLD must be an integer from 2 to 100' })
+  SMALL_GROUP_THRESHOLD: number = 5;
+
+  /** Origins allowed to call the API from a browser (comma-separated); none by default (CORS closed). */
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((o) => o.trim()).filter((o) => o !== '') : (value ?? [])))
+  @IsArray()
+  @Matches(/^https?:\/\/[^/\s]+$/, { each: true, message: 'CORS_ORIGINS must be a comma-separated list of origins such as https://suivi.example.fr' })
+  CORS_ORIGINS: string[] = [];
+
+  /** Sign-in attempts allowed per client address and identifiant each minute (brute force). */
+  @Transform(({ value }) => Number(value ?? 10))
+  @IsInt({ message: 'RATE_LIMIT_SIGNIN_PER_MINUTE must be an integer from 1 to 10000' })
+  @Min(1, { message: 'RATE_LIMIT_SIGNIN_PER_MINUTE must be an integer from 1 to 10000' })
+  @Max(10_000, { message: 'RATE_LIMIT_SIGNIN_PER_MINUTE must be an integer from 1 to 10000' })
+  RATE_LIMIT_SIGNIN_PER_MINUTE: number = 10;
+
+  /** Writes allowed per user each second (a script or an import at normal pace never reaches it). */
+  @Transform(({ value }) => Number(value ?? 100))
+  @IsInt({ message: 'RATE_LIMIT_WRITES_PER_SECOND must be an integer from 1 to 100000' })
+  @Min(1, { message: 'RATE_LIMIT_WRITES_PER_SECOND must be an integer from 1 to 100000' })
+  @Max(100_000, { message: 'RATE_LIMIT_WRITES_PER_SECOND must be an integer from 1 to 100000' })
+  RATE_LIMIT_WRITES_PER_SECOND: number = 100;
+
+  /** Reads allowed per user each second. */
+  @Transform(({ value }) => Number(value ?? 200))
+  @IsInt({ message: 'RATE_LIMIT_READS_PER_SECOND must be an integer from 1 to 100000' })
+  @Min(1, { message: 'RATE_LIMIT_READS_PER_SECOND must be an integer from 1 to 100000' })
+  @Max(100_000, { message: 'RATE_LIMIT_READS_PER_SECOND must be an integer from 1 to 100000' })
+  RATE_LIMIT_READS_PER_SECOND: number = 200;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
   })

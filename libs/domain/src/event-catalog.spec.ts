@@ -13,6 +13,8 @@ import { salarieDecider, type SalarieCommand } from './salarie/salarie.decider';
 import type { SalarieEvent } from './salarie/salarie.events';
 import type { MarcheVu } from './placement/placement.decider';
 import { rattachementDecider } from './placement/rattachement';
+import { utilisateurDecider, type UtilisateurCommand, type UtilisateurState } from './utilisateur/utilisateur.decider';
+import type { UtilisateurEvent } from './utilisateur/utilisateur.events';
 
 const DOC = resolve(__dirname, '../../../docs/events.md');
 const NOW = new Date('2026-06-15T10:00:00Z');
@@ -115,6 +117,13 @@ function evenementsEmis(): DomainEvent[] {
     { type: 'TerminerPlacement', placementId: 'p', dateFin: '2025-12-31', sortie: 'cdi', now: NOW },
   ];
   faire<SalarieCommand, SalarieEvent, typeof salarieDecider.initialState>(salarieDecider, commandes);
+  faire<UtilisateurCommand, UtilisateurEvent, UtilisateurState>(utilisateurDecider, [
+    { type: 'CreerUtilisateur', utilisateurId: 'u', identifiant: 'claire.martin', role: 'acheteur', donneurOrdreId: 'do', donneurOrdreExiste: true, empreinteMotDePasse: 'scrypt$1' },
+    { type: 'ModifierRoleUtilisateur', role: 'facilitatrice', donneurOrdreId: null, donneurOrdreExiste: false },
+    { type: 'ModifierMotDePasseUtilisateur', empreinteMotDePasse: 'scrypt$2' },
+    { type: 'DesactiverUtilisateur' },
+    { type: 'ReactiverUtilisateur' },
+  ]);
   faire(rattachementDecider, [{ type: 'Rattacher', event: { type: 'PlacementRattache', data: { placementId: 'p', salarieId: 's' } } }]);
   faire(rattachementDecider, [
     { type: 'Rattacher', event: { type: 'DeclarationRattachee', data: { declarationId: 'd', placementId: 'p', salarieId: 's' } } },

@@ -6,6 +6,7 @@ import type { ObjectifsEvent } from './objectifs/objectifs.events';
 import type { OperationEvent } from './operation/operation.events';
 import type { RattachementEvent } from './placement/rattachement';
 import type { SalarieEvent } from './salarie/salarie.events';
+import type { UtilisateurEvent } from './utilisateur/utilisateur.events';
 
 export type EvenementDuDomaine =
   | DonneurOrdreEvent
@@ -17,7 +18,8 @@ export type EvenementDuDomaine =
   | RattachementEvent
   | ObjectifsEvent
   | MetiersEvent
-  | CalibrationEvent;
+  | CalibrationEvent
+  | UtilisateurEvent;
 export type TypeEvenement = EvenementDuDomaine['type'];
 
 export interface EntreeCatalogue {
@@ -259,7 +261,43 @@ export const CATALOGUE_EVENEMENTS: Record<TypeEvenement, EntreeCatalogue> = {
       heures: "heures d'insertion, arrondies à l'heure",
       formule: 'le calcul en toutes lettres',
     },
+  },  UtilisateurCree: {
+    flux: 'utilisateur-<id> (id dérivé de l’identifiant)',
+    version: 1,
+    description: "Un utilisateur est créé avec son rôle ; l'événement porte qui l'a créé (userId des métadonnées). Le mot de passe n'est jamais enregistré, seulement son empreinte scrypt salée.",
+    champs: {
+      utilisateurId: 'uuid',
+      identifiant: 'texte (minuscules, 3 à 64 caractères)',
+      role: 'facilitatrice | acheteur | coordination | auditeur | admin',
+      donneurOrdreId: "uuid du donneur d'ordre de l'acheteur, null pour les autres rôles",
+      empreinteMotDePasse: 'scrypt$N$r$p$sel$empreinte (base64)',
+    },
   },
+  RoleUtilisateurModifie: {
+    flux: 'utilisateur-<id>',
+    version: 1,
+    description: "Le rôle d'un utilisateur (et le donneur d'ordre d'un acheteur) change à partir de maintenant.",
+    champs: { utilisateurId: 'uuid', role: 'facilitatrice | acheteur | coordination | auditeur | admin', donneurOrdreId: 'uuid ou null' },
+  },
+  MotDePasseUtilisateurModifie: {
+    flux: 'utilisateur-<id>',
+    version: 1,
+    description: 'Un nouveau mot de passe remplace le précédent (son empreinte seulement).',
+    champs: { utilisateurId: 'uuid', empreinteMotDePasse: 'scrypt$N$r$p$sel$empreinte (base64)' },
+  },
+  UtilisateurDesactive: {
+    flux: 'utilisateur-<id>',
+    version: 1,
+    description: "L'utilisateur ne peut plus se connecter ; ses jetons déjà délivrés cessent de fonctionner.",
+    champs: { utilisateurId: 'uuid' },
+  },
+  UtilisateurReactive: {
+    flux: 'utilisateur-<id>',
+    version: 1,
+    description: 'Un utilisateur désactivé peut de nouveau se connecter.',
+    champs: { utilisateurId: 'uuid' },
+  },
+
 };
 
 export function versionDuSchema(type: string): number {

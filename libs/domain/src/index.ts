@@ -31,3 +31,5 @@ export * from './calibration/calibration';
 export * from './calibration/calibration.events';
 export * from './calibration/metiers';
 export * from './calibration/calibration.decider';
+export * from './utilisateur/utilisateur.events';
+export * from './utilisateur/utilisateur.decider';

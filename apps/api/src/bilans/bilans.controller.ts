@@ -7,6 +7,7 @@ import { PerimetreBilanDto } from '../read-side/read-query.dto';
 import { AnneeDuChemin } from '../validation/annee-du-chemin';
 import { bilanEnCsv } from './bilan.csv';
 import { LireBilan, type BilanVue } from './bilans.handlers';
+import { Autorise } from '../acces/acces.decorators';
 
 @ApiTags('bilans')
 @Controller('bilans')
@@ -14,6 +15,7 @@ export class BilansController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':annee')
+  @Autorise('lireBilans')
   @ApiParam({ name: 'annee', type: Number, example: 2025, description: 'Année civile, de 2000 à 2100.' })
   @ApiOperation({
     summary: "Le bilan annuel : tous les indicateurs de l'année, les objectifs du financeur et leur atteinte, la conformité des marchés",

@@ -16,6 +16,7 @@ import {
 } from './calibrations.dto';
 import { CalculerCalibrationCommand, LireCalibration, LireTableMetiers, ModifierTableMetiersCommand } from './calibrations.handlers';
 import { MetierDuChemin } from './metier-du-chemin';
+import { Autorise } from '../acces/acces.decorators';
 
 @ApiTags('calibrations')
 @Controller('calibrations')
@@ -26,6 +27,7 @@ export class CalibrationsController {
   ) {}
 
   @Post()
+  @Autorise('ecrire')
   @EcritureDocumentee()
   @ApiOperation({
     summary: "Calculer les heures d'insertion à exiger d'un marché ou d'un lot",
@@ -41,6 +43,7 @@ export class CalibrationsController {
 
   // Declared before ':id': 'metiers' is not a uuid.
   @Get('metiers')
+  @Autorise('lireReferentiel')
   @ApiOperation({
     summary: "La table des métiers : part de main-d'œuvre de chaque métier et coût horaire par défaut",
     description: "Valeurs de départ tant que l'équipe de facilitation ne les a pas changées (source defaut), sinon la dernière valeur fixée, par qui et quand.",
@@ -51,6 +54,7 @@ export class CalibrationsController {
   }
 
   @Put('metiers/:metier')
+  @Autorise('ecrire')
   @HttpCode(HttpStatus.OK)
   @EcritureDocumentee()
   @ApiParam({ name: 'metier', example: 'peinture_interieure', description: 'Code du métier (minuscules sans accent, chiffres, _ ou -), nouveau ou existant.' })
@@ -66,6 +70,7 @@ export class CalibrationsController {
   }
 
   @Put('cout-horaire')
+  @Autorise('ecrire')
   @HttpCode(HttpStatus.OK)
   @EcritureDocumentee()
   @ApiOperation({ summary: "Fixer le coût horaire moyen de la main-d'œuvre appliqué par défaut ; l'id rendu est cout-horaire" })
@@ -75,6 +80,7 @@ export class CalibrationsController {
   }
 
   @Get(':id')
+  @Autorise('lireReferentiel')
   @ApiOperation({ summary: 'Une calibration, reconstruite depuis son flux' })
   @ApiOkResponse({ type: CalibrationLue })
   lire(@Param('id', uuidPipe) id: string): Promise<CalibrationLue> {

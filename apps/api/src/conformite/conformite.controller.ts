@@ -5,6 +5,7 @@ import { DateDto } from '../read-side/read-query.dto';
 import { uuidPipe } from '../validation/uuid.pipe';
 import { ListeMarchesDto } from './conformite.dto';
 import { LireConformite, ListerMarches, type ConformiteVue, type ListeMarchesVue } from './conformite.handlers';
+import { Autorise } from '../acces/acces.decorators';
 
 const DEFINITION = `heuresAttendues = heuresPrevues (après avenants) × jours écoulés depuis dateDebut (bornes incluses) / durée de la période.
 Statut d'un marché en cours : en_avance au-delà de heuresAttendues × (1 + tolérance), en_retard en deçà de heuresAttendues × (1 − tolérance), conforme entre les deux (tolérance CONFORMITE_TOLERANCE, 10 % par défaut).
@@ -19,6 +20,7 @@ export class ConformiteController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
+  @Autorise('lireMarches')
   @ApiOperation({ summary: 'Les marchés avec leur conformité, filtrés, triés et paginés', description: DEFINITION })
   @ApiOkResponse({ schema: { example: { items: [{ id: '…', numero: '2025-BTP-017', statut: 'conforme', tauxRealisation: 0.52 }], total: 1, page: 1, taillePage: 50 } } })
   lister(@Query() dto: ListeMarchesDto): Promise<ListeMarchesVue> {
@@ -26,6 +28,7 @@ export class ConformiteController {
   }
 
   @Get(':id/conformite')
+  @Autorise('lireMarches')
   @ApiOperation({ summary: "La conformité d'un marché à une date (aujourd'hui par défaut)", description: DEFINITION })
   @ApiOkResponse({
     schema: {

@@ -9,6 +9,7 @@ import {
   type IndicateursCoordinationVue,
   type MarchesSuivisVue,
 } from './coordination-regionale.handlers';
+import { Autorise } from '../acces/acces.decorators';
 
 /** The regional coordination's view: its own projection, only the marchés it follows now, no person. */
 @ApiTags('coordination régionale')
@@ -17,6 +18,7 @@ export class CoordinationRegionaleController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('marches')
+  @Autorise('lireCoordination')
   @ApiOperation({ summary: 'Les marchés suivis par la coordination régionale, avec leur avancement et leur statut à la date' })
   @ApiOkResponse({ schema: { example: { items: [{ id: '…', donneurOrdreNom: 'Région Bourgogne-Franche-Comté', statut: 'conforme' }], total: 23 } } })
   marches(@Query() dto: MarchesSuivisDto): Promise<MarchesSuivisVue> {
@@ -24,6 +26,7 @@ export class CoordinationRegionaleController {
   }
 
   @Get('indicateurs')
+  @Autorise('lireCoordination')
   @ApiOperation({ summary: 'Les totaux de la coordination : heures de la période (annee ou du/au) et statuts à la date, sur ses marchés suivis' })
   indicateurs(@Query() dto: PeriodeEtDateDto): Promise<IndicateursCoordinationVue> {
     return this.queries.execute(new CalculerIndicateursCoordination(dto));

@@ -8,6 +8,7 @@ import { uuidPipe } from '../validation/uuid.pipe';
 import { ResultatEcriture } from '../write-side/write-result';
 import { CorrigerDeclarationDto } from './declarations.dto';
 import { CorrigerDeclarationCommand } from './declarations.handlers';
+import { Autorise } from '../acces/acces.decorators';
 
 @ApiTags('déclarations')
 @Controller('declarations')
@@ -15,6 +16,7 @@ export class DeclarationsController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post(':id/corrections')
+  @Autorise('ecrire')
   @EcritureDocumentee()
   @ApiOperation({ summary: 'Corriger une déclaration : ses heures sont remplacées, avec un motif ; la réponse porte l’identifiant de la correction' })
   @ApiCreatedResponse({ type: ResultatEcriture })

@@ -8,6 +8,7 @@ import { ResultatEcriture } from '../write-side/write-result';
 import { DonneurOrdreVue, EnregistrerDonneurOrdreDto } from './donneurs-ordre.dto';
 import { EnregistrerDonneurOrdreCommand, LireDonneurOrdre } from './donneurs-ordre.handlers';
 import { uuidPipe } from '../validation/uuid.pipe';
+import { Autorise } from '../acces/acces.decorators';
 
 @ApiTags("donneurs d'ordre")
 @Controller('donneurs-ordre')
@@ -18,6 +19,7 @@ export class DonneursOrdreController {
   ) {}
 
   @Post()
+  @Autorise('ecrire')
   @EcritureDocumentee()
   @ApiOperation({ summary: "Enregistrer un donneur d'ordre (acheteur)" })
   @ApiCreatedResponse({ type: ResultatEcriture })
@@ -26,6 +28,7 @@ export class DonneursOrdreController {
   }
 
   @Get(':id')
+  @Autorise('lireMarches')
   @ApiOperation({ summary: "Un donneur d'ordre, reconstruit depuis son flux" })
   @ApiOkResponse({ type: DonneurOrdreVue })
   lire(@Param('id', uuidPipe) id: string): Promise<DonneurOrdreVue> {

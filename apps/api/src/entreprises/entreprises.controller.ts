@@ -8,6 +8,7 @@ import { uuidPipe } from '../validation/uuid.pipe';
 import { ResultatEcriture } from '../write-side/write-result';
 import { EnregistrerEntrepriseDto, EntrepriseVue } from './entreprises.dto';
 import { EnregistrerEntrepriseCommand, LireEntreprise } from './entreprises.handlers';
+import { Autorise } from '../acces/acces.decorators';
 
 @ApiTags('entreprises')
 @Controller('entreprises')
@@ -18,6 +19,7 @@ export class EntreprisesController {
   ) {}
 
   @Post()
+  @Autorise('ecrire')
   @EcritureDocumentee()
   @ApiOperation({ summary: "Enregistrer une entreprise ou une structure d'insertion (SIRET unique et vérifié)" })
   @ApiCreatedResponse({ type: ResultatEcriture })
@@ -26,6 +28,7 @@ export class EntreprisesController {
   }
 
   @Get(':id')
+  @Autorise('lireReferentiel')
   @ApiOperation({ summary: 'Une entreprise, reconstruite depuis son flux' })
   @ApiOkResponse({ type: EntrepriseVue })
   lire(@Param('id', uuidPipe) id: string): Promise<EntrepriseVue> {

@@ -7,6 +7,7 @@ import { AnneeDuChemin } from '../validation/annee-du-chemin';
 import { DEFINITIONS_CONSOLIDATION } from './consolidation.colonnes';
 import { consolidationEnCsv } from './consolidation.csv';
 import { LireConsolidation, type ConsolidationVue } from './exports.handlers';
+import { Autorise } from '../acces/acces.decorators';
 
 const DESCRIPTION = `Les chiffres de l'année de toute l'équipe de facilitation, dans la forme que consolide un réseau national : une liste stable de colonnes { colonne, libelle, unite, valeur }, dans un ordre fixe, zéros compris (version 1 ; docs/consolidation.md).
 Avec Accept: text/csv : une ligne par colonne, annee;colonne;libelle;unite;valeur (séparateur ;, virgule décimale, UTF-8 avec BOM), pour empiler les fichiers de plusieurs équipes.
@@ -19,6 +20,7 @@ export class ExportsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('consolidation/:annee')
+  @Autorise('lireBilans')
   @ApiParam({ name: 'annee', type: Number, example: 2025, description: 'Année civile, de 2000 à 2100.' })
   @ApiOperation({ summary: "L'export annuel pour la consolidation nationale (heures, ETP, contrats, publics, maîtres d'ouvrage, marchés, entreprises, sorties)", description: DESCRIPTION })
   @ApiProduces('application/json', 'text/csv')

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, HttpStatus, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Public } from '../acces/acces.decorators';
 import { GetReadiness, type Readiness } from './readiness.query';
 
 @ApiTags('santé')
@@ -10,6 +11,7 @@ export class HealthController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('health')
+  @Public()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Vivacité : le processus répond.' })
   @ApiOkResponse({ schema: { example: { statut: 'ok' } } })
@@ -18,6 +20,7 @@ export class HealthController {
   }
 
   @Get('ready')
+  @Public()
   @ApiOperation({
     summary:
       "Disponibilité : base de données et magasin d'événements joignables, aucune projection arrêtée en erreur ; retard de chaque projection.",

@@ -4,6 +4,7 @@ import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailab
 import { DEFINITIONS_INDICATEURS } from '@suivi/projections';
 import { PerimetreDto, SerieDto } from '../read-side/read-query.dto';
 import { CalculerIndicateurs, LireSerie, type IndicateursVue, type SerieVue } from './indicateurs.handlers';
+import { Autorise } from '../acces/acces.decorators';
 
 /** The definitions, from the one catalogue (libs/projections/src/indicateurs/definitions.ts, also docs/indicateurs.md). */
 export { DEFINITIONS_INDICATEURS };
@@ -14,6 +15,7 @@ export class IndicateursController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
+  @Autorise('lireIndicateurs')
   @ApiOperation({ summary: 'Indicateurs du périmètre (heures, publics, contrats et sorties)', description: DEFINITIONS_INDICATEURS })
   @ApiOkResponse({
     schema: {
@@ -40,6 +42,7 @@ export class IndicateursController {
   }
 
   @Get('series')
+  @Autorise('lireIndicateurs')
   @ApiOperation({
     summary: 'Série annuelle : heures, ETP, personnes, entreprises, opérations, donneurs d’ordre et sorties positives, année par année',
     description: `Une ligne par année civile de de à a (au plus 50 années, de 2000 à 2100) ; chaque chiffre est celui de /indicateurs?annee=<annee> avec les mêmes filtres, calculé par les mêmes requêtes.\n\n${DEFINITIONS_INDICATEURS}`,

@@ -15,6 +15,7 @@ import {
   SuiviRegionalDto,
 } from './marches.dto';
 import { EnregistrerMarcheCommand, LireMarche, ModifierMarcheCommand } from './marches.handlers';
+import { Autorise } from '../acces/acces.decorators';
 
 @ApiTags('marchés')
 @Controller('marches')
@@ -25,6 +26,7 @@ export class MarchesController {
   ) {}
 
   @Post()
+  @Autorise('ecrire')
   @EcritureDocumentee()
   @ApiOperation({ summary: 'Enregistrer un marché (ou un lot) portant une clause sociale' })
   @ApiCreatedResponse({ type: ResultatEcriture })
@@ -33,6 +35,7 @@ export class MarchesController {
   }
 
   @Post(':id/attributions')
+  @Autorise('ecrire')
   @EcritureDocumentee()
   @ApiOperation({ summary: 'Attribuer le marché à une entreprise (titulaire, cotraitant, soustraitant)' })
   @ApiCreatedResponse({ type: ResultatEcriture })
@@ -41,6 +44,7 @@ export class MarchesController {
   }
 
   @Post(':id/avenants')
+  @Autorise('ecrire')
   @EcritureDocumentee()
   @ApiOperation({ summary: 'Conclure un avenant : nouvelles heures prévues et/ou nouvelle date de fin' })
   @ApiCreatedResponse({ type: ResultatEcriture })
@@ -49,6 +53,7 @@ export class MarchesController {
   }
 
   @Put(':id/suivi-regional')
+  @Autorise('ecrire')
   @HttpCode(HttpStatus.OK)
   @EcritureDocumentee()
   @ApiOperation({ summary: 'Suivi (ou non) du marché par la coordination régionale' })
@@ -58,6 +63,7 @@ export class MarchesController {
   }
 
   @Post(':id/cloture')
+  @Autorise('ecrire')
   @EcritureDocumentee()
   @ApiOperation({ summary: "Clôturer le marché : il ne prend plus d'heures" })
   @ApiCreatedResponse({ type: ResultatEcriture })
@@ -66,6 +72,7 @@ export class MarchesController {
   }
 
   @Get(':id')
+  @Autorise('lireMarches')
   @ApiOperation({ summary: 'Un marché, reconstruit depuis son flux (heures prévues après avenants, statut)' })
   @ApiOkResponse({ type: MarcheVue })
   lire(@Param('id', uuidPipe) id: string): Promise<MarcheVue> {

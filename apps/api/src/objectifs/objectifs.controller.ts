@@ -8,6 +8,7 @@ import { AnneeDuChemin } from '../validation/annee-du-chemin';
 import { ResultatEcriture } from '../write-side/write-result';
 import { FixerObjectifsDto } from './objectifs.dto';
 import { FixerObjectifsCommand } from './objectifs.handlers';
+import { Autorise } from '../acces/acces.decorators';
 
 @ApiTags('objectifs')
 @Controller('objectifs')
@@ -15,6 +16,7 @@ export class ObjectifsController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post(':annee')
+  @Autorise('ecrire')
   @EcritureDocumentee()
   @ApiParam({ name: 'annee', type: Number, example: 2025, description: 'Année civile, de 2000 à 2100.' })
   @ApiOperation({ summary: "Fixer les objectifs du financeur pour une année (les fixer de nouveau remplace les précédents) ; l'id rendu est l'année" })

@@ -8,6 +8,7 @@ import { uuidPipe } from '../validation/uuid.pipe';
 import { ResultatEcriture } from '../write-side/write-result';
 import { OperationVue, OuvrirOperationDto } from './operations.dto';
 import { LireOperation, OuvrirOperationCommand } from './operations.handlers';
+import { Autorise } from '../acces/acces.decorators';
 
 @ApiTags('opérations')
 @Controller('operations')
@@ -18,6 +19,7 @@ export class OperationsController {
   ) {}
 
   @Post()
+  @Autorise('ecrire')
   @EcritureDocumentee()
   @ApiOperation({ summary: "Ouvrir une opération (projet regroupant des marchés) pour un donneur d'ordre" })
   @ApiCreatedResponse({ type: ResultatEcriture })
@@ -26,6 +28,7 @@ export class OperationsController {
   }
 
   @Get(':id')
+  @Autorise('lireMarches')
   @ApiOperation({ summary: 'Une opération, reconstruite depuis son flux' })
   @ApiOkResponse({ type: OperationVue })
   lire(@Param('id', uuidPipe) id: string): Promise<OperationVue> {

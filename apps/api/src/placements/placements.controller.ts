@@ -8,6 +8,7 @@ import { uuidPipe } from '../validation/uuid.pipe';
 import { ResultatEcriture } from '../write-side/write-result';
 import { DeclarerHeuresDto, DemarrerPlacementDto, PlacementVue, TerminerPlacementDto } from './placements.dto';
 import { DeclarerHeuresCommand, DemarrerPlacementCommand, LirePlacement, TerminerPlacementCommand } from './placements.handlers';
+import { Autorise } from '../acces/acces.decorators';
 
 @ApiTags('placements')
 @Controller('placements')
@@ -18,6 +19,7 @@ export class PlacementsController {
   ) {}
 
   @Post()
+  @Autorise('ecrire')
   @EcritureDocumentee()
   @ApiOperation({ summary: "Démarrer un placement : une personne éligible travaille sur un marché pour une entreprise" })
   @ApiCreatedResponse({ type: ResultatEcriture })
@@ -26,6 +28,7 @@ export class PlacementsController {
   }
 
   @Post(':id/heures')
+  @Autorise('ecrire')
   @EcritureDocumentee()
   @ApiOperation({ summary: 'Déclarer les heures d’un mois ; la réponse porte l’identifiant de la déclaration' })
   @ApiCreatedResponse({ type: ResultatEcriture })
@@ -34,6 +37,7 @@ export class PlacementsController {
   }
 
   @Post(':id/fin')
+  @Autorise('ecrire')
   @EcritureDocumentee()
   @ApiOperation({ summary: 'Terminer le placement par une sortie (positive ou non, dérivé par le serveur)' })
   @ApiCreatedResponse({ type: ResultatEcriture })
@@ -42,6 +46,7 @@ export class PlacementsController {
   }
 
   @Get(':id')
+  @Autorise('lirePersonnes')
   @ApiOperation({ summary: 'Un placement avec ses déclarations et leurs corrections' })
   @ApiOkResponse({ type: PlacementVue })
   lire(@Param('id', uuidPipe) id: string): Promise<PlacementVue> {

@@ -1,19 +1,19 @@
-import { BadRequestException, createParamDecorator, type ExecutionContext, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { CommandContext } from '@suivi/commands';
+import type { RequeteAuthentifiee } from '../acces/appelant';
 
-export const USER_HEADER = 'x-user-id';
 export const CORRELATION_HEADER = 'x-correlation-id';
 
 /** Set by the IdempotencyInterceptor on requests that carry an Idempotency-Key. */
-export interface RequestWithSeed extends Request {
+export interface RequestWithSeed extends RequeteAuthentifiee {
   idempotencySeed?: string;
 }
 
 /**
- * The caller and the HTTP preconditions of a write, as a CommandContext. Until authentication
- * exists, the caller is named by the X-User-Id header (API.md).
+ * The caller and the HTTP preconditions of a write, as a CommandContext. The caller is the
+ * signed-in user AccesGuard found behind the bearer token: their id is every event's userId.
  */
 export const Contexte = createParamDecorator((_data: unknown, ctx: ExecutionContext): CommandContext => {
   const request = ctx.switchToHttp().getRequest<RequestWithSeed>();
@@ -27,18 +27,10 @@ export const Contexte = createParamDecorator((_data: unknown, ctx: ExecutionCont
   };
 });
 
-export function callerOf(request: Request): string {
-  const userId = headerOf(request, USER_HEADER)?.trim();
-  if (!userId) {
-    throw new UnauthorizedException({
-      code: 'UTILISATEUR_NON_IDENTIFIE',
-      message: "Indiquez qui fait la demande dans l'en-tête X-User-Id.",
-    });
-  }
-  if (userId.length > 200) {
-    throw new BadRequestException({ code: 'REQUETE_INVALIDE', message: "L'en-tête X-User-Id ne doit pas dépasser 200 caractères." });
-  }
-  return userId;
+/** The signed-in user's id; AccesGuard has run before any write. */
+export function callerOf(request: RequeteAuthentifiee): string {
+  if (!request.appelant) throw new Error('callerOf used on a route AccesGuard let through without a user');
+  return request.appelant.utilisateurId;
 }
 
 function ifMatchOf(request: Request): number | undefined {

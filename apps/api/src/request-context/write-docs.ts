@@ -4,7 +4,6 @@ import { ApiHeader } from '@nestjs/swagger';
 /** The headers every write accepts, documented once. */
 export function EcritureDocumentee() {
   return applyDecorators(
-    ApiHeader({ name: 'X-User-Id', required: true, description: "Qui fait la demande (en attendant l'authentification)." }),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,

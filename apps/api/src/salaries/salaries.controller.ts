@@ -8,6 +8,7 @@ import { uuidPipe } from '../validation/uuid.pipe';
 import { ResultatEcriture } from '../write-side/write-result';
 import { EnregistrerSalarieDto, SalarieVue, ValiderEligibiliteDto } from './salaries.dto';
 import { EnregistrerSalarieCommand, LireSalarie, ValiderEligibiliteCommand } from './salaries.handlers';
+import { Autorise } from '../acces/acces.decorators';
 
 @ApiTags('salariés')
 @Controller('salaries')
@@ -18,6 +19,7 @@ export class SalariesController {
   ) {}
 
   @Post()
+  @Autorise('ecrire')
   @EcritureDocumentee()
   @ApiOperation({ summary: 'Enregistrer une personne (données personnelles protégées)' })
   @ApiCreatedResponse({ type: ResultatEcriture })
@@ -26,6 +28,7 @@ export class SalariesController {
   }
 
   @Post(':id/eligibilites')
+  @Autorise('ecrire')
   @EcritureDocumentee()
   @ApiOperation({ summary: "Valider l'éligibilité de la personne (critères, date ; validée par l'appelant)" })
   @ApiCreatedResponse({ type: ResultatEcriture })
@@ -34,6 +37,7 @@ export class SalariesController {
   }
 
   @Get(':id')
+  @Autorise('lirePersonnes')
   @ApiOperation({ summary: 'Une personne, reconstruite depuis son flux' })
   @ApiOkResponse({ type: SalarieVue })
   lire(@Param('id', uuidPipe) id: string): Promise<SalarieVue> {

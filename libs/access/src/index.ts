@@ -1,0 +1,3 @@
+export * from './auth-secret';
+export * from './password-hash';
+export * from './user-directory';
