@@ -165,7 +165,7 @@ function enumeration(values: readonly string[], o: { optional?: boolean } = {}):
   return { valid: fc.constantFrom(...valid), invalid: fc.constantFrom(...invalid), optional: o.optional };
 }
 
-type Kind = 'donneur' | 'operation' | 'marche' | 'marcheJetable' | 'entreprise' | 'salarie' | 'placement' | 'declaration' | 'calibration' | 'metier';
+type Kind = 'donneur' | 'operation' | 'marche' | 'marcheJetable' | 'entreprise' | 'salarie' | 'placement' | 'declaration' | 'calibration' | 'metier' | 'utilisateur';
 type Casse = 'minuscules' | 'MAJUSCULES' | 'casse mêlée';
 const CASSES: Casse[] = ['minuscules', 'MAJUSCULES', 'casse mêlée'];
 const enCasse = (id: string, c: Casse) => (c === 'MAJUSCULES' ? id.toUpperCase() : c === 'casse mêlée' ? mixedCase(id) : id);
@@ -596,6 +596,8 @@ interface WriteRoute {
   readBack?: { path: string; texts: string[]; ids?: string[] };
   /** Rules across fields: answers a refusal when the combination is refused by the bounds. */
   across?: (body: Record<string, unknown>) => Refusal | null;
+  /** Whose token a valid request carries: the facilitatrice's unless said. */
+  as?: 'admin';
 }
 
 // The contract's values written out, not imported from the domain: the suite checks the API
@@ -611,6 +613,67 @@ const MODALITES = ['embauche_directe', 'mise_a_disposition', 'sous_traitance_sia
 const CONTRATS = ['cdi', 'cdd', 'cddi', 'interim', 'contrat_pro', 'apprentissage', 'formation'];
 
 const isDate = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+
+const ROLES_UTILISATEUR = ['facilitatrice', 'acheteur', 'coordination', 'auditeur', 'admin'];
+const IDENTIFIANT_REFUSE = { 422: ['IDENTIFIANT_INVALIDE'] };
+const MOT_DE_PASSE_REFUSE = { 422: ['MOT_DE_PASSE_TROP_FAIBLE'] };
+
+/** A new sign-in name each time (3 to 64 characters of [a-z0-9._@-], compared in lower case). */
+function identifiantUtilisateur(): Field {
+  const nouveau = (u: string) => `u.${u.replace(/-/g, '').slice(0, 16)}`;
+  return {
+    valid: fc.oneof(
+      { weight: 6, arbitrary: fc.uuid().map((u) => ok('identifiant nouveau', nouveau(u))) },
+      { weight: 1, arbitrary: fc.uuid().map((u) => ok('identifiant en MAJUSCULES', nouveau(u).toUpperCase())) },
+      { weight: 1, arbitrary: fc.uuid().map((u) => ok('identifiant entouré d’espaces', `  ${nouveau(u)}@dijon.fr `)) },
+      { weight: 1, arbitrary: fc.uuid().map((u) => ok('identifiant de 64 caractères', `${u.replace(/-/g, '')}${'x'.repeat(32)}`)) },
+    ),
+    invalid: fc.constantFrom(
+      refused('2 caractères', 'ab', [422], IDENTIFIANT_REFUSE),
+      refused('espace interne', 'claire martin', [422], IDENTIFIANT_REFUSE),
+      refused('accent', 'clairé.martin', [422], IDENTIFIANT_REFUSE),
+      refused('commence par un point', '.claire', [422], IDENTIFIANT_REFUSE),
+      refused('65 caractères', 'a'.repeat(65)),
+      refused('U+0000 interne', 'cla\u0000ire'),
+      refused('vide', ''),
+      refused('nombre', 42),
+      refused('null', null),
+      refused('absent', ABSENT),
+      refused('identifiant déjà pris', 'FACILITATRICE-1', [409], { 409: ['IDENTIFIANT_DEJA_UTILISE'] }),
+    ),
+  };
+}
+
+function motDePasse(): Field {
+  return {
+    valid: fc.constantFrom(
+      ok('phrase de passe', 'une phrase de passe solide'),
+      ok('12 caractères', 'a'.repeat(12)),
+      ok('200 caractères', 'p'.repeat(200)),
+      ok('12 emoji', '🔒'.repeat(12)),
+      ok('espaces autour (gardés)', '  phrase avec espaces  '),
+      ok('injection SQL', "x'); DROP TABLE event_store.events; --"),
+    ),
+    invalid: fc.constantFrom(
+      refused('11 caractères', 'a'.repeat(11), [422], MOT_DE_PASSE_REFUSE),
+      refused('11 emoji', '🔒'.repeat(11), [422], MOT_DE_PASSE_REFUSE),
+      refused('201 caractères', 'a'.repeat(201), [422], MOT_DE_PASSE_REFUSE),
+      refused('vide', '', [422], MOT_DE_PASSE_REFUSE),
+      refused('1 001 caractères', 'a'.repeat(1001)),
+      refused('nombre', 1234567890123),
+      refused('null', null),
+      refused('absent', ABSENT),
+    ),
+  };
+}
+
+/** An acheteur names their donneur d'ordre, nobody else does. */
+const rattachementUtilisateur = (b: Record<string, unknown>): Refusal | null =>
+  b.role === 'acheteur' && typeof b.donneurOrdreId !== 'string'
+    ? { statuses: [422], codes: { 422: ['DONNEUR_ORDRE_REQUIS'] } }
+    : b.role !== 'acheteur' && ROLES_UTILISATEUR.includes(b.role as string) && typeof b.donneurOrdreId === 'string'
+      ? { statuses: [422], codes: { 422: ['DONNEUR_ORDRE_REFUSE'] } }
+      : null;
 
 const WRITE_ROUTES: WriteRoute[] = [
   {
@@ -858,6 +921,41 @@ const WRITE_ROUTES: WriteRoute[] = [
     strict: true,
     success: 200,
     weight: 2,
+  },
+  {
+    name: 'POST /utilisateurs',
+    method: 'POST',
+    path: () => '/utilisateurs',
+    as: 'admin',
+    fields: { identifiant: identifiantUtilisateur(), role: enumeration(ROLES_UTILISATEUR), motDePasse: motDePasse(), donneurOrdreId: reference('donneur', { optional: true, nullable: true }) },
+    strict: true,
+    success: 201,
+    weight: 1,
+    creates: 'utilisateur',
+    across: rattachementUtilisateur,
+  },
+  {
+    name: 'PUT /utilisateurs/{id}/role',
+    method: 'PUT',
+    path: (id) => `/utilisateurs/${id}/role`,
+    pathKind: 'utilisateur',
+    as: 'admin',
+    fields: { role: enumeration(ROLES_UTILISATEUR), donneurOrdreId: reference('donneur', { optional: true, nullable: true }) },
+    strict: true,
+    success: 200,
+    weight: 1,
+    across: rattachementUtilisateur,
+  },
+  {
+    name: 'PUT /utilisateurs/{id}/mot-de-passe',
+    method: 'PUT',
+    path: (id) => `/utilisateurs/${id}/mot-de-passe`,
+    pathKind: 'utilisateur',
+    as: 'admin',
+    fields: { motDePasse: motDePasse() },
+    strict: true,
+    success: 200,
+    weight: 1,
   },
 ];
 
@@ -1247,6 +1345,7 @@ class FuzzContext {
     calibration: [],
     // The trades of the table at the start (docs/api.md); PUT /calibrations/metiers/{code} adds others.
     metier: ['peinture_interieure', 'maconnerie', 'menuiseries_metalliques'],
+    utilisateur: [],
     pair: [],
   };
   pairs: Array<{ donneurOrdreId: string; operationId: string }> = [];
@@ -1294,6 +1393,7 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
   let probe: LogProbe;
   let baseUrl: string;
   let jetonAuditeur: string;
+  let jetonAdmin: string;
   const ctx = new FuzzContext();
   const violations: Violation[] = [];
   const statuses = new Map<number | string, number>();
@@ -1306,6 +1406,7 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
     api = await startTestApi('fuzz');
     // Created before the log is watched: creating a user appends an event.
     jetonAuditeur = `Bearer ${await api.jetonPour('auditeur')}`;
+    jetonAdmin = `Bearer ${await api.jetonPour('admin')}`;
     await api.app.listen(0, '127.0.0.1');
     baseUrl = `${await api.app.getUrl()}/api`;
     probe = await connectLog(api.db.url);
@@ -1344,6 +1445,9 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
     ctx.pools.placement.push(p1, p2, p3);
     ctx.pools.declaration.push(d1, d2);
     ctx.pools.calibration.push(cal1, cal2);
+    const u1 = await api.post('/utilisateurs', { identifiant: 'fuzz.auditrice', role: 'auditeur', motDePasse: 'une phrase de passe solide' }, api.auth(jetonAdmin.slice(7)));
+    if (u1.status !== 201) throw new Error(`setup /utilisateurs answered ${u1.status}: ${JSON.stringify(u1.body)}`);
+    ctx.pools.utilisateur.push(u1.body.id);
 
     const behind = await probe.waitForProjections(PROJECTIONS);
     if (behind) throw new Error(`projections behind after the setup: ${behind}`);
@@ -1553,7 +1657,7 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
     }
 
     // Headers.
-    const headers: Record<string, string> = { authorization: api.entetes.Authorization, ...req.header.headers };
+    const headers: Record<string, string> = { authorization: route.as === 'admin' ? jetonAdmin : api.entetes.Authorization, ...req.header.headers };
     if (headers.authorization === '') delete headers.authorization;
     if (headers.authorization === JETON_AUDITEUR) headers.authorization = jetonAuditeur;
     if (contentType) headers['content-type'] = contentType;

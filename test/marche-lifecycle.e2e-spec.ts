@@ -202,7 +202,7 @@ describe('la vie d’un marché, de bout en bout', () => {
       const answered = (await api.get(`/${paths[kind]}/${id}`).expect(200)).body;
       expect(answered.revision).toBe(events.length - 1);
       for (const [field, value] of Object.entries(answered)) {
-        if (['id', 'revision', 'fraicheur', 'statut', 'placements'].includes(field)) continue;
+        if (['id', 'revision', 'fraicheur', 'statut', 'placements', 'identiteVisible'].includes(field)) continue;
         expect({ streamId, field, value: state[field] }).toEqual({ streamId, field, value });
       }
       compared++;

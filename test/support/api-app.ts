@@ -40,7 +40,7 @@ export async function jetonDeTest(app: INestApplication, role: Role, utilisateur
  */
 export async function startTestApi(prefix: string, env: Record<string, string> = {}) {
   const db = await createMigratedTestDatabase(prefix);
-  const config = validateConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', AUTH_SECRET: randomBytes(32).toString('hex'), ...env });
+  const config = validateConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', AUTH_SECRET: randomBytes(32).toString('hex'), RATE_LIMIT_SIGNIN_PER_MINUTE: '10000', RATE_LIMIT_SIGNIN_PER_ADDRESS_PER_MINUTE: '100000', RATE_LIMIT_WRITES_PER_SECOND: '100000', RATE_LIMIT_READS_PER_SECOND: '100000', ...env });
   const app: INestApplication = await createApiApp({ config, databaseUrl: db.url });
   await app.init();
   const server = app.getHttpServer();

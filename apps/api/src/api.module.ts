@@ -6,7 +6,9 @@ import type { AppConfig } from '@suivi/config';
 import { EventStoreModule } from '@suivi/event-store';
 import { ProjectionsModule } from '@suivi/projections';
 import { AccesModule } from './acces/acces.module';
+import { LimitesModule } from './defenses/limites.module';
 import { AuthModule } from './auth/auth.module';
+import { UtilisateursModule } from './utilisateurs/utilisateurs.module';
 import { BilansModule } from './bilans/bilans.module';
 import { ExportsModule } from './exports/exports.module';
 import { CalibrationsModule } from './calibrations/calibrations.module';
@@ -60,7 +62,9 @@ export class ApiModule {
         }),
         WriteSideModule,
         AccesModule,
+        LimitesModule,
         AuthModule,
+        UtilisateursModule,
         HealthModule,
         DonneursOrdreModule,
         OperationsModule,

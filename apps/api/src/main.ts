@@ -1,13 +1,18 @@
 import 'reflect-metadata';
 import pino from 'pino';
+import { resolveAuthSecret } from '@suivi/access';
 import { validateConfig } from '@suivi/config';
 import { openDatabase, runMigrations } from '@suivi/database';
 import { EVENT_STORE, type EventStore } from '@suivi/event-store';
+import { DataSource } from 'typeorm';
 import { createApiApp, OPENAPI_PATH } from './api-app';
+import { COMMENT_CREER_UN_ADMINISTRATEUR, sansAdministrateur } from './utilisateurs/premier-administrateur';
 
 async function main(): Promise<void> {
   const config = validateConfig(process.env);
   const log = pino({ level: config.LOG_LEVEL });
+  // Before anything else: a production api without a strong signing secret must not start at all.
+  resolveAuthSecret(config);
   const database = await openDatabase(config, (m) => log.info(m));
   await runMigrations(database.url);
   const app = await createApiApp({ config, databaseUrl: database.url });
@@ -32,9 +37,11 @@ async function main(): Promise<void> {
     { embeddedPostgres: database.embedded !== null, eventStore: config.EVENT_STORE },
     `suivi-clauses API ready at ${base}/api (docs: ${base}/${OPENAPI_PATH}, health: ${base}/health)`,
   );
-  if ((await app.get<EventStore>(EVENT_STORE).headPosition()) === 0) {
+  const store = app.get<EventStore>(EVENT_STORE);
+  if ((await store.headPosition()) === 0) {
     log.info('the event store is empty: `npm run seed:demo` fills it with a demonstration year (2025), through the commands');
   }
+  if ((await sansAdministrateur(store, app.get(DataSource))) === true) log.warn(COMMENT_CREER_UN_ADMINISTRATEUR);
 }
 
 main().catch((error) => {

@@ -4,12 +4,14 @@ import { registerDatabaseCommands } from './database.commands';
 import { registerProjectionCommands } from './projections.commands';
 import { registerBenchCommand } from './bench.command';
 import { registerSeedDemoCommand } from './seed-demo/seed-demo.command';
+import { registerUserCommands } from './users.commands';
 
 const program = new Command('suivi-clauses').description('admin commands of suivi-clauses');
 registerDatabaseCommands(program);
 registerProjectionCommands(program);
 registerBenchCommand(program);
 registerSeedDemoCommand(program);
+registerUserCommands(program);
 
 program.parseAsync(process.argv).then(
   () => process.exit(0),

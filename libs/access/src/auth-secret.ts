@@ -13,17 +13,17 @@ function faible(secret: string): boolean {
   return secret.length < LONGUEUR_MIN || SECRETS_CONNUS.some((connu) => secret.toLowerCase().includes(connu));
 }
 
-/** Where the generated secret is kept outside production: the data folder, next to the embedded PostgreSQL's. */
-export function authSecretFile(config: Pick<AppConfig, 'EMBEDDED_PG_DATA_DIR'>): string {
-  return join(dirname(resolve(config.EMBEDDED_PG_DATA_DIR)), 'auth-secret');
+/** Where the generated secret is kept outside production: the data folder (DATA_DIR). */
+export function authSecretFile(config: Pick<AppConfig, 'DATA_DIR'>): string {
+  return join(resolve(config.DATA_DIR), 'auth-secret');
 }
 
 /**
  * The token signing secret. In production it must be configured and strong: a service started
  * with a guessable secret would let anyone forge a token, so it refuses to start instead.
- * Elsewhere, a missing secret is generated once and kept (mode 600) in the data folder.
+ * Elsewhere, a missing secret is generated once and kept (mode 600) in DATA_DIR.
  */
-export function resolveAuthSecret(config: Pick<AppConfig, 'AUTH_SECRET' | 'NODE_ENV' | 'EMBEDDED_PG_DATA_DIR'>): string {
+export function resolveAuthSecret(config: Pick<AppConfig, 'AUTH_SECRET' | 'NODE_ENV' | 'DATA_DIR'>): string {
   const production = config.NODE_ENV === 'production';
   if (config.AUTH_SECRET) {
     if (production && faible(config.AUTH_SECRET)) {

@@ -65,6 +65,7 @@ export class UserDirectory {
     const id = donneurOrdreId?.toLowerCase() ?? null;
     return this.changer(utilisateurId, context, async () => ({
       type: 'ModifierRoleUtilisateur',
+      par: context.userId,
       role,
       donneurOrdreId: id,
       donneurOrdreExiste: await this.donneurOrdreExiste(id),
@@ -77,7 +78,7 @@ export class UserDirectory {
   }
 
   desactiver(utilisateurId: string, context: CommandContext) {
-    return this.changer(utilisateurId, context, () => ({ type: 'DesactiverUtilisateur' }));
+    return this.changer(utilisateurId, context, () => ({ type: 'DesactiverUtilisateur', par: context.userId }));
   }
 
   reactiver(utilisateurId: string, context: CommandContext) {

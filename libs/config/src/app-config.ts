@@ -42,6 +42,10 @@ export class AppConfig {
   @IsString()
   EMBEDDED_PG_DATA_DIR: string = './.data/postgres';
 
+  /** Where the service keeps what it generates for itself outside production (the token signing secret). */
+  @IsString()
+  DATA_DIR: string = './.data';
+
   /**
    * Unset (undefined): 54329, or a free port when another server holds it (the embedded server's
    * folder remembers it). Set: exactly this port, or a clear error when it is taken.
@@ -158,6 +162,24 @@ export class AppConfig {
   @Min(1, { message: 'RATE_LIMIT_SIGNIN_PER_MINUTE must be an integer from 1 to 10000' })
   @Max(10_000, { message: 'RATE_LIMIT_SIGNIN_PER_MINUTE must be an integer from 1 to 10000' })
   RATE_LIMIT_SIGNIN_PER_MINUTE: number = 10;
+
+  /** Sign-in attempts allowed per client address each minute, whatever the identifiant (each costs a slow hash). */
+  @Transform(({ value }) => Number(value ?? 60))
+  @IsInt({ message: 'RATE_LIMIT_SIGNIN_PER_ADDRESS_PER_MINUTE must be an integer from 1 to 100000' })
+  @Min(1, { message: 'RATE_LIMIT_SIGNIN_PER_ADDRESS_PER_MINUTE must be an integer from 1 to 100000' })
+  @Max(100_000, { message: 'RATE_LIMIT_SIGNIN_PER_ADDRESS_PER_MINUTE must be an integer from 1 to 100000' })
+  RATE_LIMIT_SIGNIN_PER_ADDRESS_PER_MINUTE: number = 60;
+
+  /**
+   * How many reverse proxies stand in front of the api (0: none). The client address (rate limits,
+   * refusal logs) is then read from X-Forwarded-For, that many hops back; never trust more hops
+   * than there are proxies, or any client could choose its address.
+   */
+  @Transform(({ value }) => Number(value ?? 0))
+  @IsInt({ message: 'TRUST_PROXY_HOPS must be an integer from 0 to 10' })
+  @Min(0, { message: 'TRUST_PROXY_HOPS must be an integer from 0 to 10' })
+  @Max(10, { message: 'TRUST_PROXY_HOPS must be an integer from 0 to 10' })
+  TRUST_PROXY_HOPS: number = 0;
 
   /** Writes allowed per user each second (a script or an import at normal pace never reaches it). */
   @Transform(({ value }) => Number(value ?? 100))

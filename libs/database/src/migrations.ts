@@ -12,6 +12,7 @@ import {
   StreamTypeCountsSchema1763900000002,
   PeriodesSuivi1764000000011,
   TermesMarches1764000000010,
+  UtilisateursSchema1764100000001,
 } from '@suivi/projections';
 
 /** Every schema change, in order. TypeORM records the applied ones in `public.migrations`. */
@@ -27,6 +28,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   TermesMarches1764000000010,
   PeriodesSuivi1764000000011,
   MarchesSousSecteur1764000000020,
+  UtilisateursSchema1764100000001,
 ];
 
 const MIGRATION_LOCK_KEY = 7_340_211_000;

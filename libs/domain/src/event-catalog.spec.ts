@@ -119,9 +119,9 @@ function evenementsEmis(): DomainEvent[] {
   faire<SalarieCommand, SalarieEvent, typeof salarieDecider.initialState>(salarieDecider, commandes);
   faire<UtilisateurCommand, UtilisateurEvent, UtilisateurState>(utilisateurDecider, [
     { type: 'CreerUtilisateur', utilisateurId: 'u', identifiant: 'claire.martin', role: 'acheteur', donneurOrdreId: 'do', donneurOrdreExiste: true, empreinteMotDePasse: 'scrypt$1' },
-    { type: 'ModifierRoleUtilisateur', role: 'facilitatrice', donneurOrdreId: null, donneurOrdreExiste: false },
+    { type: 'ModifierRoleUtilisateur', par: 'admin', role: 'facilitatrice', donneurOrdreId: null, donneurOrdreExiste: false },
     { type: 'ModifierMotDePasseUtilisateur', empreinteMotDePasse: 'scrypt$2' },
-    { type: 'DesactiverUtilisateur' },
+    { type: 'DesactiverUtilisateur', par: 'admin' },
     { type: 'ReactiverUtilisateur' },
   ]);
   faire(rattachementDecider, [{ type: 'Rattacher', event: { type: 'PlacementRattache', data: { placementId: 'p', salarieId: 's' } } }]);

@@ -27,3 +27,6 @@ export * from './indicateurs/series.queries';
 export * from './indicateurs/definitions';
 export * from './coordination-regionale/coordination-regionale.queries';
 export * from './indicateurs/consolidation.queries';
+export * from './utilisateurs/utilisateurs.entities';
+export * from './utilisateurs/utilisateurs.projection';
+export { UtilisateursSchema1764100000001 } from './utilisateurs/utilisateurs.migration';

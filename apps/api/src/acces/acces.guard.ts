@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { UserDirectory } from '@suivi/access';
 import type { AppConfig } from '@suivi/config';
+import { adresseDe } from '../defenses/adresse';
 import { ACTION_METADATA, PUBLIC_METADATA } from './acces.decorators';
 import type { RequeteAuthentifiee } from './appelant';
 import { Jetons } from './jetons';
@@ -91,6 +92,8 @@ export class AccesGuard implements CanActivate {
       code: body.code,
       utilisateurId: request.appelant?.utilisateurId ?? null,
       role: request.appelant?.role ?? null,
+      // Before a caller is known, the client address is all that says who (repeated bad tokens, say).
+      adresse: request.appelant ? null : adresseDe(request),
       method: request.method,
       route: (request.route as { path?: string } | undefined)?.path ?? null,
       action: action ?? null,

@@ -20,7 +20,7 @@ import { RoutesDeclarees } from './routes-declarees';
         secret: resolveAuthSecret({
           AUTH_SECRET: config.get('AUTH_SECRET', { infer: true }),
           NODE_ENV: config.get('NODE_ENV', { infer: true }),
-          EMBEDDED_PG_DATA_DIR: config.get('EMBEDDED_PG_DATA_DIR', { infer: true }),
+          DATA_DIR: config.get('DATA_DIR', { infer: true }),
         }),
       }),
     }),

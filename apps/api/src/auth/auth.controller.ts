@@ -1,12 +1,18 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, HttpStatus, Post, Req, UnauthorizedException } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, HttpStatus, Post, Put, Req, UnauthorizedException, UnprocessableEntityException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiForbiddenResponse, ApiBadRequestResponse } from '@nestjs/swagger';
-import { UserDirectory } from '@suivi/access';
+import { UserDirectory, type Utilisateur } from '@suivi/access';
+import type { CommandContext } from '@suivi/commands';
 import { Autorise, Public } from '../acces/acces.decorators';
 import type { RequeteAuthentifiee } from '../acces/appelant';
 import { Jetons } from '../acces/jetons';
 import { PorteeDeLAppelant, type Portee } from '../acces/portee';
+import { LimiteeCommeConnexion } from '../defenses/limites';
 import { ErreurApi } from '../errors/api-error';
-import { ConnexionDto, JetonVue, MoiVue } from './auth.dto';
+import { Contexte } from '../request-context/request-context';
+import { EcritureDocumentee } from '../request-context/write-docs';
+import { ChangerMonMotDePasseDto } from '../utilisateurs/utilisateurs.dto';
+import { resultat } from '../write-side/write-result';
+import { ConnexionDto, JetonVue, MoiVue, MotDePasseChangeVue } from './auth.dto';
 
 @ApiTags('connexion')
 @Controller('auth')
@@ -31,6 +37,22 @@ export class AuthController {
       throw new ForbiddenException({ code: 'UTILISATEUR_DESACTIVE', message: 'Votre compte est désactivé : adressez-vous à un administrateur de suivi-clauses.' });
     }
     throw new UnauthorizedException({ code: 'IDENTIFIANTS_INVALIDES', message: 'Identifiant ou mot de passe incorrect : vérifiez-les (majuscules, clavier) et réessayez.' });
+  }
+
+  @Put('mot-de-passe')
+  @Autorise('connecte')
+  @LimiteeCommeConnexion()
+  @EcritureDocumentee()
+  @ApiOperation({ summary: 'Changer mon mot de passe : les sessions ouvertes avec l’ancien prennent fin, la réponse porte un nouveau jeton' })
+  @ApiOkResponse({ type: MotDePasseChangeVue })
+  async changerMotDePasse(@Body() dto: ChangerMonMotDePasseDto, @Req() request: RequeteAuthentifiee, @Contexte() context: CommandContext): Promise<MotDePasseChangeVue> {
+    const appelant = request.appelant!;
+    const verifie = await this.utilisateurs.authentifier(appelant.identifiant, dto.motDePasseActuel);
+    if (!verifie.ok) {
+      throw new UnprocessableEntityException({ code: 'MOT_DE_PASSE_ACTUEL_INCORRECT', message: 'Le mot de passe actuel est incorrect : ressaisissez-le.', details: { champ: 'motDePasseActuel' } });
+    }
+    const result = await this.utilisateurs.modifierMotDePasse(appelant.utilisateurId, dto.nouveauMotDePasse, context);
+    return { ...resultat(appelant.utilisateurId, result), ...(await this.jetons.emettre(result.state as Utilisateur)) };
   }
 
   @Get('moi')

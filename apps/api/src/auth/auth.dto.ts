@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, IntersectionType } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES, type Role } from '@suivi/domain';
+import { ResultatEcriture } from '../write-side/write-result';
 
 export class ConnexionDto {
   @ApiProperty({ example: 'claire.martin' })
@@ -35,3 +36,6 @@ export class MoiVue {
   @ApiProperty({ nullable: true, type: Number, description: 'Seuil du secret statistique appliqué à ce rôle ; null : rien n’est masqué.' })
   seuilSecretStatistique: number | null;
 }
+
+/** A password change answers the write (id, revision, position) and a new token: the old ones end. */
+export class MotDePasseChangeVue extends IntersectionType(ResultatEcriture, JetonVue) {}

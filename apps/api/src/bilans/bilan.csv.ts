@@ -12,6 +12,7 @@ import {
   LIBELLE_TYPE_CONTRAT,
   LIBELLE_TYPE_ENTREPRISE,
 } from './libelles';
+import type { AvecSecret } from '../secret-statistique/secret-statistique';
 import type { BilanVue } from './bilans.handlers';
 
 /*
@@ -25,22 +26,24 @@ import type { BilanVue } from './bilans.handlers';
  * 1. the year's figures, two columns (label, value), by sections: a section's title is a line whose value is empty;
  * 2. one line per marché of the compliance scope (`marches` of the JSON);
  * 3. one line per opération (`operations` of the JSON).
+ * A figure masked by the statistical secrecy (null in the JSON) reads `<5` (`<` and the threshold).
  */
 
 type Ligne = string[];
 
 const decimal = (n: number, decimales: number) => n.toFixed(decimales).replace('.', ',');
-export const entier = (n: number) => String(n);
-export const heures = (n: number) => decimal(n, 2);
-export const etp = (n: number) => decimal(n, 2);
+const entierFr = (n: number) => String(n);
+const heuresFr = (n: number) => decimal(n, 2);
+const etpFr = (n: number) => decimal(n, 2);
 /** A share between 0 and 1 (or a rate above 1) as `26,0 %`. */
-export const pourcentage = (part: number) => `${decimal(Math.round(part * 1000) / 10, 1)} %`;
+const pourcentageFr = (part: number) => `${decimal(Math.round(part * 1000) / 10, 1)} %`;
+export { entierFr as entier, heuresFr as heures, etpFr as etp, pourcentageFr as pourcentage };
 /** `YYYY-MM-DD` as `JJ/MM/AAAA`. */
 export const dateFr = (iso: string) => {
   const [a, m, j] = iso.slice(0, 10).split('-');
   return `${j}/${m}/${a}`;
 };
-const ouiNon = (b: boolean) => (b ? 'Oui' : 'Non');
+const ouiNonFr = (b: boolean) => (b ? 'Oui' : 'Non');
 
 /** A text typed by a user, kept from being read as a formula by a spreadsheet (CSV injection). */
 const texte = (t: string) => (/^[=+\-@\t\r]/.test(t) ? `'${t}` : t);
@@ -51,15 +54,26 @@ const texte = (t: string) => (/^[=+\-@\t\r]/.test(t) ? `'${t}` : t);
  */
 function parLibelle(
   libelles: Readonly<Record<string, string>>,
-  valeurs: Record<string, number>,
-  format: (n: number) => string,
+  valeurs: Record<string, number | null>,
+  format: (n: number | null) => string,
   ordre: readonly string[] = Object.keys(libelles),
 ): Ligne[] {
   const cles = [...ordre, ...Object.keys(valeurs).filter((c) => !ordre.includes(c))];
-  return cles.map((c) => [libelle(libelles, c), format(valeurs[c] ?? 0)]);
+  // A masked value (null) is not a missing one (0).
+  return cles.map((c) => [libelle(libelles, c), format(c in valeurs ? valeurs[c] : 0)]);
 }
 
-export function bilanEnCsv(bilan: BilanVue): string {
+export function bilanEnCsv(bilan: AvecSecret<BilanVue>): string {
+  const masque = bilan.secretStatistique ? `<${bilan.secretStatistique.seuil}` : '';
+  const ouMasque =
+    <T>(format: (v: T) => string) =>
+    (v: T | null): string =>
+      v === null ? masque : format(v);
+  const entier = ouMasque(entierFr);
+  const heures = ouMasque(heuresFr);
+  const etp = ouMasque(etpFr);
+  const pourcentage = ouMasque(pourcentageFr);
+  const ouiNon = ouMasque(ouiNonFr);
   const i = bilan.indicateurs;
   const lignes: Ligne[] = [['Indicateur', 'Valeur']];
   const section = (titre: string, contenu: Ligne[]) => lignes.push([titre, ''], ...contenu);
@@ -129,9 +143,9 @@ export function bilanEnCsv(bilan: BilanVue): string {
     'Objectifs du financeur',
     o
       ? [
-          ...objectif("Heures d'insertion", o.heures, heures),
-          ...objectif('Part des résidents QPV (personnes)', o.partQpvPersonnes, pourcentage),
-          ...objectif('Personnes en emploi', o.personnesEnEmploi, entier),
+          ...objectif("Heures d'insertion", o.heures, heures, ouiNon),
+          ...objectif('Part des résidents QPV (personnes)', o.partQpvPersonnes, pourcentage, ouiNon),
+          ...objectif('Personnes en emploi', o.personnesEnEmploi, entier, ouiNon),
         ]
       : [['Objectifs', `Aucun objectif fixé pour ${bilan.annee}`]],
   );
@@ -193,7 +207,12 @@ export function bilanEnCsv(bilan: BilanVue): string {
   return '\uFEFF' + [lignes, marches, operations].map(table).join('\r\n');
 }
 
-function objectif(nom: string, o: { objectif: number; realise: number; atteint: boolean }, format: (n: number) => string): Ligne[] {
+function objectif(
+  nom: string,
+  o: { objectif: number | null; realise: number | null; atteint: boolean | null },
+  format: (n: number | null) => string,
+  ouiNon: (b: boolean | null) => string,
+): Ligne[] {
   return [
     [`${nom} : objectif`, format(o.objectif)],
     [`${nom} : réalisé`, format(o.realise)],

@@ -99,7 +99,7 @@ class MetierVue {
   @ApiProperty({ example: 'Peinture intérieure' }) libelle: string;
   @ApiProperty({ example: 0.7 }) partMainOeuvre: number;
   @ApiProperty({ enum: ['defaut', 'equipe'], description: "defaut : la valeur de départ ; equipe : fixée par l'équipe de facilitation." }) source: 'defaut' | 'equipe';
-  @ApiProperty({ nullable: true, type: String, description: 'Qui l’a fixé en dernier (X-User-Id), null pour une valeur par défaut.' }) modifiePar: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Qui l’a fixé en dernier (son identifiant d’utilisateur), null pour une valeur par défaut.' }) modifiePar: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Quand (ISO 8601), null pour une valeur par défaut.' }) modifieLe: string | null;
 }
 

@@ -6,6 +6,7 @@ import { uuidPipe } from '../validation/uuid.pipe';
 import { ListeMarchesDto } from './conformite.dto';
 import { LireConformite, ListerMarches, type ConformiteVue, type ListeMarchesVue } from './conformite.handlers';
 import { Autorise } from '../acces/acces.decorators';
+import { PorteeDeLAppelant, type Portee } from '../acces/portee';
 
 const DEFINITION = `heuresAttendues = heuresPrevues (après avenants) × jours écoulés depuis dateDebut (bornes incluses) / durée de la période.
 Statut d'un marché en cours : en_avance au-delà de heuresAttendues × (1 + tolérance), en_retard en deçà de heuresAttendues × (1 − tolérance), conforme entre les deux (tolérance CONFORMITE_TOLERANCE, 10 % par défaut).
@@ -23,8 +24,8 @@ export class ConformiteController {
   @Autorise('lireMarches')
   @ApiOperation({ summary: 'Les marchés avec leur conformité, filtrés, triés et paginés', description: DEFINITION })
   @ApiOkResponse({ schema: { example: { items: [{ id: '…', numero: '2025-BTP-017', statut: 'conforme', tauxRealisation: 0.52 }], total: 1, page: 1, taillePage: 50 } } })
-  lister(@Query() dto: ListeMarchesDto): Promise<ListeMarchesVue> {
-    return this.queries.execute(new ListerMarches(dto));
+  lister(@Query() dto: ListeMarchesDto, @PorteeDeLAppelant() portee: Portee): Promise<ListeMarchesVue> {
+    return this.queries.execute(new ListerMarches(dto, portee));
   }
 
   @Get(':id/conformite')
@@ -35,7 +36,7 @@ export class ConformiteController {
       example: { marcheId: '…', heuresPrevues: 3425, heuresRealisees: 1800, tauxRealisation: 0.5255, heuresAttendues: 1712.5, statut: 'conforme', heuresManquantes: 0 },
     },
   })
-  conformite(@Param('id', uuidPipe) id: string, @Query() dto: DateDto): Promise<ConformiteVue> {
-    return this.queries.execute(new LireConformite(id, dto));
+  conformite(@Param('id', uuidPipe) id: string, @Query() dto: DateDto, @PorteeDeLAppelant() portee: Portee): Promise<ConformiteVue> {
+    return this.queries.execute(new LireConformite(id, dto, portee));
   }
 }

@@ -1,6 +1,7 @@
 import { NotFoundException } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { conformites, type ConformiteMarche } from '@suivi/projections';
+import { restreindre, type Portee } from '../acces/portee';
 import { paginer } from '../read-side/pagination';
 import { ProjectionReader } from '../read-side/projection-reader';
 import type { DateDto } from '../read-side/read-query.dto';
@@ -10,7 +11,7 @@ import type { ListeMarchesDto } from './conformite.dto';
 export type ConformiteVue = ConformiteMarche & { date: string; fraicheur: Fraicheur };
 
 export class LireConformite extends Query<ConformiteVue> {
-  constructor(readonly marcheId: string, readonly dto: DateDto) {
+  constructor(readonly marcheId: string, readonly dto: DateDto, readonly portee: Portee) {
     super();
   }
 }
@@ -19,10 +20,11 @@ export class LireConformite extends Query<ConformiteVue> {
 export class LireConformiteHandler implements IQueryHandler<LireConformite, ConformiteVue> {
   constructor(private readonly reader: ProjectionReader) {}
 
-  async execute({ marcheId, dto }: LireConformite): Promise<ConformiteVue> {
+  async execute({ marcheId, dto, portee }: LireConformite): Promise<ConformiteVue> {
     const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
     const date = dto.date ?? this.reader.today();
-    const [marche] = await conformites(this.reader.dataSource.manager, { marcheId }, date, this.reader.tolerance);
+    // Another donneur d'ordre's marché is not in an acheteur's rows: the same 404 as an unknown id.
+    const [marche] = await conformites(this.reader.dataSource.manager, restreindre({ marcheId }, portee), date, this.reader.tolerance);
     if (!marche) {
       throw new NotFoundException({
         code: 'MARCHE_INTROUVABLE',
@@ -43,7 +45,7 @@ export interface ListeMarchesVue {
 }
 
 export class ListerMarches extends Query<ListeMarchesVue> {
-  constructor(readonly dto: ListeMarchesDto) {
+  constructor(readonly dto: ListeMarchesDto, readonly portee: Portee) {
     super();
   }
 }
@@ -52,14 +54,14 @@ export class ListerMarches extends Query<ListeMarchesVue> {
 export class ListerMarchesHandler implements IQueryHandler<ListerMarches, ListeMarchesVue> {
   constructor(private readonly reader: ProjectionReader) {}
 
-  async execute({ dto }: ListerMarches): Promise<ListeMarchesVue> {
+  async execute({ dto, portee }: ListerMarches): Promise<ListeMarchesVue> {
     const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
     const date = dto.date ?? this.reader.today();
     const tri = dto.tri ?? 'numero';
     const sens = dto.ordre === 'desc' ? -1 : 1;
-    const toutes = (
-      await conformites(this.reader.dataSource.manager, { donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, secteur: dto.secteur }, date, this.reader.tolerance)
-    ).filter((m) => !dto.statut || m.statut === dto.statut);
+    // Filters, statut, sort, total and pages all work on the caller's rows only (an acheteur's: their donneur d'ordre's).
+    const perimetre = restreindre({ donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, secteur: dto.secteur }, portee);
+    const toutes = (await conformites(this.reader.dataSource.manager, perimetre, date, this.reader.tolerance)).filter((m) => !dto.statut || m.statut === dto.statut);
     toutes.sort((a, b) => {
       const [x, y] = [a[tri], b[tri]];
       return (x < y ? -1 : x > y ? 1 : a.marcheId < b.marcheId ? -1 : 1) * sens;

@@ -9,6 +9,7 @@ import { DonneurOrdreVue, EnregistrerDonneurOrdreDto } from './donneurs-ordre.dt
 import { EnregistrerDonneurOrdreCommand, LireDonneurOrdre } from './donneurs-ordre.handlers';
 import { uuidPipe } from '../validation/uuid.pipe';
 import { Autorise } from '../acces/acces.decorators';
+import { PorteeDeLAppelant, type Portee } from '../acces/portee';
 
 @ApiTags("donneurs d'ordre")
 @Controller('donneurs-ordre')
@@ -31,7 +32,7 @@ export class DonneursOrdreController {
   @Autorise('lireMarches')
   @ApiOperation({ summary: "Un donneur d'ordre, reconstruit depuis son flux" })
   @ApiOkResponse({ type: DonneurOrdreVue })
-  lire(@Param('id', uuidPipe) id: string): Promise<DonneurOrdreVue> {
-    return this.queries.execute(new LireDonneurOrdre(id));
+  lire(@Param('id', uuidPipe) id: string, @PorteeDeLAppelant() portee: Portee): Promise<DonneurOrdreVue> {
+    return this.queries.execute(new LireDonneurOrdre(id, portee));
   }
 }

@@ -1,6 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler, type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { CommandExecutor, newId, type CommandContext } from '@suivi/commands';
 import { donneurOrdreDecider, donneurOrdreStream } from '@suivi/domain';
+import { dansLaPortee, type Portee } from '../acces/portee';
 import { lireOu404 } from '../read-side/aggregate-read';
 import { fraicheurDuFlux } from '../read-side/freshness';
 import { resultat, type ResultatEcriture } from '../write-side/write-result';
@@ -29,7 +30,7 @@ export class EnregistrerDonneurOrdreHandler implements ICommandHandler<Enregistr
 }
 
 export class LireDonneurOrdre extends Query<DonneurOrdreVue> {
-  constructor(readonly id: string) {
+  constructor(readonly id: string, readonly portee: Portee) {
     super();
   }
 }
@@ -38,13 +39,14 @@ export class LireDonneurOrdre extends Query<DonneurOrdreVue> {
 export class LireDonneurOrdreHandler implements IQueryHandler<LireDonneurOrdre, DonneurOrdreVue> {
   constructor(private readonly executor: CommandExecutor) {}
 
-  async execute({ id }: LireDonneurOrdre): Promise<DonneurOrdreVue> {
+  async execute({ id, portee }: LireDonneurOrdre): Promise<DonneurOrdreVue> {
     const { state, revision, position } = await lireOu404(
       this.executor,
       donneurOrdreDecider,
       donneurOrdreStream(id),
       'DONNEUR_ORDRE_INTROUVABLE',
       "Aucun donneur d'ordre ne porte cet identifiant : vérifiez l'URL.",
+      () => dansLaPortee(portee, id),
     );
     return { id, nom: state.nom, type: state.type, region: state.region, revision: revision!, fraicheur: fraicheurDuFlux(position) };
   }

@@ -5,6 +5,9 @@ import { DEFINITIONS_INDICATEURS } from '@suivi/projections';
 import { PerimetreDto, SerieDto } from '../read-side/read-query.dto';
 import { CalculerIndicateurs, LireSerie, type IndicateursVue, type SerieVue } from './indicateurs.handlers';
 import { Autorise } from '../acces/acces.decorators';
+import { PorteeDeLAppelant, type Portee } from '../acces/portee';
+import { groupesIndicateurs, groupesSerie } from '../secret-statistique/groupes';
+import { SecretStatistique } from '../secret-statistique/secret-statistique.decorator';
 
 /** The definitions, from the one catalogue (libs/projections/src/indicateurs/definitions.ts, also docs/indicateurs.md). */
 export { DEFINITIONS_INDICATEURS };
@@ -17,6 +20,7 @@ export class IndicateursController {
   @Get()
   @Autorise('lireIndicateurs')
   @ApiOperation({ summary: 'Indicateurs du périmètre (heures, publics, contrats et sorties)', description: DEFINITIONS_INDICATEURS })
+  @SecretStatistique(groupesIndicateurs)
   @ApiOkResponse({
     schema: {
       example: {
@@ -37,8 +41,8 @@ export class IndicateursController {
     description:
       'LECTURE_EN_RETARD : la position demandée par apres n’est pas encore intégrée ; PROJECTION_EN_ERREUR : les chiffres sont arrêtés avant elle, sur un événement qu’ils ne peuvent pas intégrer.',
   })
-  lire(@Query() dto: PerimetreDto): Promise<IndicateursVue> {
-    return this.queries.execute(new CalculerIndicateurs(dto));
+  lire(@Query() dto: PerimetreDto, @PorteeDeLAppelant() portee: Portee): Promise<IndicateursVue> {
+    return this.queries.execute(new CalculerIndicateurs(dto, portee));
   }
 
   @Get('series')
@@ -47,6 +51,7 @@ export class IndicateursController {
     summary: 'Série annuelle : heures, ETP, personnes, entreprises, opérations, donneurs d’ordre et sorties positives, année par année',
     description: `Une ligne par année civile de de à a (au plus 50 années, de 2000 à 2100) ; chaque chiffre est celui de /indicateurs?annee=<annee> avec les mêmes filtres, calculé par les mêmes requêtes.\n\n${DEFINITIONS_INDICATEURS}`,
   })
+  @SecretStatistique(groupesSerie, ['items[0].salaries', 'items[0].sortiesPositives'])
   @ApiOkResponse({
     schema: {
       example: {
@@ -60,7 +65,7 @@ export class IndicateursController {
   })
   @ApiBadRequestResponse({ description: 'REQUETE_INVALIDE : de ou a absent ou hors de 2000 à 2100 ; PERIODE_INVALIDE : de après a, ou plus de 50 années.' })
   @ApiServiceUnavailableResponse({ description: 'LECTURE_EN_RETARD, PROJECTION_EN_ERREUR : comme pour /indicateurs.' })
-  serie(@Query() dto: SerieDto): Promise<SerieVue> {
-    return this.queries.execute(new LireSerie(dto));
+  serie(@Query() dto: SerieDto, @PorteeDeLAppelant() portee: Portee): Promise<SerieVue> {
+    return this.queries.execute(new LireSerie(dto, portee));
   }
 }

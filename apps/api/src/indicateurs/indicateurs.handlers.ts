@@ -1,6 +1,7 @@
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { BadRequestException } from '@nestjs/common';
 import { calculerIndicateurs, calculerRepartitions, SERIE_ANNEES_MAX, serieAnnuelle, type AnneeSerie, type Indicateurs, type Repartitions } from '@suivi/projections';
+import { restreindre, type Portee } from '../acces/portee';
 import { ProjectionReader } from '../read-side/projection-reader';
 import { periodeDe, type PerimetreDto, type SerieDto } from '../read-side/read-query.dto';
 import type { Fraicheur } from '../read-side/freshness';
@@ -8,7 +9,7 @@ import type { Fraicheur } from '../read-side/freshness';
 export type IndicateursVue = Indicateurs & Repartitions & { perimetre: Record<string, unknown>; fraicheur: Fraicheur };
 
 export class CalculerIndicateurs extends Query<IndicateursVue> {
-  constructor(readonly dto: PerimetreDto) {
+  constructor(readonly dto: PerimetreDto, readonly portee: Portee) {
     super();
   }
 }
@@ -17,12 +18,14 @@ export class CalculerIndicateurs extends Query<IndicateursVue> {
 export class CalculerIndicateursHandler implements IQueryHandler<CalculerIndicateurs, IndicateursVue> {
   constructor(private readonly reader: ProjectionReader) {}
 
-  async execute({ dto }: CalculerIndicateurs): Promise<IndicateursVue> {
+  async execute({ dto, portee }: CalculerIndicateurs): Promise<IndicateursVue> {
     const periode = periodeDe(dto);
     const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
-    const perimetre = { ...periode, donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur };
-    const indicateurs = await calculerIndicateurs(this.reader.dataSource.manager, perimetre, this.reader.optionsIndicateurs);
-    const repartitions = await calculerRepartitions(this.reader.dataSource.manager, perimetre);
+    // An acheteur's figures are their donneur d'ordre's without asking (said in `perimetre`); ids of another one match nothing, as unknown ids.
+    const perimetre = { ...periode, donneurOrdreId: dto.donneurOrdreId ?? portee.donneurOrdreId ?? undefined, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur };
+    const restreint = restreindre(perimetre, portee);
+    const indicateurs = await calculerIndicateurs(this.reader.dataSource.manager, restreint, this.reader.optionsIndicateurs);
+    const repartitions = await calculerRepartitions(this.reader.dataSource.manager, restreint);
     return { ...indicateurs, ...repartitions, perimetre: JSON.parse(JSON.stringify(perimetre)), fraicheur };
   }
 }
@@ -33,7 +36,7 @@ export interface SerieVue {
 }
 
 export class LireSerie extends Query<SerieVue> {
-  constructor(readonly dto: SerieDto) {
+  constructor(readonly dto: SerieDto, readonly portee: Portee) {
     super();
   }
 }
@@ -43,7 +46,7 @@ export class LireSerie extends Query<SerieVue> {
 export class LireSerieHandler implements IQueryHandler<LireSerie, SerieVue> {
   constructor(private readonly reader: ProjectionReader) {}
 
-  async execute({ dto }: LireSerie): Promise<SerieVue> {
+  async execute({ dto, portee }: LireSerie): Promise<SerieVue> {
     if (dto.de > dto.a) {
       throw new BadRequestException({ code: 'PERIODE_INVALIDE', message: `L'année de début (de=${dto.de}) doit précéder ou égaler l'année de fin (a=${dto.a}).`, details: { de: dto.de, a: dto.a } });
     }
@@ -55,7 +58,7 @@ export class LireSerieHandler implements IQueryHandler<LireSerie, SerieVue> {
       });
     }
     const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
-    const perimetre = { donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur };
+    const perimetre = restreindre({ donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur }, portee);
     const items = await serieAnnuelle(this.reader.dataSource.manager, perimetre, dto.de, dto.a, this.reader.optionsIndicateurs);
     return { items, fraicheur };
   }

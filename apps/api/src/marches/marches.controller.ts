@@ -16,6 +16,7 @@ import {
 } from './marches.dto';
 import { EnregistrerMarcheCommand, LireMarche, ModifierMarcheCommand } from './marches.handlers';
 import { Autorise } from '../acces/acces.decorators';
+import { PorteeDeLAppelant, type Portee } from '../acces/portee';
 
 @ApiTags('marchés')
 @Controller('marches')
@@ -75,7 +76,7 @@ export class MarchesController {
   @Autorise('lireMarches')
   @ApiOperation({ summary: 'Un marché, reconstruit depuis son flux (heures prévues après avenants, statut)' })
   @ApiOkResponse({ type: MarcheVue })
-  lire(@Param('id', uuidPipe) id: string): Promise<MarcheVue> {
-    return this.queries.execute(new LireMarche(id));
+  lire(@Param('id', uuidPipe) id: string, @PorteeDeLAppelant() portee: Portee): Promise<MarcheVue> {
+    return this.queries.execute(new LireMarche(id, portee));
   }
 }

@@ -16,6 +16,7 @@ import {
   type MarcheCommand,
   type MarcheState,
 } from '@suivi/domain';
+import { dansLaPortee, type Portee } from '../acces/portee';
 import { lireOu404 } from '../read-side/aggregate-read';
 import { fraicheurDuFlux } from '../read-side/freshness';
 import { resultat, type ResultatEcriture } from '../write-side/write-result';
@@ -117,7 +118,7 @@ export class ModifierMarcheHandler implements ICommandHandler<ModifierMarcheComm
 }
 
 export class LireMarche extends Query<MarcheVue> {
-  constructor(readonly id: string) {
+  constructor(readonly id: string, readonly portee: Portee) {
     super();
   }
 }
@@ -126,13 +127,14 @@ export class LireMarche extends Query<MarcheVue> {
 export class LireMarcheHandler implements IQueryHandler<LireMarche, MarcheVue> {
   constructor(private readonly executor: CommandExecutor) {}
 
-  async execute({ id }: LireMarche): Promise<MarcheVue> {
+  async execute({ id, portee }: LireMarche): Promise<MarcheVue> {
     const { state, revision, position } = await lireOu404<MarcheState, any>(
       this.executor,
       marcheDecider,
       marcheStream(id),
       'MARCHE_INTROUVABLE',
       "Aucun marché ne porte cet identifiant : vérifiez l'URL.",
+      (marche) => dansLaPortee(portee, marche.donneurOrdreId),
     );
     const { existe: _e, marcheId: _m, ...fields } = state;
     return { id, ...fields, statut: statutMarche(state), revision: revision!, fraicheur: fraicheurDuFlux(position) };

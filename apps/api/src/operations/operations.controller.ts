@@ -9,6 +9,7 @@ import { ResultatEcriture } from '../write-side/write-result';
 import { OperationVue, OuvrirOperationDto } from './operations.dto';
 import { LireOperation, OuvrirOperationCommand } from './operations.handlers';
 import { Autorise } from '../acces/acces.decorators';
+import { PorteeDeLAppelant, type Portee } from '../acces/portee';
 
 @ApiTags('opérations')
 @Controller('operations')
@@ -31,7 +32,7 @@ export class OperationsController {
   @Autorise('lireMarches')
   @ApiOperation({ summary: 'Une opération, reconstruite depuis son flux' })
   @ApiOkResponse({ type: OperationVue })
-  lire(@Param('id', uuidPipe) id: string): Promise<OperationVue> {
-    return this.queries.execute(new LireOperation(id));
+  lire(@Param('id', uuidPipe) id: string, @PorteeDeLAppelant() portee: Portee): Promise<OperationVue> {
+    return this.queries.execute(new LireOperation(id, portee));
   }
 }

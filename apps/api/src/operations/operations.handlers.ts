@@ -1,6 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler, type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { CommandExecutor, newId, type CommandContext } from '@suivi/commands';
 import { donneurOrdreDecider, donneurOrdreStream, operationDecider, operationStream } from '@suivi/domain';
+import { dansLaPortee, type Portee } from '../acces/portee';
 import { lireOu404 } from '../read-side/aggregate-read';
 import { fraicheurDuFlux } from '../read-side/freshness';
 import { resultat, type ResultatEcriture } from '../write-side/write-result';
@@ -36,7 +37,7 @@ export class OuvrirOperationHandler implements ICommandHandler<OuvrirOperationCo
 }
 
 export class LireOperation extends Query<OperationVue> {
-  constructor(readonly id: string) {
+  constructor(readonly id: string, readonly portee: Portee) {
     super();
   }
 }
@@ -45,13 +46,14 @@ export class LireOperation extends Query<OperationVue> {
 export class LireOperationHandler implements IQueryHandler<LireOperation, OperationVue> {
   constructor(private readonly executor: CommandExecutor) {}
 
-  async execute({ id }: LireOperation): Promise<OperationVue> {
+  async execute({ id, portee }: LireOperation): Promise<OperationVue> {
     const { state, revision, position } = await lireOu404(
       this.executor,
       operationDecider,
       operationStream(id),
       'OPERATION_INTROUVABLE',
       "Aucune opération ne porte cet identifiant : vérifiez l'URL.",
+      (operation) => dansLaPortee(portee, operation.donneurOrdreId),
     );
     return {
       id,

@@ -9,6 +9,7 @@ import { ResultatEcriture } from '../write-side/write-result';
 import { EnregistrerSalarieDto, SalarieVue, ValiderEligibiliteDto } from './salaries.dto';
 import { EnregistrerSalarieCommand, LireSalarie, ValiderEligibiliteCommand } from './salaries.handlers';
 import { Autorise } from '../acces/acces.decorators';
+import { PorteeDeLAppelant, type Portee } from '../acces/portee';
 
 @ApiTags('salariés')
 @Controller('salaries')
@@ -38,9 +39,12 @@ export class SalariesController {
 
   @Get(':id')
   @Autorise('lirePersonnes')
-  @ApiOperation({ summary: 'Une personne, reconstruite depuis son flux' })
+  @ApiOperation({
+    summary: 'Une personne, reconstruite depuis son flux',
+    description: "Nom, prénom, date de naissance et adresse pour qui voit les identités (facilitatrice ; administrateur si ADMIN_SEES_IDENTITIES=true), null pour les autres (identiteVisible: false).",
+  })
   @ApiOkResponse({ type: SalarieVue })
-  lire(@Param('id', uuidPipe) id: string): Promise<SalarieVue> {
-    return this.queries.execute(new LireSalarie(id));
+  lire(@Param('id', uuidPipe) id: string, @PorteeDeLAppelant() portee: Portee): Promise<SalarieVue> {
+    return this.queries.execute(new LireSalarie(id, portee));
   }
 }

@@ -41,17 +41,24 @@ export class ValiderEligibiliteDto {
 class EligibiliteVue {
   @ApiProperty({ enum: CRITERES_ELIGIBILITE, isArray: true }) criteres: CritereEligibilite[];
   @ApiProperty() dateValidation: string;
-  @ApiProperty({ nullable: true, type: String }) precision: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Précision du critère autre ; null aussi quand l’appelant ne voit pas les identités (un texte libre peut désigner la personne).' }) precision: string | null;
   @ApiProperty() validePar: string;
 }
 
+const IDENTITE = "Identité : null quand l'appelant ne voit pas les identités (identiteVisible: false).";
+
 export class SalarieVue {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() nom: string;
-  @ApiProperty() prenom: string;
+  @ApiProperty({
+    description:
+      "Si l'appelant voit l'identité de la personne (nom, prénom, date de naissance, adresse) : la facilitatrice, et l'administrateur quand ADMIN_SEES_IDENTITIES=true. Sinon ces champs valent null ; les autres restent, pour les statistiques.",
+  })
+  identiteVisible: boolean;
+  @ApiProperty({ nullable: true, type: String, description: IDENTITE }) nom: string | null;
+  @ApiProperty({ nullable: true, type: String, description: IDENTITE }) prenom: string | null;
   @ApiProperty({ enum: SEXES }) sexe: Sexe;
-  @ApiProperty() dateNaissance: string;
-  @ApiProperty({ nullable: true, type: String }) adresse: string | null;
+  @ApiProperty({ nullable: true, type: String, description: IDENTITE }) dateNaissance: string | null;
+  @ApiProperty({ nullable: true, type: String, description: `${IDENTITE} Aussi null quand elle n'est pas connue.` }) adresse: string | null;
   @ApiProperty() commune: string;
   @ApiProperty({ nullable: true, type: String }) quartierQpv: string | null;
   @ApiProperty({ enum: NIVEAUX_FORMATION }) niveauFormation: NiveauFormation;

@@ -1,6 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler, type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { CommandExecutor, newId, type CommandContext } from '@suivi/commands';
 import { salarieDecider, salarieStream, type SalarieState } from '@suivi/domain';
+import type { Portee } from '../acces/portee';
 import { lireOu404 } from '../read-side/aggregate-read';
 import { fraicheurDuFlux } from '../read-side/freshness';
 import { resultat, type ResultatEcriture } from '../write-side/write-result';
@@ -51,7 +52,7 @@ export class ValiderEligibiliteHandler implements ICommandHandler<ValiderEligibi
 }
 
 export class LireSalarie extends Query<SalarieVue> {
-  constructor(readonly id: string) {
+  constructor(readonly id: string, readonly portee: Portee) {
     super();
   }
 }
@@ -60,7 +61,7 @@ export class LireSalarie extends Query<SalarieVue> {
 export class LireSalarieHandler implements IQueryHandler<LireSalarie, SalarieVue> {
   constructor(private readonly executor: CommandExecutor) {}
 
-  async execute({ id }: LireSalarie): Promise<SalarieVue> {
+  async execute({ id, portee }: LireSalarie): Promise<SalarieVue> {
     const { state, revision, position } = await lireOu404<SalarieState, any>(
       this.executor,
       salarieDecider,
@@ -68,17 +69,21 @@ export class LireSalarieHandler implements IQueryHandler<LireSalarie, SalarieVue
       'SALARIE_INTROUVABLE',
       "Aucun salarié ne porte cet identifiant : vérifiez l'URL.",
     );
+    // Identity only for those who see it (Portee.voitIdentites); the others read what statistics need.
+    const identite = portee.voitIdentites;
     return {
       id,
-      nom: state.nom,
-      prenom: state.prenom,
+      identiteVisible: identite,
+      nom: identite ? state.nom : null,
+      prenom: identite ? state.prenom : null,
       sexe: state.sexe,
-      dateNaissance: state.dateNaissance,
-      adresse: state.adresse,
+      dateNaissance: identite ? state.dateNaissance : null,
+      adresse: identite ? state.adresse : null,
       commune: state.commune,
       quartierQpv: state.quartierQpv,
       niveauFormation: state.niveauFormation,
-      eligibilites: state.eligibilites,
+      // A free-text precision may name or describe the person: it goes with the identity.
+      eligibilites: identite ? state.eligibilites : state.eligibilites.map((e) => ({ ...e, precision: null })),
       placements: Object.keys(state.placements),
       revision: revision!,
       fraicheur: fraicheurDuFlux(position),

@@ -47,14 +47,19 @@ export type CreerUtilisateur = {
   donneurOrdreExiste: boolean;
   empreinteMotDePasse: string;
 };
+/**
+ * `par`: who asks (their user id). Nobody disables or changes the role of their own account, so
+ * an admin cannot lock themselves out, and the last active admin stays one.
+ */
 export type ModifierRoleUtilisateur = {
   type: 'ModifierRoleUtilisateur';
+  par: string;
   role: Role;
   donneurOrdreId: string | null;
   donneurOrdreExiste: boolean;
 };
 export type ModifierMotDePasseUtilisateur = { type: 'ModifierMotDePasseUtilisateur'; empreinteMotDePasse: string };
-export type DesactiverUtilisateur = { type: 'DesactiverUtilisateur' };
+export type DesactiverUtilisateur = { type: 'DesactiverUtilisateur'; par: string };
 export type ReactiverUtilisateur = { type: 'ReactiverUtilisateur' };
 
 export type UtilisateurCommand = CreerUtilisateur | ModifierRoleUtilisateur | ModifierMotDePasseUtilisateur | DesactiverUtilisateur | ReactiverUtilisateur;
@@ -87,6 +92,10 @@ function rattachement(role: Role, donneurOrdreId: string | null, donneurOrdreExi
     donneurOrdreId,
   });
   return donneurOrdreId;
+}
+
+function pasSurSoi(utilisateur: { utilisateurId: string }, par: string, action: string): void {
+  rule(utilisateur.utilisateurId !== par, 'PROPRE_COMPTE', `Vous ne pouvez pas ${action} : demandez-le à un autre administrateur.`);
 }
 
 function existant(state: UtilisateurState): Extract<UtilisateurState, { existe: true }> {
@@ -134,6 +143,7 @@ export const utilisateurDecider: Decider<UtilisateurCommand, UtilisateurEvent, U
       }
       case 'ModifierRoleUtilisateur': {
         const utilisateur = existant(state);
+        pasSurSoi(utilisateur, command.par, 'changer le rôle de votre propre compte');
         const donneurOrdreId = rattachement(command.role, command.donneurOrdreId, command.donneurOrdreExiste);
         if (utilisateur.role === command.role && utilisateur.donneurOrdreId === donneurOrdreId) return [];
         return [{ type: 'RoleUtilisateurModifie', data: { utilisateurId: utilisateur.utilisateurId, role: command.role, donneurOrdreId } }];
@@ -144,6 +154,7 @@ export const utilisateurDecider: Decider<UtilisateurCommand, UtilisateurEvent, U
       }
       case 'DesactiverUtilisateur': {
         const utilisateur = existant(state);
+        pasSurSoi(utilisateur, command.par, 'désactiver votre propre compte');
         return utilisateur.actif ? [{ type: 'UtilisateurDesactive', data: { utilisateurId: utilisateur.utilisateurId } }] : [];
       }
       case 'ReactiverUtilisateur': {

@@ -70,20 +70,28 @@ describe('vie d’un utilisateur', () => {
   it('change le rôle, et rien quand il est déjà le même', () => {
     spec(utilisateurDecider)
       .given([cree()])
-      .when({ type: 'ModifierRoleUtilisateur', role: 'auditeur', donneurOrdreId: null, donneurOrdreExiste: false })
+      .when({ type: 'ModifierRoleUtilisateur', par: 'admin', role: 'auditeur', donneurOrdreId: null, donneurOrdreExiste: false })
       .then([{ type: 'RoleUtilisateurModifie', data: { utilisateurId: ID, role: 'auditeur', donneurOrdreId: null } }]);
-    spec(utilisateurDecider).given([cree()]).when({ type: 'ModifierRoleUtilisateur', role: 'facilitatrice', donneurOrdreId: null, donneurOrdreExiste: false }).then([]);
+    spec(utilisateurDecider).given([cree()]).when({ type: 'ModifierRoleUtilisateur', par: 'admin', role: 'facilitatrice', donneurOrdreId: null, donneurOrdreExiste: false }).then([]);
   });
 
   it('un acheteur changé de rôle garde les règles de rattachement', () => {
-    spec(utilisateurDecider).given([cree()]).when({ type: 'ModifierRoleUtilisateur', role: 'acheteur', donneurOrdreId: null, donneurOrdreExiste: false }).thenFails('DONNEUR_ORDRE_REQUIS');
+    spec(utilisateurDecider).given([cree()]).when({ type: 'ModifierRoleUtilisateur', par: 'admin', role: 'acheteur', donneurOrdreId: null, donneurOrdreExiste: false }).thenFails('DONNEUR_ORDRE_REQUIS');
   });
 
   it('désactive puis réactive, et chaque fois une seule fois', () => {
-    spec(utilisateurDecider).given([cree()]).when({ type: 'DesactiverUtilisateur' }).then([desactive]);
-    spec(utilisateurDecider).given([cree(), desactive]).when({ type: 'DesactiverUtilisateur' }).then([]);
+    spec(utilisateurDecider).given([cree()]).when({ type: 'DesactiverUtilisateur', par: 'admin' }).then([desactive]);
+    spec(utilisateurDecider).given([cree(), desactive]).when({ type: 'DesactiverUtilisateur', par: 'admin' }).then([]);
     spec(utilisateurDecider).given([cree(), desactive]).when({ type: 'ReactiverUtilisateur' }).then([{ type: 'UtilisateurReactive', data: { utilisateurId: ID } }]);
     spec(utilisateurDecider).given([cree()]).when({ type: 'ReactiverUtilisateur' }).then([]);
+  });
+
+  it('refuse de désactiver son propre compte ou d’en changer le rôle', () => {
+    spec(utilisateurDecider).given([cree({ role: 'admin' })]).when({ type: 'DesactiverUtilisateur', par: ID }).thenFails('PROPRE_COMPTE');
+    spec(utilisateurDecider)
+      .given([cree({ role: 'admin' })])
+      .when({ type: 'ModifierRoleUtilisateur', par: ID, role: 'auditeur', donneurOrdreId: null, donneurOrdreExiste: false })
+      .thenFails('PROPRE_COMPTE');
   });
 
   it('remplace l’empreinte du mot de passe', () => {
@@ -94,7 +102,7 @@ describe('vie d’un utilisateur', () => {
   });
 
   it('refuse de changer un utilisateur inconnu (404)', () => {
-    const error = spec(utilisateurDecider).given([]).when({ type: 'DesactiverUtilisateur' }).thenFails('UTILISATEUR_INTROUVABLE');
+    const error = spec(utilisateurDecider).given([]).when({ type: 'DesactiverUtilisateur', par: 'admin' }).thenFails('UTILISATEUR_INTROUVABLE');
     expect(error.kind).toBe('introuvable');
   });
 });

@@ -16,6 +16,12 @@ export interface Perimetre {
   operationId?: string;
   marcheId?: string;
   secteur?: string;
+  /**
+   * The caller's scope (an acheteur's donneur d'ordre): only this donneur d'ordre's marchés exist, whatever
+   * the filters above say; a filter outside it matches nothing, exactly like an unknown id. Set by the API
+   * from the caller's Portee (apps/api/src/acces/portee.ts), never from the query string.
+   */
+  porteeDonneurOrdreId?: string;
 }
 
 export interface Indicateurs {
@@ -313,6 +319,7 @@ export function filtre(p: Perimetre, alias: string): { where: string; params: un
   add('operation_id', p.operationId);
   add('id', p.marcheId);
   add('secteur', p.secteur);
+  add('donneur_ordre_id', p.porteeDonneurOrdreId);
   return { where: clauses.join(' '), params };
 }
 
