@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   ArrayNotEmpty,
@@ -19,6 +20,12 @@ import { CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT, CATEGORIES_SORTIE, HEURES_PA
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (['true', '1', 'yes'].includes(value.toLowerCase()) ? true : ['false', '0', 'no'].includes(value.toLowerCase()) ? false : value) : value;
+
+/** An integer setting from min to max, `fallback` when unset; the message names the variable. */
+function EntierEntre(min: number, max: number, fallback: number) {
+  const message = `$property must be an integer from ${min} to ${max}`;
+  return applyDecorators(Transform(({ value }) => Number(value ?? fallback)), IsInt({ message }), Min(min, { message }), Max(max, { message }));
+}
 
 const MESSAGE_HEURES_PAR_ETP = 'HEURES_PAR_ETP must be an integer number of hours from 1000 to 2500 (hours of one full-time equivalent a year, 1607 by default)';
 
@@ -132,10 +139,7 @@ export class AppConfig {
   AUTH_SECRET?: string;
 
   /** How long a sign-in token lasts, in seconds (1 hour by default). */
-  @Transform(({ value }) => Number(value ?? 3600))
-  @IsInt({ message: 'AUTH_TOKEN_TTL_SECONDS must be an integer from 60 to 86400' })
-  @Min(60, { message: 'AUTH_TOKEN_TTL_SECONDS must be an integer from 60 to 86400' })
-  @Max(86_400, { message: 'AUTH_TOKEN_TTL_SECONDS must be an integer from 60 to 86400' })
+  @EntierEntre(60, 86_400, 3600)
   AUTH_TOKEN_TTL_SECONDS: number = 3600;
 
   /** Whether admins see salariés' identities (facilitatrices always do, other roles never). */
@@ -144,10 +148,7 @@ export class AppConfig {
   ADMIN_SEES_IDENTITIES: boolean = false;
 
   /** Counts of people under this threshold are masked for callers who do not see identities. */
-  @Transform(({ value }) => Number(value ?? 5))
-  @IsInt({ message: 'SMALL_GROUP_THRESHOLD must be an integer from 2 to 100' })
-  @Min(2, { message: 'SMALL_GROUP_THRESHOLD must be an integer from 2 to 100' })
-  @Max(100, { message: 'SMALL_GROUP_THRESHOLD must be an integer from 2 to 100' })
+  @EntierEntre(2, 100, 5)
   SMALL_GROUP_THRESHOLD: number = 5;
 
   /** Origins allowed to call the API from a browser (comma-separated); none by default (CORS closed). */
@@ -157,17 +158,11 @@ export class AppConfig {
   CORS_ORIGINS: string[] = [];
 
   /** Sign-in attempts allowed per client address and identifiant each minute (brute force). */
-  @Transform(({ value }) => Number(value ?? 10))
-  @IsInt({ message: 'RATE_LIMIT_SIGNIN_PER_MINUTE must be an integer from 1 to 10000' })
-  @Min(1, { message: 'RATE_LIMIT_SIGNIN_PER_MINUTE must be an integer from 1 to 10000' })
-  @Max(10_000, { message: 'RATE_LIMIT_SIGNIN_PER_MINUTE must be an integer from 1 to 10000' })
+  @EntierEntre(1, 10_000, 10)
   RATE_LIMIT_SIGNIN_PER_MINUTE: number = 10;
 
   /** Sign-in attempts allowed per client address each minute, whatever the identifiant (each costs a slow hash). */
-  @Transform(({ value }) => Number(value ?? 60))
-  @IsInt({ message: 'RATE_LIMIT_SIGNIN_PER_ADDRESS_PER_MINUTE must be an integer from 1 to 100000' })
-  @Min(1, { message: 'RATE_LIMIT_SIGNIN_PER_ADDRESS_PER_MINUTE must be an integer from 1 to 100000' })
-  @Max(100_000, { message: 'RATE_LIMIT_SIGNIN_PER_ADDRESS_PER_MINUTE must be an integer from 1 to 100000' })
+  @EntierEntre(1, 100_000, 60)
   RATE_LIMIT_SIGNIN_PER_ADDRESS_PER_MINUTE: number = 60;
 
   /**
@@ -175,24 +170,15 @@ export class AppConfig {
    * refusal logs) is then read from X-Forwarded-For, that many hops back; never trust more hops
    * than there are proxies, or any client could choose its address.
    */
-  @Transform(({ value }) => Number(value ?? 0))
-  @IsInt({ message: 'TRUST_PROXY_HOPS must be an integer from 0 to 10' })
-  @Min(0, { message: 'TRUST_PROXY_HOPS must be an integer from 0 to 10' })
-  @Max(10, { message: 'TRUST_PROXY_HOPS must be an integer from 0 to 10' })
+  @EntierEntre(0, 10, 0)
   TRUST_PROXY_HOPS: number = 0;
 
   /** Writes allowed per user each second (a script or an import at normal pace never reaches it). */
-  @Transform(({ value }) => Number(value ?? 100))
-  @IsInt({ message: 'RATE_LIMIT_WRITES_PER_SECOND must be an integer from 1 to 100000' })
-  @Min(1, { message: 'RATE_LIMIT_WRITES_PER_SECOND must be an integer from 1 to 100000' })
-  @Max(100_000, { message: 'RATE_LIMIT_WRITES_PER_SECOND must be an integer from 1 to 100000' })
+  @EntierEntre(1, 100_000, 100)
   RATE_LIMIT_WRITES_PER_SECOND: number = 100;
 
   /** Reads allowed per user each second. */
-  @Transform(({ value }) => Number(value ?? 200))
-  @IsInt({ message: 'RATE_LIMIT_READS_PER_SECOND must be an integer from 1 to 100000' })
-  @Min(1, { message: 'RATE_LIMIT_READS_PER_SECOND must be an integer from 1 to 100000' })
-  @Max(100_000, { message: 'RATE_LIMIT_READS_PER_SECOND must be an integer from 1 to 100000' })
+  @EntierEntre(1, 100_000, 200)
   RATE_LIMIT_READS_PER_SECOND: number = 200;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
