@@ -43,6 +43,7 @@ const ROLES_ATTENDUS: Record<Action, readonly Role[]> = {
   lirePersonnes: ['facilitatrice', 'auditeur', 'admin'],
   lireCoordination: ['facilitatrice', 'coordination', 'auditeur', 'admin'],
   lireBilans: ['facilitatrice', 'auditeur', 'admin'],
+  auditer: ['auditeur', 'admin'],
 };
 
 /** The token cases, each refused on every non-public route with its own 401 code. */
@@ -74,7 +75,7 @@ interface Entree {
   /** The action the route must declare ('public': no token needed). */
   action: Action | 'public';
   /** The status of an allowed, valid call. */
-  succes: 200 | 201;
+  succes: 200 | 201 | 202;
   /** A valid request against existing data; called again for every call that must succeed, so each may change state. */
   requete: (appel: Appel) => Promise<Requete>;
 }
@@ -141,6 +142,14 @@ describe('matrice des accès : chaque route × chaque rôle et chaque jeton refu
     return utilisateurIdDe(identifiant);
   }
   const tete = async () => (await log.log()).head;
+  /** A verification of the read models runs in the background, one at a time: the next may start once it ended. */
+  async function finDeVerification(): Promise<void> {
+    const limite = Date.now() + 60_000;
+    while ((await request(api.server).get('/api/audit/verification').set('Authorization', `Bearer ${jetonsDesRoles.get('admin')}`)).body.etat === 'en_cours') {
+      if (Date.now() > limite) throw new Error('the verification of the read models did not end within 60 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 
   /** One entry per route the api serves, keyed 'METHOD /path' exactly as RoutesDeclarees lists it. */
   function construireTable(): Record<string, Entree> {
@@ -259,6 +268,11 @@ describe('matrice des accès : chaque route × chaque rôle et chaque jeton refu
         succes: 201,
         requete: async () => ({ chemin: `/api/salaries/${await nouveauSalarie()}/eligibilites`, corps: { criteres: ['deld'], dateValidation: '2025-01-15' } }),
       },
+      'POST /api/salaries/:id/effacement': {
+        action: 'ecrire',
+        succes: 201,
+        requete: async () => ({ chemin: `/api/salaries/${await nouveauSalarie()}/effacement`, corps: { motif: 'demande_de_la_personne' } }),
+      },
       'POST /api/placements': {
         action: 'ecrire',
         succes: 201,
@@ -323,6 +337,20 @@ describe('matrice des accès : chaque route × chaque rôle et chaque jeton refu
       // People
       'GET /api/salaries/:id': { action: 'lirePersonnes', succes: 200, requete: async () => ({ chemin: `/api/salaries/${d.salarieId}` }) },
       'GET /api/placements/:id': { action: 'lirePersonnes', succes: 200, requete: async () => ({ chemin: `/api/placements/${d.placementId}` }) },
+
+      // Audit
+      'GET /api/audit/flux/:streamId': { action: 'auditer', succes: 200, requete: async () => ({ chemin: `/api/audit/flux/marche-${d.marcheId}` }) },
+      'GET /api/audit/journal': { action: 'auditer', succes: 200, requete: fixe('/api/audit/journal?du=2020-01-01') },
+      'GET /api/audit/etat/:type/:id': { action: 'auditer', succes: 200, requete: async () => ({ chemin: `/api/audit/etat/salarie/${d.salarieId}?date=2100-01-01` }) },
+      'GET /api/audit/verification': { action: 'auditer', succes: 200, requete: fixe('/api/audit/verification') },
+      'POST /api/audit/verification': {
+        action: 'auditer',
+        succes: 202,
+        requete: async () => {
+          await finDeVerification();
+          return { chemin: '/api/audit/verification' };
+        },
+      },
 
       // Regional coordination
       'GET /api/coordination-regionale/marches': { action: 'lireCoordination', succes: 200, requete: fixe('/api/coordination-regionale/marches?date=2025-06-30') },

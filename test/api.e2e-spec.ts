@@ -27,7 +27,7 @@ describe('api basics', () => {
   it('GET /ready reports the database, the event store and each projection lag', async () => {
     const res = await request(app.getHttpServer()).get('/ready').expect(200);
     expect(res.body).toMatchObject({ pret: true, baseDeDonnees: 'ok', magasinEvenements: 'ok' });
-    expect(res.body.projections.map((p: { name: string }) => p.name).sort()).toEqual(['coordination-regionale', 'indicateurs', 'stream-type-counts', 'utilisateurs']);
+    expect(res.body.projections.map((p: { name: string }) => p.name).sort()).toEqual(['coordination-regionale', 'indicateurs', 'journal-audit', 'stream-type-counts', 'utilisateurs']);
     expect(res.body.projections[0]).toEqual(expect.objectContaining({ position: expect.any(Number), lag: expect.any(Number), running: true }));
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestApi, type TestApi } from './support/api-app';
-import { age, attendreLecture, construireScenario, type Registre } from './support/scenario-indicateurs';
+import { attendreLecture, construireScenario, trancheALEnregistrement, type Registre } from './support/scenario-indicateurs';
 import { CATEGORIES_SORTIE, SORTIES_POSITIVES } from './support/sorties-publiees';
 
 /**
@@ -33,15 +33,14 @@ function attendus(r: Registre, annee: number, typeDonneur: Map<string, string>, 
   out.contrats_total = debutes.length;
   for (const pl of debutes) ajouter(out, `contrats_${code(pl.typeContrat)}`);
 
-  const premierMois = new Map<string, string>();
-  for (const d of declarations) if (!premierMois.has(d.salarieId) || d.mois < premierMois.get(d.salarieId)!) premierMois.set(d.salarieId, d.mois);
-  out.personnes_total = premierMois.size;
+  const personnes = new Set(declarations.map((d) => d.salarieId));
+  out.personnes_total = personnes.size;
   for (const s of r.salaries) {
-    const mois = premierMois.get(s.id);
-    if (!mois) continue;
+    if (!personnes.has(s.id)) continue;
     ajouter(out, s.sexe === 'F' ? 'personnes_femmes' : 'personnes_hommes');
-    const a = age(s.dateNaissance, `${mois}-01`);
-    ajouter(out, a < 26 ? 'personnes_moins_26_ans' : a >= 50 ? 'personnes_50_ans_et_plus' : 'personnes_26_49_ans');
+    // The age band at registration (the day the scenario registered the person), not the age in the year.
+    const tranche = trancheALEnregistrement(s);
+    ajouter(out, tranche === 'moins_26' ? 'personnes_moins_26_ans' : tranche === '50_plus' ? 'personnes_50_ans_et_plus' : 'personnes_26_49_ans');
     if (s.quartierQpv !== null) ajouter(out, 'personnes_qpv');
     for (const c of new Set(s.eligibilites.filter((e) => e.dateValidation <= au).flatMap((e) => e.criteres))) ajouter(out, `personnes_critere_${code(c)}`);
   }
@@ -109,7 +108,7 @@ describe('GET /exports/consolidation/{annee}: the national consolidation export'
   it.each([2024, 2025, 2026])('answers for %i every column equal to its independent computation', async (annee) => {
     const vue = await lire(annee);
     expect(vue.annee).toBe(annee);
-    expect(vue.version).toBe(1);
+    expect(vue.version).toBe(2);
     expect(vue.fraicheur).toEqual({ position: expect.any(Number), retard: 0 });
     expect(vue.fraicheur.position).toBeGreaterThanOrEqual(r.dernierePosition);
 

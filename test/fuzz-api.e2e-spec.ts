@@ -165,7 +165,7 @@ function enumeration(values: readonly string[], o: { optional?: boolean } = {}):
   return { valid: fc.constantFrom(...valid), invalid: fc.constantFrom(...invalid), optional: o.optional };
 }
 
-type Kind = 'donneur' | 'operation' | 'marche' | 'marcheJetable' | 'entreprise' | 'salarie' | 'placement' | 'declaration' | 'calibration' | 'metier' | 'utilisateur';
+type Kind = 'donneur' | 'operation' | 'marche' | 'marcheJetable' | 'entreprise' | 'salarie' | 'salarieJetable' | 'placement' | 'declaration' | 'calibration' | 'metier' | 'utilisateur';
 type Casse = 'minuscules' | 'MAJUSCULES' | 'casse mêlée';
 const CASSES: Casse[] = ['minuscules', 'MAJUSCULES', 'casse mêlée'];
 const enCasse = (id: string, c: Casse) => (c === 'MAJUSCULES' ? id.toUpperCase() : c === 'casse mêlée' ? mixedCase(id) : id);
@@ -923,6 +923,16 @@ const WRITE_ROUTES: WriteRoute[] = [
     weight: 2,
   },
   {
+    name: 'POST /salaries/{id}/effacement',
+    method: 'POST',
+    path: (id) => `/salaries/${id}/effacement`,
+    pathKind: 'salarieJetable',
+    fields: { motif: enumeration(['demande_de_la_personne', 'duree_de_conservation_atteinte', 'enregistrement_errone', 'autre']) },
+    strict: true,
+    success: 201,
+    weight: 1,
+  },
+  {
     name: 'POST /utilisateurs',
     method: 'POST',
     path: () => '/utilisateurs',
@@ -1194,6 +1204,11 @@ const jour = (valid: string[]): QueryParam => ({
     anyOutcome('vide', ''),
   ),
 });
+/** An instant: a date (the end of that day in Paris) or an ISO 8601 date-time. */
+const instant = (valid: string[]): QueryParam => ({
+  valid: fc.constantFrom(...q(valid.map((d) => [d, d]))),
+  invalid: fc.constantFrom(...qBad([['30 février', '2025-02-30'], ['format français', '01/01/2025'], ['heure sans date', 'T10:00:00Z'], ['texte', 'hier'], ...COMMON_BAD]), anyOutcome('vide', '')),
+});
 const uuidParam = (kind: Kind): QueryParam => ({
   valid: fc.oneof(
     fc.tuple(fc.nat(), fc.constantFrom(...CASSES)).map(([i, c]) => ok(`${kind} existant en ${c}`, (ctx: Ctx) => enCasse(ctx.ref(kind, i), c))),
@@ -1241,7 +1256,17 @@ const READ_ROUTES: ReadRoute[] = [
   {
     name: 'GET /indicateurs',
     path: () => '/indicateurs',
-    params: { annee, du: jour(['2025-01-01', '2025-06-30', '2024-01-01']), au: jour(['2025-12-31', '2025-03-31', '2026-06-30']), donneurOrdreId: uuidParam('donneur'), operationId: uuidParam('operation'), marcheId: uuidParam('marche'), secteur: enumParam(SECTEURS), apres },
+    params: {
+      annee,
+      du: jour(['2025-01-01', '2025-06-30', '2024-01-01']),
+      au: jour(['2025-12-31', '2025-03-31', '2026-06-30']),
+      donneurOrdreId: uuidParam('donneur'),
+      operationId: uuidParam('operation'),
+      marcheId: uuidParam('marche'),
+      secteur: enumParam(SECTEURS),
+      connuLe: instant(['2025-06-30', TODAY, '2025-06-30T18:00:00+02:00']),
+      apres,
+    },
     periode: true,
     weight: 5,
   },
@@ -1338,6 +1363,8 @@ class FuzzContext {
     operation: [],
     marche: [],
     marcheJetable: [],
+    // Salariés whose identity the fuzz may erase: none of the other routes uses them.
+    salarieJetable: [],
     entreprise: [],
     salarie: [],
     placement: [],
@@ -1442,6 +1469,7 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
     ctx.pools.marcheJetable.push(b.marcheId);
     ctx.pools.entreprise.push(a.entrepriseId, etti, b.entrepriseId);
     ctx.pools.salarie.push(s1, s2, s3);
+    ctx.pools.salarieJetable.push(await salarieEligible(api), await salarieEligible(api));
     ctx.pools.placement.push(p1, p2, p3);
     ctx.pools.declaration.push(d1, d2);
     ctx.pools.calibration.push(cal1, cal2);

@@ -3,7 +3,7 @@ import { validateConfig } from '@suivi/config';
 import { createApiApp } from '../apps/api/src/api-app';
 import { CATALOGUE_INDICATEURS } from '@suivi/projections';
 import { startTestApi, type TestApi, jetonDeTest } from './support/api-app';
-import { age, attendreLecture, construireScenario, joursEntre, type MarcheL, type Registre } from './support/scenario-indicateurs';
+import { age, attendreLecture, construireScenario, joursEntre, trancheALEnregistrement, trancheDe, type MarcheL, type Registre } from './support/scenario-indicateurs';
 import { CATEGORIES_SORTIE, SORTIES_POSITIVES } from './support/sorties-publiees';
 
 /**
@@ -54,12 +54,11 @@ function indicateursAttendus(r: Registre, p: Perimetre, categoriesEnEmploi: stri
   const parSecteur: Record<string, number> = { btp: 0, services: 0, prestations_intellectuelles: 0 };
   for (const d of declarations) compter(parSecteur, marches.get(d.marcheId)!.secteur, d.centiemes);
 
-  // People: distinct salariés with hours in the period; age on the first day of their first month with hours.
-  const personnes = new Map<string, { centiemes: number; premierMois: string }>();
+  // People: distinct salariés with hours in the period; their age band is the one of the day they were registered.
+  const personnes = new Map<string, { centiemes: number }>();
   for (const d of declarations) {
-    const pe = personnes.get(d.salarieId) ?? { centiemes: 0, premierMois: d.mois };
+    const pe = personnes.get(d.salarieId) ?? { centiemes: 0 };
     pe.centiemes += d.centiemes;
-    if (d.mois < pe.premierMois) pe.premierMois = d.mois;
     personnes.set(d.salarieId, pe);
   }
   const salaries = new Map(r.salaries.map((s) => [s.id, s]));
@@ -75,9 +74,9 @@ function indicateursAttendus(r: Registre, p: Perimetre, categoriesEnEmploi: stri
     const s = salaries.get(id)!;
     if (s.sexe === 'F') (femmes++, (centiemesFemmes += pe.centiemes));
     if (s.quartierQpv !== null) (qpv++, (centiemesQpv += pe.centiemes));
-    const a = age(s.dateNaissance, `${pe.premierMois}-01`);
-    if (a < 26) moins26++;
-    if (a >= 50) plus50++;
+    const tranche = trancheALEnregistrement(s);
+    if (tranche === 'moins_26') moins26++;
+    if (tranche === '50_plus') plus50++;
     compter(niveaux, s.niveauFormation);
     const valides = new Set(s.eligibilites.filter((e) => e.dateValidation <= au).flatMap((e) => e.criteres));
     for (const c of valides) compter(criteres, c);
@@ -352,9 +351,11 @@ describe('indicateurs recalculés indépendamment sur un scénario pseudo-aléat
       if (d.centiemes > 0 && d.mois.startsWith('2025-') && d.mois < (premierMois2025.get(d.salarieId) ?? '9999')) premierMois2025.set(d.salarieId, d.mois);
     }
     const personnes = r.salaries.filter((s) => premierMois2025.has(s.id));
-    // Age on the first month worked, not at the end (nor the start) of the period.
-    expect(personnes.some((s) => age(s.dateNaissance, `${premierMois2025.get(s.id)}-01`) < 26 && age(s.dateNaissance, '2025-12-31') >= 26)).toBe(true);
-    expect(personnes.some((s) => age(s.dateNaissance, `${premierMois2025.get(s.id)}-01`) < 50 && age(s.dateNaissance, '2025-12-31') >= 50)).toBe(true);
+    // Age at registration, not on the first month worked: people under 26 (under 50) when their 2025 hours start
+    // and 26 (50) when registered, who count as 26_49 (50_plus) where the age of their first month would not.
+    const auPremierMois = (s: (typeof personnes)[number]) => trancheDe(age(s.dateNaissance, `${premierMois2025.get(s.id)}-01`));
+    expect(personnes.some((s) => auPremierMois(s) === 'moins_26' && trancheALEnregistrement(s) === '26_49')).toBe(true);
+    expect(personnes.some((s) => auPremierMois(s) === '26_49' && trancheALEnregistrement(s) === '50_plus')).toBe(true);
     // Criteria validated after the end of a period, placements and exits in the partial months of du/au.
     expect(personnes.some((s) => s.eligibilites.some((e) => e.dateValidation > '2025-08-10' && e.dateValidation <= '2025-12-31'))).toBe(true);
     expect(r.placements.some((p) => p.dateDebut >= '2025-03-01' && p.dateDebut < '2025-03-15')).toBe(true);

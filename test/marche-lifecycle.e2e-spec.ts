@@ -1,4 +1,6 @@
 import { Client } from 'pg';
+import type { RecordedEvent } from '@suivi/event-store';
+import { PersonalDataProtection } from '@suivi/personal-data';
 import {
   donneurOrdreDecider,
   entrepriseDecider,
@@ -171,8 +173,13 @@ describe('la vie d’un marché, de bout en bout', () => {
     await sql.connect();
     const { rows } = await sql.query(`SELECT stream_id, type, data, revision FROM event_store.events ORDER BY position`);
     await sql.end();
+    // The log holds identities encrypted: the fold reads them as the write side does, decrypted.
+    const enregistrement = rows.find((r) => r.type === 'SalarieEnregistre')!;
+    expect(enregistrement.data).toEqual(expect.objectContaining({ chiffre: expect.any(Object) }));
+    expect(JSON.stringify(enregistrement.data)).not.toMatch(/nom|prenom|dateNaissance|adresse/);
+    const revealed = await api.app.get(PersonalDataProtection).reveal(rows.map((r) => ({ type: r.type, data: r.data }) as RecordedEvent));
     const byStream = new Map<string, Array<{ type: string; data: any }>>();
-    for (const row of rows) byStream.set(row.stream_id, [...(byStream.get(row.stream_id) ?? []), { type: row.type, data: row.data }]);
+    rows.forEach((row, i) => byStream.set(row.stream_id, [...(byStream.get(row.stream_id) ?? []), { type: row.type, data: revealed[i].data }]));
 
     const deciders: Record<string, { initialState: unknown; evolve: (s: any, e: any) => any }> = {
       donneurordre: donneurOrdreDecider,

@@ -118,7 +118,7 @@ describe('reconstruction des projections', () => {
     const indexAvant = await index();
 
     const projections: Projection[] = allProjections();
-    expect(projections.map((p) => p.name).sort()).toEqual(['coordination-regionale', 'indicateurs', 'stream-type-counts', 'utilisateurs']);
+    expect(projections.map((p) => p.name).sort()).toEqual(['coordination-regionale', 'indicateurs', 'journal-audit', 'stream-type-counts', 'utilisateurs']);
     for (const projection of projections) {
       const resultat = await rebuildProjection(projection, store, dataSource, api.db.url, options);
       expect(resultat.events).toBeGreaterThanOrEqual(r.dernierePosition);

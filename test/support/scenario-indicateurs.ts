@@ -70,6 +70,10 @@ export function age(naissance: string, date: string): number {
   const [y2, m2, d2] = date.split('-').map(Number);
   return y2 - y1 - (m2 < m1 || (m2 === m1 && d2 < d1) ? 1 : 0);
 }
+/** The age band of an age in whole years: under 26, 26 to 49, 50 and over. */
+export function trancheDe(a: number): 'moins_26' | '26_49' | '50_plus' {
+  return a < 26 ? 'moins_26' : a < 50 ? '26_49' : '50_plus';
+}
 const min = (a: string, b: string) => (a < b ? a : b);
 const max = (a: string, b: string) => (a > b ? a : b);
 
@@ -121,10 +125,14 @@ export interface SalarieL {
   id: string;
   sexe: 'F' | 'M';
   dateNaissance: string;
+  /** The Paris day the API answered the registration: the day whose age gives the person's band for good. */
+  enregistreLe: string;
   quartierQpv: string | null;
   niveauFormation: string;
   eligibilites: Array<{ criteres: string[]; dateValidation: string }>;
 }
+/** The age band at registration (the indicators' age), from the ledger: whole years on the day the person was registered. */
+export const trancheALEnregistrement = (s: SalarieL) => trancheDe(age(s.dateNaissance, s.enregistreLe));
 export interface PlacementL {
   id: string;
   salarieId: string;
@@ -341,8 +349,10 @@ function planSalaries(h: Hasard, marches: PlanMarche[]): PlanSalarie[] {
     const groupe = h.reel();
     let dateNaissance =
       groupe < 0.3 ? h.date('1998-06-01', '2006-06-30') : groupe < 0.55 ? h.date('1958-01-01', '1976-12-31') : h.date('1977-01-01', '1998-05-31');
-    if (i === 5) dateNaissance = '1999-04-10'; // 26 on 2025-04-10
-    if (i === 6) dateNaissance = '1975-06-15'; // 50 on 2025-06-15
+    // Bands that change after the first hours: under 26 in February 2025 (26 on 2025-04-10), 49 in January 2025
+    // (50 on 2025-06-15); registered later (the scenario runs after those days), they are 26_49 and 50_plus.
+    if (i === 5) dateNaissance = '1999-04-10';
+    if (i === 6) dateNaissance = '1975-06-15';
     const quartierQpv = h.chance(0.3) ? h.parmi(QPV) : null;
     const placements: PlanPlacement[] = [];
     if (i < 3) {
@@ -357,7 +367,7 @@ function planSalaries(h: Hasard, marches: PlanMarche[]): PlanSalarie[] {
       placements.push(planPlacement(h, marches, h.parmi(autres)));
     } else if (i >= 4 && i < 8) {
       // Edge cases of the period 2025-03-15..2025-08-10: a start in March before the 15th, an exit in
-      // August after the 10th, and people whose age band changes during 2025.
+      // August after the 10th, and people whose age band changes during 2025 (before their registration).
       const cas: Record<number, { marche: number; force: Force }> = {
         4: { marche: 5, force: { dateDebut: '2025-03-05', sortie: null } },
         5: { marche: 6, force: { dateDebut: '2025-02-03', sortie: null } },
@@ -556,7 +566,9 @@ export async function construireScenario(api: TestApi, seed = 20250317): Promise
       niveauFormation: s.niveauFormation,
     });
     if (!res) return;
-    const salarie: SalarieL = { index, id: res.id, sexe: s.sexe, dateNaissance: s.dateNaissance, quartierQpv: s.quartierQpv, niveauFormation: s.niveauFormation, eligibilites: [] };
+    // The day after the answer: the server's registration day unless Paris midnight fell during the request.
+    const enregistreLe = aujourdhuiAParis();
+    const salarie: SalarieL = { index, id: res.id, sexe: s.sexe, dateNaissance: s.dateNaissance, enregistreLe, quartierQpv: s.quartierQpv, niveauFormation: s.niveauFormation, eligibilites: [] };
     r.salaries.push(salarie);
     for (const e of s.eligibilites) {
       if (await w.ecrire('post', `/salaries/${salarie.id}/eligibilites`, e)) salarie.eligibilites.push({ criteres: e.criteres, dateValidation: e.dateValidation });

@@ -3,12 +3,15 @@ import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '@suivi/config';
+import { UPCASTERS_DU_DOMAINE } from '@suivi/domain';
 import { EventStoreModule } from '@suivi/event-store';
 import { ProjectionsModule } from '@suivi/projections';
 import { AccesModule } from './acces/acces.module';
 import { LimitesModule } from './defenses/limites.module';
 import { AuthModule } from './auth/auth.module';
 import { UtilisateursModule } from './utilisateurs/utilisateurs.module';
+import { AuditJournalModule } from './audit/audit-journal.module';
+import { AuditVerificationModule } from './audit/audit-verification.module';
 import { BilansModule } from './bilans/bilans.module';
 import { ExportsModule } from './exports/exports.module';
 import { CalibrationsModule } from './calibrations/calibrations.module';
@@ -42,6 +45,8 @@ export class ApiModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.LOG_LEVEL,
+            // A bearer token in a log line would let its reader act as the user until it expires.
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[masqué]' },
             // Health probes every few seconds would drown the useful lines.
             autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' },
           },
@@ -53,6 +58,7 @@ export class ApiModule {
           kind: config.EVENT_STORE,
           databaseUrl,
           eventStoreUrl: config.EVENTSTORE_URL,
+          upcasters: UPCASTERS_DU_DOMAINE,
         }),
         ProjectionsModule.forRoot({
           databaseUrl,
@@ -65,6 +71,8 @@ export class ApiModule {
         LimitesModule,
         AuthModule,
         UtilisateursModule,
+        AuditJournalModule,
+        AuditVerificationModule,
         HealthModule,
         DonneursOrdreModule,
         OperationsModule,

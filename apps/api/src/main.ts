@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import pino from 'pino';
 import { resolveAuthSecret } from '@suivi/access';
+import { resolveMasterKey } from '@suivi/personal-data';
 import { validateConfig } from '@suivi/config';
 import { openDatabase, runMigrations } from '@suivi/database';
 import { EVENT_STORE, type EventStore } from '@suivi/event-store';
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const log = pino({ level: config.LOG_LEVEL });
   // Before anything else: a production api without a strong signing secret must not start at all.
   resolveAuthSecret(config);
+  resolveMasterKey(config);
   const database = await openDatabase(config, (m) => log.info(m));
   await runMigrations(database.url);
   const app = await createApiApp({ config, databaseUrl: database.url });

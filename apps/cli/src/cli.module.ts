@@ -1,3 +1,4 @@
+import { UPCASTERS_DU_DOMAINE } from '@suivi/domain';
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@suivi/config';
 import { EventStoreModule } from '@suivi/event-store';
@@ -10,7 +11,7 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [
-        EventStoreModule.forRoot({ kind: config.EVENT_STORE, databaseUrl, eventStoreUrl: config.EVENTSTORE_URL }),
+        EventStoreModule.forRoot({ kind: config.EVENT_STORE, databaseUrl, eventStoreUrl: config.EVENTSTORE_URL , upcasters: UPCASTERS_DU_DOMAINE }),
         ProjectionsModule.forRoot({ databaseUrl, runProjectors: false, batchSize: config.PROJECTION_BATCH_SIZE }),
       ],
     };

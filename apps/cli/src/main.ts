@@ -5,6 +5,8 @@ import { registerProjectionCommands } from './projections.commands';
 import { registerBenchCommand } from './bench.command';
 import { registerSeedDemoCommand } from './seed-demo/seed-demo.command';
 import { registerUserCommands } from './users.commands';
+import { registerAuditVerifyCommand } from './audit-verify.command';
+import { registerAuditChainCommand } from './audit-chain.command';
 
 const program = new Command('suivi-clauses').description('admin commands of suivi-clauses');
 registerDatabaseCommands(program);
@@ -12,6 +14,8 @@ registerProjectionCommands(program);
 registerBenchCommand(program);
 registerSeedDemoCommand(program);
 registerUserCommands(program);
+registerAuditVerifyCommand(program);
+registerAuditChainCommand(program);
 
 program.parseAsync(process.argv).then(
   () => process.exit(0),

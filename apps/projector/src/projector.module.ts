@@ -1,3 +1,4 @@
+import { UPCASTERS_DU_DOMAINE } from '@suivi/domain';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '@suivi/config';
@@ -12,7 +13,7 @@ export class ProjectorModule {
       module: ProjectorModule,
       imports: [
         LoggerModule.forRoot({ pinoHttp: { level: config.LOG_LEVEL } }),
-        EventStoreModule.forRoot({ kind: config.EVENT_STORE, databaseUrl, eventStoreUrl: config.EVENTSTORE_URL }),
+        EventStoreModule.forRoot({ kind: config.EVENT_STORE, databaseUrl, eventStoreUrl: config.EVENTSTORE_URL , upcasters: UPCASTERS_DU_DOMAINE }),
         ProjectionsModule.forRoot({
           databaseUrl,
           runProjectors: true,

@@ -46,6 +46,17 @@ interface Taken {
   appendOutcomeUnknown: boolean;
 }
 
+/**
+ * What is done to events on their way to the log and back: the personal data's encryption
+ * (libs/personal-data). The domain above decides on clear values; the log below holds ciphertext.
+ */
+export interface EventProtection {
+  protect(events: EventToAppend[]): Promise<EventToAppend[]>;
+  reveal(events: RecordedEvent[]): Promise<RecordedEvent[]>;
+}
+
+const NO_PROTECTION: EventProtection = { protect: async (events) => events, reveal: async (events) => events };
+
 /** Contention is short-lived (one append); enough attempts that a client without If-Match never sees it. */
 const MAX_ATTEMPTS = 20;
 
@@ -55,11 +66,18 @@ const MAX_ATTEMPTS = 20;
  * by deciding again on fresh state; with it, the conflict is the caller's answer (409).
  */
 export class CommandExecutor {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly protection: EventProtection = NO_PROTECTION,
+  ) {}
 
   async load<S, E extends DomainEvent>(decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>, streamId: string): Promise<Loaded<S>> {
-    const recorded = await this.store.readStream(streamId);
-    return this.folded(decider, recorded);
+    return this.folded(decider, await this.readStream(streamId));
+  }
+
+  /** A stream's events as the domain reads them (personal fields decrypted, or null once erased). */
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    return this.protection.reveal(await this.store.readStream(streamId));
   }
 
   async execute<C, E extends DomainEvent, S>(execution: Execution<C, E, S>): Promise<ExecutionResult<S, E>> {
@@ -85,7 +103,7 @@ export class CommandExecutor {
   private async decideAndAppend<C, E extends DomainEvent, S>(execution: Execution<C, E, S>, taken: Taken): Promise<ExecutionResult<S, E>> {
     const { streamId, decider, context } = execution;
     for (let attempt = 1; ; attempt++) {
-      const recorded = await this.store.readStream(streamId);
+      const recorded = await this.readStream(streamId);
       const replay = this.alreadyAppended(execution, recorded);
       if (replay) return replay;
 
@@ -101,7 +119,7 @@ export class CommandExecutor {
       try {
         const result = await this.store.appendToStream(
           streamId,
-          events.map((e, i) => this.toAppend(e, i, execution)),
+          await this.protection.protect(events.map((e, i) => this.toAppend(e, i, execution))),
           current.revision === null ? 'no_stream' : current.revision,
         );
         return {

@@ -138,6 +138,15 @@ export class AppConfig {
   @IsString()
   AUTH_SECRET?: string;
 
+  /**
+   * The master key (32 bytes, base64) that wraps each salarié's own key. Unset outside
+   * production: generated once into DATA_DIR. Losing it makes every identity unreadable; keep it
+   * apart from the database backups.
+   */
+  @IsOptional()
+  @IsString()
+  PERSONAL_DATA_KEY?: string;
+
   /** How long a sign-in token lasts, in seconds (1 hour by default). */
   @EntierEntre(60, 86_400, 3600)
   AUTH_TOKEN_TTL_SECONDS: number = 3600;

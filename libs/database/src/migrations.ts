@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { IdempotencyKeys1763900000003 } from '@suivi/commands';
-import { EventStoreSchema1763900000000 } from '@suivi/event-store';
+import { EventChain1764300000000, EventStoreSchema1763900000000 } from '@suivi/event-store';
+import { PersonalDataKeys1764200000001 } from '@suivi/personal-data';
 import {
   CoordinationRegionaleSchema1763900000005,
   IndicateursSchema1763900000004,
@@ -11,8 +12,10 @@ import {
   ProjectionsRuntimeSchema1763900000001,
   StreamTypeCountsSchema1763900000002,
   PeriodesSuivi1764000000011,
+  SalariesTrancheAge1764200000020,
   TermesMarches1764000000010,
   UtilisateursSchema1764100000001,
+  JournalAuditSchema1764200000010,
 } from '@suivi/projections';
 
 /** Every schema change, in order. TypeORM records the applied ones in `public.migrations`. */
@@ -29,6 +32,10 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   PeriodesSuivi1764000000011,
   MarchesSousSecteur1764000000020,
   UtilisateursSchema1764100000001,
+  PersonalDataKeys1764200000001,
+  JournalAuditSchema1764200000010,
+  SalariesTrancheAge1764200000020,
+  EventChain1764300000000,
 ];
 
 const MIGRATION_LOCK_KEY = 7_340_211_000;

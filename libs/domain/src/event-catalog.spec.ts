@@ -115,6 +115,7 @@ function evenementsEmis(): DomainEvent[] {
     { type: 'DeclarerHeures', placementId: 'p', declarationId: 'd', mois: '2025-02', heures: 100, now: NOW, marche },
     { type: 'CorrigerDeclaration', declarationId: 'd', correctionId: 'c', heures: 90, motif: 'Erreur', marche },
     { type: 'TerminerPlacement', placementId: 'p', dateFin: '2025-12-31', sortie: 'cdi', now: NOW },
+    { type: 'EffacerSalarie', motif: 'demande_de_la_personne' },
   ];
   faire<SalarieCommand, SalarieEvent, typeof salarieDecider.initialState>(salarieDecider, commandes);
   faire<UtilisateurCommand, UtilisateurEvent, UtilisateurState>(utilisateurDecider, [

@@ -29,6 +29,11 @@ export interface EntreeCatalogue {
   version: number;
   description: string;
   champs: Record<string, string>;
+  /**
+   * Personal fields: stored encrypted with the person's own key, outside the log, and null once
+   * the key is destroyed (erasure). Every other field stays in clear for the statistics.
+   */
+  personnels?: string[];
 }
 
 /**
@@ -132,8 +137,9 @@ export const CATALOGUE_EVENEMENTS: Record<TypeEvenement, EntreeCatalogue> = {
   },
   SalarieEnregistre: {
     flux: 'salarie-<id>',
-    version: 1,
-    description: 'Une personne éloignée de l’emploi est enregistrée (données personnelles protégées).',
+    version: 2,
+    description:
+      'Une personne éloignée de l’emploi est enregistrée. Son identité est chiffrée (AES-256-GCM) avec sa propre clé, gardée hors du journal ; effacée, elle se lit null. Version 1 : identité en clair et sans trancheAge (lue en version 2, trancheAge calculée à la date de l’événement).',
     champs: {
       salarieId: 'uuid',
       nom: 'texte (personnel)',
@@ -141,10 +147,19 @@ export const CATALOGUE_EVENEMENTS: Record<TypeEvenement, EntreeCatalogue> = {
       sexe: 'F | M',
       dateNaissance: 'AAAA-MM-JJ (personnel)',
       adresse: 'texte ou null (personnel)',
+      trancheAge: "moins_26 | 26_49 | 50_plus : l'âge à l'enregistrement",
       commune: 'texte',
       quartierQpv: 'nom du QPV ou null',
       niveauFormation: 'infra_3 | 3 | 4 | 5 | 6 | 7 | 8',
     },
+    personnels: ['nom', 'prenom', 'dateNaissance', 'adresse'],
+  },
+  SalarieEfface: {
+    flux: 'salarie-<id>',
+    version: 1,
+    description:
+      "L'identité de la personne est effacée : sa clé est détruite, son identité se lit null partout ; ses chiffres statistiques restent. Plus rien ne peut être enregistré pour elle.",
+    champs: { salarieId: 'uuid', motif: 'demande_de_la_personne | duree_de_conservation_atteinte | enregistrement_errone | autre' },
   },
   EligibiliteValidee: {
     flux: 'salarie-<id>',
@@ -154,9 +169,10 @@ export const CATALOGUE_EVENEMENTS: Record<TypeEvenement, EntreeCatalogue> = {
       salarieId: 'uuid',
       criteres: 'liste non vide de deld | brsa | jeune_peu_qualifie | rqth | senior_demandeur | qpv_sans_emploi | salarie_siae | refugie | sous_main_justice | autre',
       dateValidation: 'AAAA-MM-JJ',
-      precision: 'texte (obligatoire avec autre) ou null',
+      precision: 'texte (obligatoire avec autre) ou null (personnel : un texte libre peut décrire la personne)',
       validePar: 'identifiant de la facilitatrice',
     },
+    personnels: ['precision'],
   },
   PlacementDemarre: {
     flux: 'salarie-<id>',
@@ -318,6 +334,9 @@ export function documentEvenements(): string {
   for (const [type, entree] of Object.entries(CATALOGUE_EVENEMENTS)) {
     lines.push(`## ${type} (v${entree.version})`, '', `Flux : \`${entree.flux}\`. ${entree.description}`, '', '| champ | contenu |', '|---|---|');
     for (const [champ, contenu] of Object.entries(entree.champs)) lines.push(`| \`${champ}\` | ${contenu.replace(/\|/g, '\\|')} |`);
+    if (entree.personnels) {
+      lines.push('', `Chiffrés avec la clé de la personne (AES-256-GCM), null une fois effacés : ${entree.personnels.map((c) => `\`${c}\``).join(', ')}.`);
+    }
     lines.push('');
   }
   return lines.join('\n');

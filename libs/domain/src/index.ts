@@ -33,3 +33,4 @@ export * from './calibration/metiers';
 export * from './calibration/calibration.decider';
 export * from './utilisateur/utilisateur.events';
 export * from './utilisateur/utilisateur.decider';
+export * from './salarie/salarie.upcasters';

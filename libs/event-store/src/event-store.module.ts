@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown 
 import { EVENT_STORE, type EventStore } from './event-store.port';
 import { PostgresEventStore } from './postgres/postgres-event-store';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
+import type { Upcaster } from './upcasting';
 
 export interface EventStoreModuleOptions {
   kind: 'postgres' | 'eventstoredb';
@@ -9,14 +10,16 @@ export interface EventStoreModuleOptions {
   databaseUrl: string;
   /** EventStoreDB/KurrentDB connection string, used by the eventstoredb adapter. */
   eventStoreUrl?: string;
+  /** Read older event shapes as current ones (the domain's, wired in by the apps). */
+  upcasters?: Upcaster[];
 }
 
 export function createEventStore(options: EventStoreModuleOptions): EventStore {
   if (options.kind === 'eventstoredb') {
     if (!options.eventStoreUrl) throw new Error('EVENTSTORE_URL is required when EVENT_STORE=eventstoredb');
-    return new EventStoreDbEventStore({ connectionString: options.eventStoreUrl });
+    return new EventStoreDbEventStore({ connectionString: options.eventStoreUrl, upcasters: options.upcasters });
   }
-  return new PostgresEventStore({ connectionString: options.databaseUrl });
+  return new PostgresEventStore({ connectionString: options.databaseUrl, upcasters: options.upcasters });
 }
 
 class EventStoreCloser implements OnApplicationShutdown {

@@ -22,6 +22,8 @@ export const POLITIQUE = {
   lirePersonnes: ['facilitatrice', 'admin', 'auditeur'],
   /** The regional coordination's own projection and indicators. */
   lireCoordination: ['coordination', 'facilitatrice', 'admin', 'auditeur'],
+  /** The audit: streams and the log with their metadata, states at a past instant, the read models' verification. */
+  auditer: ['auditeur', 'admin'],
   /** The team's yearly report and the national consolidation export. */
   lireBilans: ['facilitatrice', 'admin', 'auditeur'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -26,7 +26,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const body = { code: error.code, message: error.message, details: error.details ?? null };
     if (isUnavailability(exception)) this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
     else if (status >= 500 && status !== HttpStatus.SERVICE_UNAVAILABLE) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    if (status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '5');
+    // 503: the database is away; 202: an answer being prepared (indicators known at a past instant).
+    if (status === HttpStatus.SERVICE_UNAVAILABLE || status === HttpStatus.ACCEPTED) response.setHeader('Retry-After', '5');
     response.status(status).json(body);
   }
 

@@ -78,7 +78,7 @@ const LIBELLES_SORTIE: Record<string, string> = {
 const libelle = (table: Record<string, string>, valeur: string) => table[valeur] ?? valeur;
 
 const PERSONNES = 'Personnes distinctes ayant des heures (> 0) dans l’année';
-const AGE = 'âge au premier jour de leur premier mois travaillé dans l’année';
+const AGE = 'âge à l’enregistrement de la personne, en années révolues au jour de son enregistrement';
 
 /**
  * The columns of the export, in their order. Each reads one figure of an existing query (one definition per

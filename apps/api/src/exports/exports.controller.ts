@@ -13,7 +13,7 @@ import { groupesConsolidation } from '../secret-statistique/groupes';
 import type { AvecSecret } from '../secret-statistique/secret-statistique';
 import { ApiSecretStatistique, secretStatistique } from '../secret-statistique/secret-statistique.decorator';
 
-const DESCRIPTION = `Les chiffres de l'année de toute l'équipe de facilitation, dans la forme que consolide un réseau national : une liste stable de colonnes { colonne, libelle, unite, valeur }, dans un ordre fixe, zéros compris (version 1 ; docs/consolidation.md).
+const DESCRIPTION = `Les chiffres de l'année de toute l'équipe de facilitation, dans la forme que consolide un réseau national : une liste stable de colonnes { colonne, libelle, unite, valeur }, dans un ordre fixe, zéros compris (version 2 ; docs/consolidation.md).
 Avec Accept: text/csv : une ligne par colonne, annee;colonne;libelle;unite;valeur (séparateur ;, virgule décimale, UTF-8 avec BOM), pour empiler les fichiers de plusieurs équipes ; une valeur masquée par le secret statistique y vaut « <5 » (le seuil).
 Définitions des colonnes (mêmes définitions que /indicateurs) :
 ${DEFINITIONS_CONSOLIDATION}`;

@@ -6,7 +6,7 @@ import type { Fraicheur } from '../read-side/freshness';
 import { colonnesDe, type ValeurColonne } from './consolidation.colonnes';
 
 /** Version of the column set: raised when a column is added, removed or redefined (docs/consolidation.md). */
-export const VERSION_CONSOLIDATION = 1;
+export const VERSION_CONSOLIDATION = 2;
 
 export interface ConsolidationVue {
   annee: number;

@@ -1,8 +1,9 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, HttpException, HttpStatus, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { DEFINITIONS_INDICATEURS } from '@suivi/projections';
-import { PerimetreDto, SerieDto } from '../read-side/read-query.dto';
+import { IndicateursDto, SerieDto } from '../read-side/read-query.dto';
+import { ErreurApi } from '../errors/api-error';
 import { CalculerIndicateurs, LireSerie, type IndicateursVue, type SerieVue } from './indicateurs.handlers';
 import { Autorise } from '../acces/acces.decorators';
 import { PorteeDeLAppelant, type Portee } from '../acces/portee';
@@ -41,8 +42,26 @@ export class IndicateursController {
     description:
       'LECTURE_EN_RETARD : la position demandée par apres n’est pas encore intégrée ; PROJECTION_EN_ERREUR : les chiffres sont arrêtés avant elle, sur un événement qu’ils ne peuvent pas intégrer.',
   })
-  lire(@Query() dto: PerimetreDto, @PorteeDeLAppelant() portee: Portee): Promise<IndicateursVue> {
-    return this.queries.execute(new CalculerIndicateurs(dto, portee));
+  @ApiAcceptedResponse({
+    type: ErreurApi,
+    description:
+      'CALCUL_EN_COURS (avec connuLe) : les chiffres de cet instant sont en cours de reconstitution (details : connuLe, progression) ; redemandez après Retry-After secondes.',
+  })
+  async lire(@Query() dto: IndicateursDto, @PorteeDeLAppelant() portee: Portee): Promise<IndicateursVue> {
+    const reponse = await this.queries.execute(new CalculerIndicateurs(dto, portee));
+    if ('enPreparation' in reponse) {
+      const { connuLe, progression } = reponse.enPreparation;
+      // Not an error: the answer is not ready yet. It leaves in the error shape, with Retry-After, before any masking.
+      throw new HttpException(
+        {
+          code: 'CALCUL_EN_COURS',
+          message: `Les chiffres connus le ${connuLe.instant} sont en cours de reconstitution (position ${progression.position} sur ${progression.cible}) : redemandez dans quelques secondes.`,
+          details: { connuLe, progression },
+        },
+        HttpStatus.ACCEPTED,
+      );
+    }
+    return reponse;
   }
 
   @Get('series')

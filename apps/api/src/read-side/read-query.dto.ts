@@ -75,6 +75,18 @@ export class PerimetreDto extends PeriodeDto {
   secteur?: string;
 }
 
+/** /indicateurs: a perimeter, and optionally the instant the figures are asked as known at (audit). */
+export class IndicateursDto extends PerimetreDto {
+  @ApiPropertyOptional({
+    description:
+      "Les chiffres tels qu'ils étaient connus à cet instant (ISO 8601, ou une date : la fin de ce jour à Paris) : le journal rejoué jusqu'au dernier événement enregistré avant lui, par exemple avant qu'une correction soit saisie. Premier calcul d'un instant : la projection est rejouée jusque-là (202 tant qu'il dure), ensuite gardé.",
+    example: '2025-06-30T18:00:00+02:00',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: "connuLe doit être un instant ISO 8601 (2025-06-30T18:00:00+02:00) ou une date (2025-06-30)" })
+  connuLe?: string;
+}
+
 /** The yearly report's perimeter: its year is in the path, so no period in the query. */
 export class PerimetreBilanDto extends OmitType(PerimetreDto, ['annee', 'du', 'au'] as const) {}
 

@@ -6,8 +6,8 @@ import { Contexte } from '../request-context/request-context';
 import { EcritureDocumentee } from '../request-context/write-docs';
 import { uuidPipe } from '../validation/uuid.pipe';
 import { ResultatEcriture } from '../write-side/write-result';
-import { EnregistrerSalarieDto, SalarieVue, ValiderEligibiliteDto } from './salaries.dto';
-import { EnregistrerSalarieCommand, LireSalarie, ValiderEligibiliteCommand } from './salaries.handlers';
+import { EnregistrerSalarieDto, SalarieVue, ValiderEligibiliteDto, EffacerSalarieDto } from './salaries.dto';
+import { EnregistrerSalarieCommand, LireSalarie, ValiderEligibiliteCommand, EffacerSalarieCommand } from './salaries.handlers';
 import { Autorise } from '../acces/acces.decorators';
 import { PorteeDeLAppelant, type Portee } from '../acces/portee';
 
@@ -35,6 +35,19 @@ export class SalariesController {
   @ApiCreatedResponse({ type: ResultatEcriture })
   validerEligibilite(@Param('id', uuidPipe) id: string, @Body() dto: ValiderEligibiliteDto, @Contexte() context: CommandContext): Promise<ResultatEcriture> {
     return this.commands.execute(new ValiderEligibiliteCommand(id, dto, context));
+  }
+
+  @Post(':id/effacement')
+  @Autorise('ecrire')
+  @EcritureDocumentee()
+  @ApiOperation({
+    summary: "Effacer l'identité de la personne (RGPD) : sa clé est détruite, son identité se lit null partout, ses chiffres restent identiques",
+    description:
+      "Enregistre SalarieEfface (motif seulement, sans donnée personnelle) puis détruit la clé qui chiffre son identité dans le journal. Ensuite, plus rien ne peut être enregistré pour elle (422 SALARIE_EFFACE). Rejouer la demande n'enregistre rien de plus.",
+  })
+  @ApiCreatedResponse({ type: ResultatEcriture })
+  effacer(@Param('id', uuidPipe) id: string, @Body() dto: EffacerSalarieDto, @Contexte() context: CommandContext): Promise<ResultatEcriture> {
+    return this.commands.execute(new EffacerSalarieCommand(id, dto, context));
   }
 
   @Get(':id')

@@ -1,11 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import {
   CRITERES_ELIGIBILITE,
+  MOTIFS_EFFACEMENT,
   NIVEAUX_FORMATION,
   SEXES,
+  TRANCHES_AGE,
   type CritereEligibilite,
+  type MotifEffacement,
   type NiveauFormation,
   type Sexe,
+  type TrancheAge,
 } from '@suivi/domain';
 import { Fraicheur } from '../read-side/freshness';
 import { DateJour, Enum, EnumList, Identifiant, Texte } from '../validation/fields';
@@ -59,6 +63,9 @@ export class SalarieVue {
   @ApiProperty({ enum: SEXES }) sexe: Sexe;
   @ApiProperty({ nullable: true, type: String, description: IDENTITE }) dateNaissance: string | null;
   @ApiProperty({ nullable: true, type: String, description: `${IDENTITE} Aussi null quand elle n'est pas connue.` }) adresse: string | null;
+  @ApiProperty({ enum: TRANCHES_AGE, description: "Tranche d'âge à l'enregistrement (pour les statistiques)." }) trancheAge: TrancheAge;
+  @ApiProperty({ description: "L'identité a été effacée (demande de la personne, durée de conservation…) : nom, prénom, date de naissance, adresse et précisions valent null pour tous ; les chiffres restent." })
+  efface: boolean;
   @ApiProperty() commune: string;
   @ApiProperty({ nullable: true, type: String }) quartierQpv: string | null;
   @ApiProperty({ enum: NIVEAUX_FORMATION }) niveauFormation: NiveauFormation;
@@ -66,4 +73,9 @@ export class SalarieVue {
   @ApiProperty({ type: [String], description: 'Identifiants de ses placements.' }) placements: string[];
   @ApiProperty() revision: number;
   @ApiProperty({ type: Fraicheur }) fraicheur: Fraicheur;
+}
+
+export class EffacerSalarieDto {
+  @Enum(MOTIFS_EFFACEMENT, { example: 'demande_de_la_personne', description: "Pourquoi l'identité est effacée (une liste fermée : l'effacement lui-même ne garde aucune donnée personnelle)." })
+  motif: MotifEffacement;
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SalariesController } from './salaries.controller';
-import { EnregistrerSalarieHandler, LireSalarieHandler, ValiderEligibiliteHandler } from './salaries.handlers';
+import { EffacerSalarieHandler, EnregistrerSalarieHandler, LireSalarieHandler, ValiderEligibiliteHandler } from './salaries.handlers';
 
-@Module({ controllers: [SalariesController], providers: [EnregistrerSalarieHandler, ValiderEligibiliteHandler, LireSalarieHandler] })
+@Module({ controllers: [SalariesController], providers: [EnregistrerSalarieHandler, ValiderEligibiliteHandler, EffacerSalarieHandler, LireSalarieHandler] })
 export class SalariesModule {}

@@ -15,6 +15,7 @@ import {
   estSortiePositive,
   heuresDeCalibration,
   METIERS_PAR_DEFAUT,
+  trancheAgeDe,
   type BaseJuridique,
   type CritereEligibilite,
   type Modalite,
@@ -1178,6 +1179,10 @@ export interface ResumePlan {
   partFemmes: number;
   partQpvPersonnes: number;
   partQpvHeures: number;
+  /**
+   * Shares of the people with hours in the year by their age band at registration (the day seed:demo runs the
+   * commands, `jourEnregistrement`), as /indicateurs counts them.
+   */
   partMoins26: number;
   partPlus50: number;
   placements: number;
@@ -1202,7 +1207,8 @@ export interface ResumePlan {
   maxHeuresPersonneMois: number;
 }
 
-export function resumerPlan(plan: Plan): ResumePlan {
+/** `jourEnregistrement`: the Paris day the people are registered (their age band is the one of that day). */
+export function resumerPlan(plan: Plan, jourEnregistrement: string): ResumePlan {
   const { modele } = plan;
   const commandesParType = {} as Record<CommandKind, number>;
   let commandes = 0;
@@ -1242,7 +1248,6 @@ export function resumerPlan(plan: Plan): ResumePlan {
   let placementsEmbauche = 0;
   for (const s of modele.salaries) {
     let h = 0;
-    let premierMois: string | null = null;
     const parMois = new Map<string, number>();
     for (const p of s.placements) {
       placements++;
@@ -1271,7 +1276,6 @@ export function resumerPlan(plan: Plan): ResumePlan {
         }
         ajouterA(heuresParModalite, p.modalite, d.heures);
         ajouterA(heuresParTypeEmployeur, typeDe.get(p.entrepriseId)!, d.heures);
-        if (premierMois === null || d.mois < premierMois) premierMois = d.mois;
       }
       if (hp > 0) {
         accueillantes.add(p.entrepriseId);
@@ -1288,9 +1292,10 @@ export function resumerPlan(plan: Plan): ResumePlan {
         qpv++;
         heuresQpv += h;
       }
-      const age = ageAu(s.dateNaissance, `${premierMois}-01`);
-      if (age < 26) moins26++;
-      if (age >= 50) plus50++;
+      // The band the decider records at registration, as the indicators count it.
+      const tranche = trancheAgeDe(ageAu(s.dateNaissance, jourEnregistrement));
+      if (tranche === 'moins_26') moins26++;
+      if (tranche === '50_plus') plus50++;
     }
   }
   const entreprisesParType: Record<string, number> = {};

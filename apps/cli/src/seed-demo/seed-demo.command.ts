@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import type { CommandContext } from '@suivi/commands';
 import { type AppConfig, validateConfig } from '@suivi/config';
 import { openDatabase, runMigrations, type DatabaseConnection } from '@suivi/database';
-import { DomainError, HEURES_PAR_ETP } from '@suivi/domain';
+import { DomainError, HEURES_PAR_ETP, UPCASTERS_DU_DOMAINE, jourDe } from '@suivi/domain';
 import { EVENT_STORE, WrongExpectedRevisionError, createEventStore, type EventStore } from '@suivi/event-store';
 import { PROJECTIONS, projectionStatuses, type Projection } from '@suivi/projections';
 import { createApiApp } from '../../../api/src/api-app';
@@ -48,7 +48,8 @@ async function seedDemo(options: SeedDemoOptions): Promise<void> {
 
   info(`seed:demo : génération du plan (graine ${options.seed}, année ${ANNEE})`);
   const plan = genererPlan(options.seed);
-  const resume = resumerPlan(plan);
+  // The people are registered today: their age band is the one of today (as the decider records it).
+  const resume = resumerPlan(plan, jourDe(new Date()));
   // The plan goes through the real deciders in memory first: a broken rule stops us before any write.
   const verification = verifierPlan(plan, new Date());
   if (verification.refus.length > 0) {
@@ -91,7 +92,7 @@ async function seedDemo(options: SeedDemoOptions): Promise<void> {
 }
 
 async function headPosition(config: AppConfig, databaseUrl: string): Promise<number> {
-  const store = createEventStore({ kind: config.EVENT_STORE, databaseUrl, eventStoreUrl: config.EVENTSTORE_URL });
+  const store = createEventStore({ kind: config.EVENT_STORE, databaseUrl, eventStoreUrl: config.EVENTSTORE_URL , upcasters: UPCASTERS_DU_DOMAINE });
   try {
     return await store.headPosition();
   } finally {
@@ -305,7 +306,7 @@ function afficherResume(
     `  salariés .................... ${fr(r.salaries)} (${fr(r.personnesAvecHeures)} avec des heures en ${ANNEE})`,
     `    femmes .................... ${pct(r.partFemmes)}`,
     `    résidents QPV ............. ${pct(r.partQpvPersonnes)} des personnes, ${pct(r.partQpvHeures)} des heures`,
-    `    moins de 26 ans ........... ${pct(r.partMoins26)} ; 50 ans et plus : ${pct(r.partPlus50)}`,
+    `    moins de 26 ans ........... ${pct(r.partMoins26)} ; 50 ans et plus : ${pct(r.partPlus50)} (âge à l'enregistrement, aujourd'hui)`,
     `  éligibilités validées ....... ${fr(r.commandesParType.eligibilite ?? 0)}`,
     `  placements .................. ${fr(r.placements)} (mise à disposition ${fr(m.mise_a_disposition ?? 0)}, embauche directe ${fr(m.embauche_directe ?? 0)}, ` +
       `sous-traitance SIAE ${fr(m.sous_traitance_siae ?? 0)}, formation ${fr(m.formation ?? 0)})`,

@@ -1,11 +1,15 @@
-import { heuresDeCalibration, metiersParDefaut } from '@suivi/domain';
+import { heuresDeCalibration, jourDe, metiersParDefaut, salarieDecider, type SalarieEnregistre } from '@suivi/domain';
 import { ANNEE, CIBLES, DEFAULT_SEED, genererPlan, resumerPlan, type Plan, type PlannedCommand } from './plan';
 import { verifierPlan } from './plan-check';
 
 /** The generator only (no database): reproducibility, the shape of the year, the rules. */
+/** The day the specs' commands run (verifierPlan's `now` below): the people's registration day. */
+const MAINTENANT = new Date('2026-11-01T00:00:00Z');
+const ENREGISTREMENT = jourDe(MAINTENANT);
+
 describe('seed:demo plan', () => {
   const plan = genererPlan(DEFAULT_SEED);
-  const resume = resumerPlan(plan);
+  const resume = resumerPlan(plan, ENREGISTREMENT);
 
   it('is the same plan for the same seed, ids included, and another one for another seed', () => {
     expect(JSON.stringify(genererPlan(DEFAULT_SEED))).toBe(JSON.stringify(plan));
@@ -50,7 +54,7 @@ describe('seed:demo plan', () => {
         c.dto.dateDebut >= `${ANNEE}-01-01` &&
         c.dto.dateDebut <= `${ANNEE}-12-31`,
     );
-    const r = resumerPlan(p);
+    const r = resumerPlan(p, ENREGISTREMENT);
     expect(r.embauches).toBe(new Set(embauches.map((c) => c.dto.salarieId)).size);
     expect(r.placementsEmbauche).toBe(embauches.length);
     expect(r.embauches).toBe(CIBLES.embauches);
@@ -83,14 +87,56 @@ describe('seed:demo plan', () => {
 
   it.each([DEFAULT_SEED, 7])('breaks no domain rule: every command passes the real deciders (seed %i)', (seed) => {
     const p = seed === DEFAULT_SEED ? plan : genererPlan(seed);
-    const verification = verifierPlan(p, new Date('2026-11-01T00:00:00Z'));
+    const verification = verifierPlan(p, MAINTENANT);
     expect(verification.refus).toEqual([]);
-    expect(verification.commandes).toBe(resumerPlan(p).commandes);
+    expect(verification.commandes).toBe(resumerPlan(p, ENREGISTREMENT).commandes);
+  });
+
+  it.each([DEFAULT_SEED, 7])("summarises ages as /indicateurs counts them: the band the decider records on the registration day (seed %i)", (seed) => {
+    const p = seed === DEFAULT_SEED ? plan : genererPlan(seed);
+    const parts = (maintenant: Date) => {
+      const tranches = tranchesEnregistrees(p, maintenant);
+      const personnes = personnesAvecHeures(p);
+      const compter = (tranche: string) => [...personnes].filter((id) => tranches.get(id) === tranche).length / personnes.size;
+      return { personnes: personnes.size, partMoins26: compter('moins_26'), partPlus50: compter('50_plus') };
+    };
+    const r = resumerPlan(p, ENREGISTREMENT);
+    expect({ personnes: r.personnesAvecHeures, partMoins26: r.partMoins26, partPlus50: r.partPlus50 }).toEqual(parts(MAINTENANT));
+    // Registered earlier, people are younger: the summary follows the registration day it is given.
+    const tot = new Date('2025-01-15T12:00:00Z');
+    const avant = resumerPlan(p, jourDe(tot));
+    expect({ partMoins26: avant.partMoins26, partPlus50: avant.partPlus50 }).toEqual({ partMoins26: parts(tot).partMoins26, partPlus50: parts(tot).partPlus50 });
+    expect(avant.partMoins26).toBeGreaterThan(r.partMoins26);
+    expect(avant.partPlus50).toBeLessThan(r.partPlus50);
   });
 });
 
 function commandes(plan: Plan): PlannedCommand[] {
   return plan.phases.flatMap((phase) => phase.chains.flat());
+}
+
+/** Each person's age band as the real decider records it when the registration command runs at `now`. */
+function tranchesEnregistrees(plan: Plan, now: Date): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of commandes(plan)) {
+    if (c.kind !== 'salarie') continue;
+    const { id, ...champs } = c.dto;
+    const [evenement] = salarieDecider.decide({ type: 'EnregistrerSalarie', salarieId: id!, ...champs, now }, salarieDecider.initialState) as SalarieEnregistre[];
+    out.set(id!, evenement.data.trancheAge);
+  }
+  return out;
+}
+
+/** The people with hours (> 0, after corrections) in a month of the year, from the commands alone. */
+function personnesAvecHeures(plan: Plan): Set<string> {
+  const salarieDuPlacement = new Map<string, string>();
+  const declarations = new Map<string, { salarieId: string; mois: string; heures: number }>();
+  for (const c of commandes(plan)) {
+    if (c.kind === 'placement') salarieDuPlacement.set(c.dto.id!, c.dto.salarieId);
+    if (c.kind === 'declaration') declarations.set(c.declarationId, { salarieId: salarieDuPlacement.get(c.placementId)!, mois: c.dto.mois, heures: c.dto.heures });
+    if (c.kind === 'correction') declarations.get(c.declarationId)!.heures = c.dto.heures;
+  }
+  return new Set([...declarations.values()].filter((d) => d.heures > 0 && d.mois.startsWith(`${ANNEE}-`)).map((d) => d.salarieId));
 }
 
 /**

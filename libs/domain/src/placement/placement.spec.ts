@@ -82,6 +82,7 @@ const salarieEnregistre: SalarieEnregistre = {
     sexe: 'F',
     dateNaissance: '1990-05-12',
     adresse: null,
+    trancheAge: '26_49',
     commune: 'Dijon',
     quartierQpv: 'Grésilles',
     niveauFormation: '3',

@@ -5,8 +5,12 @@ import { texteRequis, valeurParmi } from '../values/texte';
 import { decidePlacement, evolvePlacement, type PlacementCommand, type PlacementState } from '../placement/placement.decider';
 import {
   CRITERES_ELIGIBILITE,
+  MOTIFS_EFFACEMENT,
   NIVEAUX_FORMATION,
   SEXES,
+  trancheAgeDe,
+  type MotifEffacement,
+  type TrancheAge,
   type CritereEligibilite,
   type NiveauFormation,
   type SalarieEvent,
@@ -38,7 +42,9 @@ export type ValiderEligibilite = {
   now: Date;
 };
 
-export type SalarieCommand = EnregistrerSalarie | ValiderEligibilite | PlacementCommand;
+export type EffacerSalarie = { type: 'EffacerSalarie'; motif: MotifEffacement };
+
+export type SalarieCommand = EnregistrerSalarie | ValiderEligibilite | EffacerSalarie | PlacementCommand;
 
 export interface Eligibilite {
   criteres: CritereEligibilite[];
@@ -50,11 +56,14 @@ export interface Eligibilite {
 export interface SalarieEnregistreState {
   existe: true;
   salarieId: string;
-  nom: string;
-  prenom: string;
+  /** The identity: null once erased (or when it cannot be decrypted). */
+  nom: string | null;
+  prenom: string | null;
   sexe: Sexe;
-  dateNaissance: DateIso;
+  dateNaissance: DateIso | null;
   adresse: string | null;
+  trancheAge: TrancheAge;
+  efface: boolean;
   commune: string;
   quartierQpv: string | null;
   niveauFormation: NiveauFormation;
@@ -74,9 +83,20 @@ export const salarieDecider: Decider<SalarieCommand, SalarieEvent, SalarieState>
 
   evolve(state, event) {
     if (event.type === 'SalarieEnregistre') {
-      return { existe: true, ...event.data, eligibilites: [], placements: {}, centiemesParMois: {} };
+      return { existe: true, ...event.data, efface: false, eligibilites: [], placements: {}, centiemesParMois: {} };
     }
     if (!state.existe) return state;
+    if (event.type === 'SalarieEfface') {
+      return {
+        ...state,
+        efface: true,
+        nom: null,
+        prenom: null,
+        dateNaissance: null,
+        adresse: null,
+        eligibilites: state.eligibilites.map((e) => ({ ...e, precision: null })),
+      };
+    }
     if (event.type === 'EligibiliteValidee') {
       const { criteres, dateValidation, precision, validePar } = event.data;
       return { ...state, eligibilites: [...state.eligibilites, { criteres, dateValidation, precision, validePar }] };
@@ -87,6 +107,8 @@ export const salarieDecider: Decider<SalarieCommand, SalarieEvent, SalarieState>
   decide(command, state) {
     if (command.type === 'EnregistrerSalarie') return enregistrer(command, state);
     if (!state.existe) notFound('SALARIE_INTROUVABLE', 'Aucun salarié ne porte cet identifiant : vérifiez l’URL.');
+    if (command.type === 'EffacerSalarie') return effacer(command, state);
+    rule(!state.efface, 'SALARIE_EFFACE', "L'identité de cette personne a été effacée : plus rien ne peut être enregistré pour elle.", { salarieId: state.salarieId });
     if (command.type === 'ValiderEligibilite') return validerEligibilite(command, state);
     return decidePlacement(command, state);
   },
@@ -111,12 +133,19 @@ function enregistrer(command: EnregistrerSalarie, state: SalarieState): SalarieE
         sexe: valeurParmi(command.sexe, SEXES, 'sexe'),
         dateNaissance: command.dateNaissance,
         adresse,
+        trancheAge: trancheAgeDe(age),
         commune: texteRequis(command.commune, 'commune', 200),
         quartierQpv,
         niveauFormation: valeurParmi(command.niveauFormation, NIVEAUX_FORMATION, 'niveauFormation'),
       },
     },
   ];
+}
+
+/** Erasing twice records nothing the second time (the key is destroyed again, harmlessly). */
+function effacer(command: EffacerSalarie, state: SalarieEnregistreState): SalarieEvent[] {
+  const motif = valeurParmi(command.motif, MOTIFS_EFFACEMENT, 'motif');
+  return state.efface ? [] : [{ type: 'SalarieEfface', data: { salarieId: state.salarieId, motif } }];
 }
 
 function validerEligibilite(command: ValiderEligibilite, state: SalarieEnregistreState): SalarieEvent[] {
@@ -129,6 +158,10 @@ function validerEligibilite(command: ValiderEligibilite, state: SalarieEnregistr
   });
   const precision = command.precision?.trim() ? texteRequis(command.precision, 'precision') : null;
   rule(!criteres.includes('autre') || precision !== null, 'PRECISION_REQUISE', 'Le critère « autre » exige une précision : décrivez la situation validée.');
+  // An identity that cannot be read (its key lost) cannot be checked against age-bound criteria.
+  if (state.dateNaissance === null) {
+    throw new DomainError('IDENTITE_ILLISIBLE', "La date de naissance de cette personne ne peut pas être lue : son identité n'est plus disponible.");
+  }
   const age = ageAu(state.dateNaissance, command.dateValidation);
   if (criteres.includes('jeune_peu_qualifie') && age >= 26) {
     throw new DomainError('CRITERE_INCOMPATIBLE', `Le critère jeune_peu_qualifie concerne les moins de 26 ans ; cette personne a ${age} ans à la date de validation.`, {

@@ -1,7 +1,7 @@
 import { fold } from '../decider';
 import { spec } from '../given-when-then.testing';
 import { salarieDecider, salarieStream, type EnregistrerSalarie, type SalarieEnregistreState, type ValiderEligibilite } from './salarie.decider';
-import type { CritereEligibilite, EligibiliteValidee, NiveauFormation, SalarieEnregistre, Sexe } from './salarie.events';
+import type { CritereEligibilite, EligibiliteValidee, NiveauFormation, SalarieEfface, SalarieEnregistre, Sexe } from './salarie.events';
 
 const NOW = new Date('2026-06-15T10:00:00Z');
 const SALARIE_ID = '7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f01';
@@ -41,6 +41,7 @@ const enregistre = (champs: Partial<SalarieEnregistre['data']> = {}): SalarieEnr
     sexe: 'F',
     dateNaissance: '1990-05-12',
     adresse: '3 rue des Lilas',
+    trancheAge: '26_49',
     commune: 'Dijon',
     quartierQpv: 'Grésilles',
     niveauFormation: '3',
@@ -116,22 +117,57 @@ describe('enregistrement du salarié', () => {
   });
 
   it('accepte une naissance le 29 février d’une année bissextile et refuse une date qui n’existe pas', () => {
-    spec(salarieDecider).given([]).when(enregistrer({ dateNaissance: '2004-02-29' })).then([enregistre({ dateNaissance: '2004-02-29' })]);
+    spec(salarieDecider).given([]).when(enregistrer({ dateNaissance: '2004-02-29' })).then([enregistre({ dateNaissance: '2004-02-29', trancheAge: 'moins_26' })]);
     spec(salarieDecider).given([]).when(enregistrer({ dateNaissance: '2003-02-29' })).thenFails('DATE_INVALIDE', { champ: 'dateNaissance' });
   });
 
   it('accepte une personne qui a 14 ans aujourd’hui et refuse celle qui les aura demain', () => {
-    spec(salarieDecider).given([]).when(enregistrer({ dateNaissance: '2012-06-15' })).then([enregistre({ dateNaissance: '2012-06-15' })]);
+    spec(salarieDecider).given([]).when(enregistrer({ dateNaissance: '2012-06-15' })).then([enregistre({ dateNaissance: '2012-06-15', trancheAge: 'moins_26' })]);
     spec(salarieDecider).given([]).when(enregistrer({ dateNaissance: '2012-06-16' })).thenFails('DATE_NAISSANCE_INVALIDE', { dateNaissance: '2012-06-16' });
   });
 
   it('accepte une personne de 100 ans et refuse une personne de 101 ans', () => {
-    spec(salarieDecider).given([]).when(enregistrer({ dateNaissance: '1925-06-16' })).then([enregistre({ dateNaissance: '1925-06-16' })]);
+    spec(salarieDecider).given([]).when(enregistrer({ dateNaissance: '1925-06-16' })).then([enregistre({ dateNaissance: '1925-06-16', trancheAge: '50_plus' })]);
     spec(salarieDecider).given([]).when(enregistrer({ dateNaissance: '1925-06-15' })).thenFails('DATE_NAISSANCE_INVALIDE');
+  });
+
+  it.each([
+    ['2000-06-16', 'moins_26'],
+    ['2000-06-15', '26_49'],
+    ['1976-06-16', '26_49'],
+    ['1976-06-15', '50_plus'],
+  ] as const)('né le %s, il entre dans la tranche %s (âge le jour de l’enregistrement : 25 ans la veille de ses 26, 50 ans le jour même)', (dateNaissance, trancheAge) => {
+    spec(salarieDecider).given([]).when(enregistrer({ dateNaissance })).then([enregistre({ dateNaissance, trancheAge })]);
   });
 
   it('refuse un second enregistrement sous le même identifiant', () => {
     spec(salarieDecider).given([enregistre()]).when(enregistrer()).thenFails('SALARIE_DEJA_ENREGISTRE');
+  });
+});
+
+describe('effacement de l’identité', () => {
+  const efface: SalarieEfface = { type: 'SalarieEfface', data: { salarieId: SALARIE_ID, motif: 'demande_de_la_personne' } };
+
+  it('enregistre l’effacement avec son motif, une seule fois', () => {
+    spec(salarieDecider).given([enregistre()]).when({ type: 'EffacerSalarie', motif: 'demande_de_la_personne' }).then([efface]);
+    spec(salarieDecider).given([enregistre(), efface]).when({ type: 'EffacerSalarie', motif: 'autre' }).then([]);
+  });
+
+  it('refuse un motif hors liste (il ne doit porter aucune donnée personnelle)', () => {
+    spec(salarieDecider).given([enregistre()]).when({ type: 'EffacerSalarie', motif: 'Mme Martin a déménagé' as never }).thenFails('VALEUR_NON_AUTORISEE');
+  });
+
+  it('refuse d’effacer une personne inconnue (404)', () => {
+    spec(salarieDecider).given([]).when({ type: 'EffacerSalarie', motif: 'autre' }).thenFails('SALARIE_INTROUVABLE');
+  });
+
+  it('ne laisse plus rien enregistrer pour une personne effacée', () => {
+    spec(salarieDecider).given([enregistre(), efface]).when(valider(['deld'])).thenFails('SALARIE_EFFACE');
+  });
+
+  it('son identité se lit null une fois effacée, ses données statistiques restent', () => {
+    const state = [enregistre(), efface].reduce(salarieDecider.evolve, salarieDecider.initialState);
+    expect(state).toMatchObject({ efface: true, nom: null, prenom: null, dateNaissance: null, adresse: null, sexe: 'F', trancheAge: '26_49', commune: 'Dijon' });
   });
 });
 

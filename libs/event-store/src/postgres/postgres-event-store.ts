@@ -28,7 +28,8 @@ import { AppendNotifier, APPEND_CHANNEL } from './append-notifier';
  * compares a single number. The price is that appends are serialised; each append is one
  * short transaction, and `npm run bench` measures the resulting throughput.
  * (The alternative, comparing transaction ids with pg_snapshot_xmin, keeps writers
- * parallel but needs a two-part checkpoint everywhere.)
+ * parallel but needs a two-part checkpoint everywhere.) The same lock makes the head's hash
+ * the one the next append chains to (event-chain.migration.ts).
  */
 const APPEND_LOCK_KEY = 7_340_211_001;
 
@@ -104,15 +105,26 @@ export class PostgresEventStore implements EventStore {
       const first = current === null ? 0 : current + 1;
       const position = head + events.length;
       // The notification is delivered at commit only, so a woken subscriber always finds the events.
-      await client.query(
-        `WITH inserted AS (
-           INSERT INTO event_store.events (position, stream_id, stream_type, revision, event_id, type, data, metadata)
-           SELECT $1::bigint + e.n, $2, $3, $4::bigint + e.n - 1, e.event_id, e.type, e.data, e.metadata
-           FROM unnest($5::uuid[], $6::text[], $7::jsonb[], $8::jsonb[]) WITH ORDINALITY
-                AS e(event_id, type, data, metadata, n)
+      // Each event's hash is chained to the previous one's (event-chain.migration.ts): the head's
+      // hash is read in this same statement (the lock keeps it the head), and the database
+      // computes the hashes, over the jsonb values as stored and the recorded_at it sets.
+      // A named (prepared) statement: parsed and planned once per connection, which saves more
+      // than the hashes cost (`npm run bench`); no extra round trip, the Parse travels with the
+      // first Bind. (A pooler in transaction mode would need its prepared-statement support.)
+      await client.query({
+        name: 'event-store-append',
+        text: `WITH inserted AS (
+           INSERT INTO event_store.events (position, stream_id, stream_type, revision, event_id, type, data, metadata, recorded_at, hash)
+           SELECT e.position, $2, $3, e.revision, e.event_id, e.type, e.data, e.metadata, now(),
+                  event_store.chain((SELECT hash FROM event_store.events WHERE position = $1),
+                                    e.position, $2, $3, e.revision, e.event_id, e.type, e.data, e.metadata, now())
+                    OVER (ORDER BY e.position ROWS UNBOUNDED PRECEDING)
+           FROM (SELECT $1::bigint + u.n AS position, $4::bigint + u.n - 1 AS revision, u.event_id, u.type, u.data, u.metadata
+                 FROM unnest($5::uuid[], $6::text[], $7::jsonb[], $8::jsonb[]) WITH ORDINALITY
+                      AS u(event_id, type, data, metadata, n)) AS e
            RETURNING 1)
          SELECT pg_notify($9, $10) FROM (SELECT count(*) FROM inserted) AS done`,
-        [
+        values: [
           head,
           streamId,
           streamTypeOf(streamId),
@@ -124,7 +136,7 @@ export class PostgresEventStore implements EventStore {
           APPEND_CHANNEL,
           String(position),
         ],
-      );
+      });
       await client.query('COMMIT');
       return { nextRevision: first + events.length - 1, position };
     } catch (error) {

@@ -42,9 +42,10 @@ const INDICATEURS: { [K in keyof (Indicateurs & Repartitions)]: string } = {
     "residentsQpv / salaries, entre 0 et 1 (4 décimales) ; c'est aussi le réalisé de l'objectif partQpvPersonnes du bilan.",
   partQpvHeures: 'heures des residentsQpv / heuresRealisees, entre 0 et 1 (4 décimales).',
   moins26Ans:
-    'personnes de salaries âgées de moins de 26 ans au premier jour de leur premier mois avec des heures dans la période.',
+    "personnes de salaries selon l'âge à l'enregistrement de la personne : moins de 26 ans (en années révolues au jour de son enregistrement, heure de Paris ; cette tranche d'âge ne change plus ensuite, et les indicateurs ne gardent pas la date de naissance).",
   partMoins26Ans: 'moins26Ans / salaries, entre 0 et 1 (4 décimales).',
-  plus50Ans: 'personnes de salaries âgées de 50 ans ou plus au premier jour de leur premier mois avec des heures dans la période.',
+  plus50Ans:
+    "personnes de salaries selon l'âge à l'enregistrement de la personne : 50 ans et plus (en années révolues au jour de son enregistrement, heure de Paris, comme moins26Ans).",
   partPlus50Ans: 'plus50Ans / salaries, entre 0 et 1 (4 décimales).',
   niveauxFormation: 'personnes de salaries par niveau de formation (celui de leur enregistrement).',
   criteres:

@@ -2,8 +2,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * The read model of the indicators: the referential (without identities: statistics need
- * sex, birth date, QPV, level, never names) and one row per declaration with its hours after
- * corrections. Every figure of /indicateurs, /marches and /bilans is a query over these tables.
+ * sex, age band at registration, QPV, commune, level, never names nor birth dates) and one row
+ * per declaration with its hours after corrections. Every figure of /indicateurs, /marches and
+ * /bilans is a query over these tables.
  */
 export const SCHEMA_INDICATEURS = 'indicateurs';
 const SCHEMA = SCHEMA_INDICATEURS;
@@ -66,7 +67,8 @@ export class EntrepriseLue {
 export class SalarieLu {
   @PrimaryColumn('uuid') id: string;
   @Column('text') sexe: string;
-  @Column({ name: 'date_naissance', type: 'text' }) dateNaissance: string;
+  /** The age band at registration (`moins_26`, `26_49`, `50_plus`: TRANCHES_AGE), never the birth date (migration SalariesTrancheAge1764200000020). */
+  @Column({ name: 'tranche_age', type: 'text' }) trancheAge: string;
   @Column('text') commune: string;
   @Column({ name: 'quartier_qpv', type: 'text', nullable: true }) quartierQpv: string | null;
   @Column({ name: 'niveau_formation', type: 'text' }) niveauFormation: string;

@@ -83,8 +83,9 @@ export class IndicateursProjection implements Projection {
       case 'SalarieEnregistre': {
         const d = event.data;
         await tx.query(
-          `INSERT INTO salaries (id, sexe, date_naissance, commune, quartier_qpv, niveau_formation) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [d.salarieId, d.sexe, d.dateNaissance, d.commune, d.quartierQpv, d.niveauFormation],
+          // The statistics fields only: never the identity (nom, prenom, dateNaissance, adresse), which may be encrypted or erased.
+          `INSERT INTO salaries (id, sexe, tranche_age, commune, quartier_qpv, niveau_formation) VALUES ($1, $2, $3, $4, $5, $6)`,
+          [d.salarieId, d.sexe, d.trancheAge, d.commune, d.quartierQpv, d.niveauFormation],
         );
         return;
       }

@@ -76,8 +76,9 @@ const part = (n: number, total: number) => (total === 0 ? 0 : Math.round((n / to
 /**
  * The definitions a funder audits (stated for the API docs and docs/indicateurs.md in definitions.ts):
  * - hours: declarations after corrections whose month overlaps [du, au], of marchés in scope;
- * - people: distinct salariés with hours (> 0) in the period; their age is taken on the first day of
- *   their first month with hours in the period; QPV = living in a QPV when registered;
+ * - people: distinct salariés with hours (> 0) in the period; their age is their age band when registered
+ *   (`tranche_age`: under 26, 26 to 49, 50 and over; the read model keeps no birth date); QPV = living in a
+ *   QPV when registered;
  * - criteria: those validated (up to the end of the period) for the people counted;
  * - entreprises: those employing or hosting (mise à disposition) someone with hours in the period;
  * - operations / donneurs d'ordre / marchés: those with hours in the period;
@@ -192,7 +193,7 @@ export async function totauxDuPerimetre(em: EntityManager, p: Perimetre): Promis
   const [t] = await em.query(
     `WITH d AS (${declarations}),
      personnes AS (
-       SELECT d.salarie_id, sum(d.centiemes) AS centiemes, min(d.mois) AS premier_mois
+       SELECT d.salarie_id, sum(d.centiemes) AS centiemes
        FROM d GROUP BY d.salarie_id
      )
      SELECT
@@ -202,10 +203,8 @@ export async function totauxDuPerimetre(em: EntityManager, p: Perimetre): Promis
        (SELECT coalesce(sum(pe.centiemes), 0) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.sexe = 'F')::bigint AS centiemes_femmes,
        (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.quartier_qpv IS NOT NULL)::int AS qpv,
        (SELECT coalesce(sum(pe.centiemes), 0) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.quartier_qpv IS NOT NULL)::bigint AS centiemes_qpv,
-       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id
-         WHERE date_part('year', age(to_date(pe.premier_mois || '-01', 'YYYY-MM-DD'), s.date_naissance::date)) < 26)::int AS moins26,
-       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id
-         WHERE date_part('year', age(to_date(pe.premier_mois || '-01', 'YYYY-MM-DD'), s.date_naissance::date)) >= 50)::int AS plus50,
+       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.tranche_age = 'moins_26')::int AS moins26,
+       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.tranche_age = '50_plus')::int AS plus50,
        (SELECT count(DISTINCT e) FROM (
           SELECT entreprise_id AS e FROM d
           UNION SELECT p.entreprise_utilisatrice_id FROM d JOIN indicateurs.placements p ON p.id = d.placement_id

@@ -1,9 +1,10 @@
-import type { EventStore, RecordedEvent } from '@suivi/event-store';
-import type { DataSource, EntityManager } from 'typeorm';
-import { quoteIdent, useSchema, type Projection } from './projection';
+import type { EventStore } from '@suivi/event-store';
+import type { DataSource } from 'typeorm';
+import { quoteIdent, type Projection } from './projection';
 import { deleteCheckpoint, ensureCheckpoint, lockCheckpoint, readCheckpoints, resetCheckpoint, saveCheckpoint } from './checkpoints';
 import { ProjectionLock } from './projection-lock';
 import type { ProjectionRunnerOptions } from './projection-runner';
+import { checkSameColumns, checkSchemaName, copySchemaTables, replayInTransaction, replayInto, type ReplayCursor } from './replay';
 
 export interface RebuildProgress {
   position: number;
@@ -60,8 +61,7 @@ export async function rebuildProjection(
 ): Promise<RebuildResult> {
   const started = Date.now();
   const live = projection.schema;
-  // Identifiers are spliced into DDL: only plain ones, short enough for the suffixes (63 bytes).
-  if (!/^[a-z_][a-z0-9_]{0,54}$/.test(live)) throw new Error(`projection ${projection.name}: unsupported schema name "${live}"`);
+  checkSchemaName(projection, '_rebuild'.length);
   const shadow = shadowSchemaOf(live);
   const retired = retiredSchemaOf(live);
   const shadowName = shadowCheckpointOf(projection.name);
@@ -80,33 +80,18 @@ export async function rebuildProjection(
   let switched = false;
   try {
     await createShadow(dataSource, live, shadow, retired, shadowName);
-    let position = 0;
-    let events = 0;
+    const cursor: ReplayCursor = { position: 0, events: 0 };
     let target = await store.headPosition();
-    options.onProgress?.({ position, target });
+    options.onProgress?.({ position: cursor.position, target });
 
-    const replay = async (upTo: number) => {
-      while (position < upTo) {
-        checkLock();
-        const batch = await readUpTo(store, position, upTo, options.batchSize);
-        if (batch.length === 0) return;
-        const last = batch[batch.length - 1].position;
-        await dataSource
-          .transaction(async (tx) => {
-            await useSchema(tx, shadow);
-            await projection.apply(batch, tx);
-            await saveCheckpoint(tx, shadowName, last);
-          })
-          .catch((error: unknown) => {
-            // Say where in the log, so that the failing event can be found; the live generation is untouched.
-            const message = error instanceof Error ? error.message : String(error);
-            throw new Error(`rebuild of ${projection.name} failed on events ${batch[0].position} to ${last}: ${message}`, { cause: error });
-          });
-        position = last;
-        events += batch.length;
-        options.onProgress?.({ position, target });
-      }
-    };
+    const replay = (upTo: number) =>
+      replayInto(projection, store, dataSource, shadow, cursor, upTo, {
+        batchSize: options.batchSize,
+        what: 'rebuild',
+        beforeBatch: checkLock,
+        inBatch: (tx, last) => saveCheckpoint(tx, shadowName, last),
+        afterBatch: ({ position }) => options.onProgress?.({ position, target }),
+      });
 
     await replay(target);
     // Catch up with the live generation without any lock, so that the switch has little left to apply.
@@ -114,7 +99,7 @@ export async function rebuildProjection(
       const livePosition = (await readCheckpoints(dataSource.manager)).get(projection.name) ?? 0;
       // A distance in events on PostgreSQL; on EventStoreDB (log offsets) it overstates, which only
       // costs a few more rounds, bounded by CATCH_UP_ROUNDS.
-      if (livePosition - position <= options.batchSize) break;
+      if (livePosition - cursor.position <= options.batchSize) break;
       target = Math.max(target, livePosition);
       await replay(livePosition);
     }
@@ -123,22 +108,17 @@ export async function rebuildProjection(
     await dataSource.transaction(async (tx) => {
       // Blocks the live runner's next batch until commit; a batch in flight commits first.
       const current = await lockCheckpoint(tx, projection.name);
-      await useSchema(tx, shadow);
-      while (position < current.position) {
-        const batch = await readUpTo(store, position, current.position, options.batchSize);
-        if (batch.length === 0) throw new Error(`live checkpoint ${current.position} of ${projection.name} is beyond the log (${position})`);
-        await projection.apply(batch, tx);
-        position = batch[batch.length - 1].position;
-        events += batch.length;
-      }
-      await checkSameColumns(tx, live, shadow);
+      await replayInTransaction(tx, projection, store, shadow, cursor, current.position, options.batchSize);
+      // A migration that altered the live tables meanwhile would be undone by the switch: refuse it.
+      await checkSameColumns(tx, live, shadow, 'rebuild');
       await tx.query(`ALTER SCHEMA ${quoteIdent(live)} RENAME TO ${quoteIdent(retired)}`);
       await tx.query(`ALTER SCHEMA ${quoteIdent(shadow)} RENAME TO ${quoteIdent(live)}`);
       await deleteCheckpoint(tx, shadowName);
       // Never behind the old checkpoint (`?apres=` and `fraicheur` keep their meaning), and exactly what the tables hold.
-      await resetCheckpoint(tx, projection.name, position);
+      await resetCheckpoint(tx, projection.name, cursor.position);
     });
     switched = true;
+    const { position, events } = cursor;
     options.onProgress?.({ position, target: Math.max(target, position) });
     log('projection rebuilt and switched', { position, events });
 
@@ -161,19 +141,8 @@ async function createShadow(dataSource: DataSource, live: string, shadow: string
     // Leftovers of an interrupted rebuild: a shadow never switched, a previous generation never dropped.
     await tx.query(`DROP SCHEMA IF EXISTS ${quoteIdent(shadow)} CASCADE`);
     await tx.query(`DROP SCHEMA IF EXISTS ${quoteIdent(retired)} CASCADE`);
-    const relations: Array<{ relname: string; relkind: string }> = await tx.query(
-      `SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 ORDER BY 1`,
-      [live],
-    );
-    // The rename swaps the whole schema: anything but tables and their indexes would not be rebuilt.
-    const others = relations.filter((r) => !['r', 'i'].includes(r.relkind));
-    if (others.length > 0) throw new Error(`schema ${live} holds more than tables: ${others.map((r) => r.relname).join(', ')}`);
-    const tables = relations.filter((r) => r.relkind === 'r').map((r) => r.relname);
-    if (tables.length === 0) throw new Error(`schema ${live} has no table: are the migrations applied?`);
-    await tx.query(`CREATE SCHEMA ${quoteIdent(shadow)}`);
-    for (const table of tables) {
-      await tx.query(`CREATE TABLE ${quoteIdent(shadow)}.${quoteIdent(table)} (LIKE ${quoteIdent(live)}.${quoteIdent(table)} INCLUDING ALL)`);
-    }
+    // The rename swaps the whole schema: anything but tables and their indexes would not be rebuilt (checked here).
+    await copySchemaTables(tx, live, shadow);
     await ensureCheckpoint(tx, shadowName);
     await saveCheckpoint(tx, shadowName, 0);
   });
@@ -184,23 +153,4 @@ async function dropShadow(dataSource: DataSource, shadow: string, shadowName: st
     await tx.query(`DROP SCHEMA IF EXISTS ${quoteIdent(shadow)} CASCADE`);
     await deleteCheckpoint(tx, shadowName);
   });
-}
-
-/** A migration that altered the live tables during the rebuild would be undone by the switch: refuse it. */
-async function checkSameColumns(tx: EntityManager, live: string, shadow: string): Promise<void> {
-  const columns = async (schema: string) =>
-    JSON.stringify(
-      await tx.query(
-        `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
-         WHERE table_schema = $1 ORDER BY table_name, ordinal_position`,
-        [schema],
-      ),
-    );
-  if ((await columns(live)) !== (await columns(shadow))) {
-    throw new Error(`the tables of schema ${live} changed during the rebuild (a migration?): run the rebuild again`);
-  }
-}
-
-async function readUpTo(store: EventStore, after: number, upTo: number, max: number): Promise<RecordedEvent[]> {
-  return (await store.readAll({ after, maxCount: max })).filter((e) => e.position <= upTo);
 }

@@ -1,0 +1,142 @@
+import type { EventStore, RecordedEvent } from '@suivi/event-store';
+import type { DataSource, EntityManager } from 'typeorm';
+import { quoteIdent, useSchema, type Projection } from './projection';
+
+/**
+ * What a rebuild (`rebuild.ts`) and a verification (`verification.ts`) share: a copy of a
+ * projection's live tables in a schema of its own, and the replay of the log into it with the
+ * projection's own `apply` (unqualified names, `search_path` pointed at the copy).
+ */
+
+/** How far a replay got: the last position applied, and how many events it applied. */
+export interface ReplayCursor {
+  position: number;
+  events: number;
+}
+
+/** PostgreSQL's identifier limit (bytes). */
+const MAX_IDENTIFIER = 63;
+
+/**
+ * Identifiers are spliced into DDL: only plain lower-case ones, short enough to take `suffix`
+ * (e.g. `_rebuild`) within PostgreSQL's 63 bytes.
+ */
+export function checkSchemaName(projection: Projection, suffixLength: number): void {
+  const room = MAX_IDENTIFIER - suffixLength - 1;
+  if (!new RegExp(`^[a-z_][a-z0-9_]{0,${room}}$`).test(projection.schema)) {
+    throw new Error(`projection ${projection.name}: unsupported schema name "${projection.schema}"`);
+  }
+}
+
+/** The tables of a schema (its relations must be tables and their indexes only), by name. */
+export async function tablesOf(tx: EntityManager, schema: string): Promise<string[]> {
+  const relations: Array<{ relname: string; relkind: string }> = await tx.query(
+    `SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 ORDER BY 1`,
+    [schema],
+  );
+  // A copy holds tables only: anything else (views, sequences of their own) would not be replayed.
+  const others = relations.filter((r) => !['r', 'i'].includes(r.relkind));
+  if (others.length > 0) throw new Error(`schema ${schema} holds more than tables: ${others.map((r) => r.relname).join(', ')}`);
+  const tables = relations.filter((r) => r.relkind === 'r').map((r) => r.relname);
+  if (tables.length === 0) throw new Error(`schema ${schema} has no table: are the migrations applied?`);
+  return tables;
+}
+
+/** Creates `target` with the live schema's tables, copied empty (columns, defaults, constraints, indexes). */
+export async function copySchemaTables(tx: EntityManager, live: string, target: string): Promise<string[]> {
+  const tables = await tablesOf(tx, live);
+  await tx.query(`CREATE SCHEMA ${quoteIdent(target)}`);
+  for (const table of tables) {
+    await tx.query(`CREATE TABLE ${quoteIdent(target)}.${quoteIdent(table)} (LIKE ${quoteIdent(live)}.${quoteIdent(table)} INCLUDING ALL)`);
+  }
+  return tables;
+}
+
+export interface ReplayOptions {
+  batchSize: number;
+  /** "rebuild", "verification": names the operation in errors. */
+  what: string;
+  /** Called before each batch: throws to stop (a lost lock, a cancellation). */
+  beforeBatch?: () => void;
+  /** Runs inside each batch's transaction, after `apply` (e.g. saves the copy's own checkpoint). */
+  inBatch?: (tx: EntityManager, last: number) => Promise<void>;
+  /** After each committed batch. */
+  afterBatch?: (cursor: ReplayCursor) => void;
+}
+
+/**
+ * Replays the events after `cursor.position` up to `upTo` into `schema`, one transaction per
+ * batch, and advances `cursor` as batches commit. A failing batch names its positions.
+ */
+export async function replayInto(
+  projection: Projection,
+  store: EventStore,
+  dataSource: DataSource,
+  schema: string,
+  cursor: ReplayCursor,
+  upTo: number,
+  options: ReplayOptions,
+): Promise<void> {
+  while (cursor.position < upTo) {
+    options.beforeBatch?.();
+    const batch = await readUpTo(store, cursor.position, upTo, options.batchSize);
+    if (batch.length === 0) return;
+    const last = batch[batch.length - 1].position;
+    await dataSource
+      .transaction(async (tx) => {
+        await useSchema(tx, schema);
+        await projection.apply(batch, tx);
+        await options.inBatch?.(tx, last);
+      })
+      .catch((error: unknown) => {
+        // Say where in the log, so that the failing event can be found; the live generation is untouched.
+        const message = error instanceof Error ? error.message : String(error);
+        throw new Error(`${options.what} of ${projection.name} failed on events ${batch[0].position} to ${last}: ${message}`, { cause: error });
+      });
+    cursor.position = last;
+    cursor.events += batch.length;
+    options.afterBatch?.(cursor);
+  }
+}
+
+/**
+ * Applies the events after `cursor.position` up to `upTo` into `schema` inside the caller's
+ * transaction (a rebuild's switch, a verification's comparison), which must end exactly at `upTo`.
+ */
+export async function replayInTransaction(
+  tx: EntityManager,
+  projection: Projection,
+  store: EventStore,
+  schema: string,
+  cursor: ReplayCursor,
+  upTo: number,
+  batchSize: number,
+): Promise<void> {
+  await useSchema(tx, schema);
+  while (cursor.position < upTo) {
+    const batch = await readUpTo(store, cursor.position, upTo, batchSize);
+    if (batch.length === 0) throw new Error(`live checkpoint ${upTo} of ${projection.name} is beyond the log (${cursor.position})`);
+    await projection.apply(batch, tx);
+    cursor.position = batch[batch.length - 1].position;
+    cursor.events += batch.length;
+  }
+}
+
+/** The copy must have the live tables' columns: a migration meanwhile would make them differ. */
+export async function checkSameColumns(tx: EntityManager, live: string, copy: string, what: string): Promise<void> {
+  const columns = async (schema: string) =>
+    JSON.stringify(
+      await tx.query(
+        `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
+         WHERE table_schema = $1 ORDER BY table_name, ordinal_position`,
+        [schema],
+      ),
+    );
+  if ((await columns(live)) !== (await columns(copy))) {
+    throw new Error(`the tables of schema ${live} changed during the ${what} (a migration?): run the ${what} again`);
+  }
+}
+
+export async function readUpTo(store: EventStore, after: number, upTo: number, max: number): Promise<RecordedEvent[]> {
+  return (await store.readAll({ after, maxCount: max })).filter((e) => e.position <= upTo);
+}
