@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Client } from 'pg';
 import { MIGRATIONS, runMigrations } from '@suivi/database';
 import { UPCASTERS_DU_DOMAINE, ageAu, jourDe, trancheAgeDe } from '@suivi/domain';
 import { PostgresEventStore } from '@suivi/event-store';
 import { ENTITES_INDICATEURS, IndicateursProjection, SalariesTrancheAge1764200000020, rebuildProjection } from '@suivi/projections';
-import { createDatabase } from './support/test-database';
+import { createDatabase, withClient } from './support/test-database';
 
 /**
  * Migration SalariesTrancheAge1764200000020 on a database that was in use: the people of the indicators had their
@@ -23,15 +22,6 @@ interface Personne {
   attendu?: string;
 }
 
-async function avecClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A database migrated up to the migration under test (excluded), as one deployed before it. */
 async function baseAvantLaMigration(prefix: string) {
@@ -49,7 +39,7 @@ async function baseAvantLaMigration(prefix: string) {
 
 /** What the previous version wrote: the event (version 1 unless it carries a band) and the read model's row with the birth date. */
 async function ecrireAvant(url: string, personnes: Array<Personne & { id: string }>): Promise<void> {
-  await avecClient(url, async (c) => {
+  await withClient(url, async (c) => {
     let position = 0;
     for (const p of personnes) {
       await c.query(`INSERT INTO indicateurs.salaries (id, sexe, date_naissance, commune, quartier_qpv, niveau_formation) VALUES ($1, 'F', $2, 'Dijon', NULL, '3')`, [p.id, p.naissance]);
@@ -69,10 +59,10 @@ async function ecrireAvant(url: string, personnes: Array<Personne & { id: string
 }
 
 const tranches = (url: string) =>
-  avecClient(url, async (c) => new Map<string, string>((await c.query(`SELECT id, tranche_age FROM indicateurs.salaries`)).rows.map((r: { id: string; tranche_age: string }) => [r.id, r.tranche_age])));
+  withClient(url, async (c) => new Map<string, string>((await c.query(`SELECT id, tranche_age FROM indicateurs.salaries`)).rows.map((r: { id: string; tranche_age: string }) => [r.id, r.tranche_age])));
 
 const colonnes = (url: string) =>
-  avecClient(url, async (c) =>
+  withClient(url, async (c) =>
     Object.fromEntries(
       (await c.query(`SELECT column_name, is_nullable FROM information_schema.columns WHERE table_schema = 'indicateurs' AND table_name = 'salaries'`)).rows.map(
         (r: { column_name: string; is_nullable: string }) => [r.column_name, r.is_nullable],
