@@ -317,6 +317,8 @@ describe('matrice des accès : chaque route × chaque rôle et chaque jeton refu
       // Reads of marchés (acheteurs: their own donneur d'ordre's)
       'GET /api/donneurs-ordre/:id': { action: 'lireMarches', succes: 200, requete: async () => ({ chemin: `/api/donneurs-ordre/${d.donneurOrdreId}` }) },
       'GET /api/operations/:id': { action: 'lireMarches', succes: 200, requete: async () => ({ chemin: `/api/operations/${d.operationId}` }) },
+      'GET /api/donneurs-ordre': { action: 'lireMarches', succes: 200, requete: async () => ({ chemin: `/api/donneurs-ordre?q=region&apres=${await tete()}` }) },
+      'GET /api/operations': { action: 'lireMarches', succes: 200, requete: async () => ({ chemin: `/api/operations?donneurOrdreId=${d.donneurOrdreId}&q=lycee&apres=${await tete()}` }) },
       'GET /api/marches/:id': { action: 'lireMarches', succes: 200, requete: async () => ({ chemin: `/api/marches/${d.marcheId}` }) },
       'GET /api/marches': { action: 'lireMarches', succes: 200, requete: async () => ({ chemin: `/api/marches?apres=${await tete()}` }) },
       'GET /api/marches/:id/conformite': {
@@ -331,12 +333,17 @@ describe('matrice des accès : chaque route × chaque rôle et chaque jeton refu
 
       // Reference data
       'GET /api/entreprises/:id': { action: 'lireReferentiel', succes: 200, requete: async () => ({ chemin: `/api/entreprises/${d.entrepriseId}` }) },
+      'GET /api/entreprises': { action: 'lireReferentiel', succes: 200, requete: async () => ({ chemin: `/api/entreprises?q=batiment&apres=${await tete()}` }) },
       'GET /api/calibrations/:id': { action: 'lireReferentiel', succes: 200, requete: async () => ({ chemin: `/api/calibrations/${d.calibrationId}` }) },
       'GET /api/calibrations/metiers': { action: 'lireReferentiel', succes: 200, requete: fixe('/api/calibrations/metiers') },
 
       // People
       'GET /api/salaries/:id': { action: 'lirePersonnes', succes: 200, requete: async () => ({ chemin: `/api/salaries/${d.salarieId}` }) },
       'GET /api/placements/:id': { action: 'lirePersonnes', succes: 200, requete: async () => ({ chemin: `/api/placements/${d.placementId}` }) },
+      // Without q: a name search (q) is for those who see identities only (403 RECHERCHE_NOMINATIVE_REFUSEE, test/recherche-personnes.e2e-spec.ts).
+      'GET /api/salaries': { action: 'lirePersonnes', succes: 200, requete: async () => ({ chemin: `/api/salaries?apres=${await tete()}` }) },
+      'GET /api/placements': { action: 'lirePersonnes', succes: 200, requete: async () => ({ chemin: `/api/placements?salarieId=${d.salarieId}&apres=${await tete()}` }) },
+      'GET /api/declarations/manquantes': { action: 'lirePersonnes', succes: 200, requete: async () => ({ chemin: `/api/declarations/manquantes?mois=2025-03&apres=${await tete()}` }) },
 
       // Audit
       'GET /api/audit/flux/:streamId': { action: 'auditer', succes: 200, requete: async () => ({ chemin: `/api/audit/flux/marche-${d.marcheId}` }) },

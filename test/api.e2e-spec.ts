@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { validateConfig } from '@suivi/config';
 import { createApiApp } from '../apps/api/src/api-app';
+import { waitFor } from './support/processes';
 import { createMigratedTestDatabase } from './support/test-database';
 
 describe('api basics', () => {
@@ -25,9 +26,14 @@ describe('api basics', () => {
   });
 
   it('GET /ready reports the database, the event store and each projection lag', async () => {
-    const res = await request(app.getHttpServer()).get('/ready').expect(200);
+    // The in-process runners take their locks just after the start: wait until each one runs.
+    const res = await waitFor(async () => {
+      const ready = await request(app.getHttpServer()).get('/ready');
+      return ready.body.projections?.every((p: { running: boolean }) => p.running) && ready;
+    }, 'every projection running', 10_000, 50);
+    expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ pret: true, baseDeDonnees: 'ok', magasinEvenements: 'ok' });
-    expect(res.body.projections.map((p: { name: string }) => p.name).sort()).toEqual(['coordination-regionale', 'indicateurs', 'journal-audit', 'stream-type-counts', 'utilisateurs']);
+    expect(res.body.projections.map((p: { name: string }) => p.name).sort()).toEqual(['annuaire', 'coordination-regionale', 'indicateurs', 'journal-audit', 'stream-type-counts', 'utilisateurs']);
     expect(res.body.projections[0]).toEqual(expect.objectContaining({ position: expect.any(Number), lag: expect.any(Number), running: true }));
   });
 

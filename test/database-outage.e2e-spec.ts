@@ -46,7 +46,7 @@ describe('database outage', () => {
     const res = await ready();
     return (
       res.status === 200 &&
-      res.body.projections.length === 5 &&
+      res.body.projections.length === 6 &&
       res.body.projections.every((p: { position: number; lag: number; statut: string }) => p.statut === 'ok' && p.lag === 0 && p.position >= position)
     );
   };

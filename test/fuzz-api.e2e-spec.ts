@@ -1246,10 +1246,36 @@ interface ReadRoute {
   periode?: boolean;
   weight: number;
   csv?: boolean;
+  /** Query parameters always sent first (a required one, such as a month), not fuzzed. */
+  fixedQuery?: string;
 }
 
 const page = entier(['1', '2', '100000'], [['0', '0'], ['100001', '100001']]);
 const taillePage = entier(['1', '50', '500'], [['0', '0'], ['501', '501']]);
+/** A search text (`q`): trimmed, blank is no search, at most 200 characters, no control characters. */
+const recherche: QueryParam = {
+  valid: fc.constantFrom(
+    ...q([
+      ['mot', 'batiment'],
+      ['accents et casse', 'BÂTIMENTS Écologie œuvre'],
+      ['SIRET avec espaces', '732 829 320 00074'],
+      ['SIREN avec points', '732.829.320'],
+      ['emoji', 'Chantier 🚧 👷‍♀️'],
+      ['jokers LIKE', '%_\\'],
+      ['injection SQL', "x'; DROP TABLE indicateurs.entreprises; --"],
+      ['balise script', '<script>alert(1)</script>'],
+      ['blanc', '   '],
+      ['200 caractères accentués', 'é'.repeat(200)],
+    ]),
+  ),
+  invalid: fc.constantFrom(
+    // Injection strings and tags are texts like others (valid above): only length and control characters are refused.
+    ...qBad([['201 caractères', 'a'.repeat(201)], ['1 000 caractères', 'x'.repeat(1_000)], ['10 000 caractères', 'x'.repeat(10_000)], ['tabulation interne', 'a\tb'], ['U+0000', '\u0000'], ['U+001B', '\u001b']]),
+    anyOutcome('vide', ''),
+    // Sent as an undecodable percent-encoding (%ED%A0%80), which the query parser keeps as those literal characters.
+    anyOutcome('surrogate isolé', '\ud800'),
+  ),
+};
 const dateEval = jour(['2025-06-30', '2025-12-31', '2030-01-01', TODAY]);
 
 const READ_ROUTES: ReadRoute[] = [
@@ -1286,6 +1312,39 @@ const READ_ROUTES: ReadRoute[] = [
       apres,
     },
     weight: 5,
+  },
+  {
+    name: 'GET /entreprises',
+    path: () => '/entreprises',
+    params: { q: recherche, type: enumParam(['classique', 'ei', 'ai', 'aci', 'etti', 'geiq', 'esat', 'ea']), page, taillePage, tri: enumParam(['raisonSociale', 'siret']), ordre: enumParam(['asc', 'desc']), apres },
+    weight: 3,
+  },
+  {
+    name: 'GET /donneurs-ordre',
+    path: () => '/donneurs-ordre',
+    params: { q: recherche, type: enumParam(['collectivite', 'etat', 'bailleur_social', 'etablissement_public', 'prive']), page, taillePage, tri: enumParam(['nom']), ordre: enumParam(['asc', 'desc']), apres },
+    weight: 3,
+  },
+  { name: 'GET /operations', path: () => '/operations', params: { donneurOrdreId: uuidParam('donneur'), q: recherche, page, taillePage, apres }, weight: 3 },
+  // The fuzz client is a facilitatrice: she sees identities, so a name search (q) answers 200.
+  {
+    name: 'GET /salaries',
+    path: () => '/salaries',
+    params: { q: recherche, page, taillePage, tri: enumParam(['nom', 'commune']), ordre: enumParam(['asc', 'desc']), apres },
+    weight: 3,
+  },
+  {
+    name: 'GET /placements',
+    path: () => '/placements',
+    params: { marcheId: uuidParam('marche'), salarieId: uuidParam('salarie'), entrepriseId: uuidParam('entreprise'), enCours: enumParam(['true', 'false']), page, taillePage, apres },
+    weight: 3,
+  },
+  {
+    name: 'GET /declarations/manquantes',
+    path: () => '/declarations/manquantes',
+    fixedQuery: 'mois=2025-03',
+    params: { marcheId: uuidParam('marche'), page, taillePage, apres },
+    weight: 2,
   },
   { name: 'GET /marches/{id}/conformite', path: (id) => `/marches/${id}/conformite`, pathKind: 'marche', params: { date: dateEval, apres }, weight: 4 },
   { name: 'GET /coordination-regionale/marches', path: () => '/coordination-regionale/marches', params: { date: dateEval, page, taillePage, apres }, weight: 3 },
@@ -1784,7 +1843,7 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
       segment = req.path.segment(ctx);
       if (req.path.outcome !== 'ok' || /MAJUSCULES|casse/.test(req.path.label)) note(`chemin : ${req.path.label}`, req.path.outcome);
     }
-    const query: string[] = [];
+    const query: string[] = route.fixedQuery ? [route.fixedQuery] : [];
     const values: Record<string, string> = {};
     for (const [name, val] of Object.entries(req.params)) {
       if (!val) continue;

@@ -55,7 +55,7 @@ describe('a projection stopped at an event it cannot hold', () => {
       async () => {
         const res = await ready();
         const others = res.body.projections?.filter((p: { name: string }) => p.name !== 'indicateurs') ?? [];
-        return res.status === 503 && others.length === 4 && others.every((p: { lag: number }) => p.lag === 0) && res.body;
+        return res.status === 503 && others.length === 5 && others.every((p: { lag: number }) => p.lag === 0) && res.body;
       },
       '/ready to report indicateurs en_erreur and the other projections caught up',
       30_000,

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '@suivi/event-store';
-import { allProjections, rebuildProjection, type Projection } from '@suivi/projections';
+import { allProjections, PROJECTIONS, rebuildProjection, type Projection } from '@suivi/projections';
 import { startTestApi, type TestApi } from './support/api-app';
 import { attendreLecture, construireScenario, type Registre } from './support/scenario-indicateurs';
 
@@ -11,7 +11,7 @@ import { attendreLecture, construireScenario, type Registre } from './support/sc
  * indicators untouched (same figures at every read, same checkpoint generation).
  * `projections` holds the runtime's checkpoints; each projection has its own schema.
  */
-const SCHEMAS = ['projections', 'indicateurs', 'coordination', 'stream_type_counts'];
+const SCHEMAS = ['projections', 'indicateurs', 'coordination', 'stream_type_counts', 'annuaire'];
 /** The checkpoints say where each projection is and how many times it was reset: compared on (name, position) only. */
 const CHECKPOINTS = 'projections.checkpoints';
 
@@ -98,6 +98,7 @@ describe('reconstruction des projections', () => {
       'indicateurs.marches',
       'indicateurs.entreprises',
       'indicateurs.salaries',
+      'annuaire.salaries',
       'indicateurs.eligibilites',
       'indicateurs.placements',
       'indicateurs.declarations',
@@ -117,8 +118,9 @@ describe('reconstruction des projections', () => {
       (await sql.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = ANY($1) ORDER BY 1, 2`, [SCHEMAS])).rows;
     const indexAvant = await index();
 
-    const projections: Projection[] = allProjections();
-    expect(projections.map((p) => p.name).sort()).toEqual(['coordination-regionale', 'indicateurs', 'journal-audit', 'stream-type-counts', 'utilisateurs']);
+    // The api's own projections: the annuaire decrypts the names with the master key, as the CLI's rebuild does.
+    const projections: Projection[] = api.app.get<Projection[]>(PROJECTIONS);
+    expect(projections.map((p) => p.name).sort()).toEqual(['annuaire', 'coordination-regionale', 'indicateurs', 'journal-audit', 'stream-type-counts', 'utilisateurs']);
     for (const projection of projections) {
       const resultat = await rebuildProjection(projection, store, dataSource, api.db.url, options);
       expect(resultat.events).toBeGreaterThanOrEqual(r.dernierePosition);

@@ -6,6 +6,7 @@ import type { AppConfig } from '@suivi/config';
 import { UPCASTERS_DU_DOMAINE } from '@suivi/domain';
 import { EventStoreModule } from '@suivi/event-store';
 import { ProjectionsModule } from '@suivi/projections';
+import { resolveMasterKey } from '@suivi/personal-data';
 import { AccesModule } from './acces/acces.module';
 import { LimitesModule } from './defenses/limites.module';
 import { AuthModule } from './auth/auth.module';
@@ -65,6 +66,7 @@ export class ApiModule {
           runProjectors: config.PROJECTORS_IN_PROCESS,
           only: config.PROJECTIONS,
           batchSize: config.PROJECTION_BATCH_SIZE,
+          personalDataKey: resolveMasterKey(config),
         }),
         WriteSideModule,
         AccesModule,

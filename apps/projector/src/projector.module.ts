@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '@suivi/config';
 import { EventStoreModule } from '@suivi/event-store';
 import { ProjectionsModule } from '@suivi/projections';
+import { resolveMasterKey } from '@suivi/personal-data';
 
 /** The projection worker: no HTTP, only the runners (one active instance per projection across processes). */
 @Module({})
@@ -19,6 +20,7 @@ export class ProjectorModule {
           runProjectors: true,
           batchSize: config.PROJECTION_BATCH_SIZE,
           only: config.PROJECTIONS,
+          personalDataKey: resolveMasterKey(config),
         }),
       ],
     };

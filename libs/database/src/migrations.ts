@@ -16,7 +16,9 @@ import {
   TermesMarches1764000000010,
   UtilisateursSchema1764100000001,
   JournalAuditSchema1764200000010,
+  AnnuaireSchema1764300000100,
 } from '@suivi/projections';
+import { RechercheSansAccents1764300000030 } from '@suivi/projections/indicateurs/recherche';
 
 /** Every schema change, in order. TypeORM records the applied ones in `public.migrations`. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -36,6 +38,8 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   JournalAuditSchema1764200000010,
   SalariesTrancheAge1764200000020,
   EventChain1764300000000,
+  RechercheSansAccents1764300000030,
+  AnnuaireSchema1764300000100,
 ];
 
 const MIGRATION_LOCK_KEY = 7_340_211_000;

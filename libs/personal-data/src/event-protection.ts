@@ -24,8 +24,9 @@ const contexte = (type: string, salarieId: string) => `${type}|${salarieId}`;
 
 /**
  * The personal fields of events (the catalogue's `personnels`) are encrypted before they reach
- * the log and decrypted when a stream is read by those who need them (the write side's fold, a
- * salarié's page, the audit). Projections read the log as stored: they need no identity.
+ * the log and decrypted when read by those who need them: the write side's fold, a salarié's page,
+ * the audit, and the `annuaire` projection (the name search). The other projections read the log
+ * as stored: they need no identity.
  */
 export class PersonalDataProtection {
   constructor(private readonly keys: PersonalKeys) {}

@@ -36,3 +36,7 @@ export * from './journal-audit/journal-audit.entities';
 export * from './journal-audit/journal-audit.projection';
 export { JournalAuditSchema1764200000010 } from './journal-audit/journal-audit.migration';
 export * from './runtime/known-at';
+export * from './annuaire/annuaire.entities';
+export * from './annuaire/annuaire.projection';
+export * from './annuaire/normalisation';
+export { AnnuaireSchema1764300000100 } from './annuaire/annuaire.migration';

@@ -11,6 +11,7 @@ import {
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '@suivi/event-store';
+import { PersonalDataProtection, PersonalKeys } from '@suivi/personal-data';
 import { allProjections } from './all-projections';
 import { PROJECTIONS, type Projection } from './runtime/projection';
 import { ProjectionRunner } from './runtime/projection-runner';
@@ -22,6 +23,11 @@ export interface ProjectionsModuleOptions {
   batchSize: number;
   /** Names of the projections to run here (PROJECTIONS); all when absent. */
   only?: string;
+  /**
+   * The master key of the personal data (`resolveMasterKey(config)`): the `annuaire` projection
+   * decrypts names with each person's key. Without it, the annuaire's names are null.
+   */
+  personalDataKey?: Buffer;
 }
 
 const OPTIONS = Symbol('PROJECTIONS_OPTIONS');
@@ -94,7 +100,15 @@ export class ProjectionsModule {
       ],
       providers: [
         { provide: OPTIONS, useValue: options },
-        { provide: PROJECTIONS, useValue: projections },
+        {
+          provide: PROJECTIONS,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource): Projection[] => {
+            if (!options.personalDataKey) return projections;
+            const protection = new PersonalDataProtection(new PersonalKeys(dataSource, options.personalDataKey));
+            return allProjections({ reveal: (events) => protection.reveal(events) });
+          },
+        },
         ProjectorsService,
       ],
       exports: [PROJECTIONS, TypeOrmModule],

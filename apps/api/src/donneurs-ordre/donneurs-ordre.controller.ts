@@ -1,12 +1,12 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@suivi/commands';
 import { Contexte } from '../request-context/request-context';
 import { EcritureDocumentee } from '../request-context/write-docs';
 import { ResultatEcriture } from '../write-side/write-result';
-import { DonneurOrdreVue, EnregistrerDonneurOrdreDto } from './donneurs-ordre.dto';
-import { EnregistrerDonneurOrdreCommand, LireDonneurOrdre } from './donneurs-ordre.handlers';
+import { DonneurOrdreVue, EnregistrerDonneurOrdreDto, ListeDonneursOrdreDto, ListeDonneursOrdreVue } from './donneurs-ordre.dto';
+import { EnregistrerDonneurOrdreCommand, LireDonneurOrdre, ListerDonneursOrdre } from './donneurs-ordre.handlers';
 import { uuidPipe } from '../validation/uuid.pipe';
 import { Autorise } from '../acces/acces.decorators';
 import { PorteeDeLAppelant, type Portee } from '../acces/portee';
@@ -26,6 +26,16 @@ export class DonneursOrdreController {
   @ApiCreatedResponse({ type: ResultatEcriture })
   enregistrer(@Body() dto: EnregistrerDonneurOrdreDto, @Contexte() context: CommandContext): Promise<ResultatEcriture> {
     return this.commands.execute(new EnregistrerDonneurOrdreCommand(dto, context));
+  }
+
+  @Get()
+  @Autorise('lireMarches')
+  @ApiOperation({
+    summary: "Les donneurs d'ordre (nom cherché sans accents ni casse), filtrés, triés et paginés, avec leurs nombres d'opérations et de marchés ; un acheteur : le sien seulement",
+  })
+  @ApiOkResponse({ type: ListeDonneursOrdreVue })
+  lister(@Query() dto: ListeDonneursOrdreDto, @PorteeDeLAppelant() portee: Portee): Promise<ListeDonneursOrdreVue> {
+    return this.queries.execute(new ListerDonneursOrdre(dto, portee));
   }
 
   @Get(':id')

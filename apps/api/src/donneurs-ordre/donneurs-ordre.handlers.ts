@@ -1,11 +1,13 @@
 import { Command, CommandHandler, type ICommandHandler, type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { CommandExecutor, newId, type CommandContext } from '@suivi/commands';
 import { donneurOrdreDecider, donneurOrdreStream } from '@suivi/domain';
+import { contientLesMots, motsRecherches, sansAccents } from '@suivi/projections/indicateurs/recherche';
 import { dansLaPortee, type Portee } from '../acces/portee';
 import { lireOu404 } from '../read-side/aggregate-read';
 import { fraicheurDuFlux } from '../read-side/freshness';
+import { ProjectionReader } from '../read-side/projection-reader';
 import { resultat, type ResultatEcriture } from '../write-side/write-result';
-import type { DonneurOrdreVue, EnregistrerDonneurOrdreDto } from './donneurs-ordre.dto';
+import type { DonneurOrdreListe, DonneurOrdreVue, EnregistrerDonneurOrdreDto, ListeDonneursOrdreDto, ListeDonneursOrdreVue } from './donneurs-ordre.dto';
 
 export class EnregistrerDonneurOrdreCommand extends Command<ResultatEcriture> {
   constructor(readonly dto: EnregistrerDonneurOrdreDto, readonly context: CommandContext) {
@@ -49,5 +51,46 @@ export class LireDonneurOrdreHandler implements IQueryHandler<LireDonneurOrdre, 
       () => dansLaPortee(portee, id),
     );
     return { id, nom: state.nom, type: state.type, region: state.region, revision: revision!, fraicheur: fraicheurDuFlux(position) };
+  }
+}
+
+export class ListerDonneursOrdre extends Query<ListeDonneursOrdreVue> {
+  constructor(readonly dto: ListeDonneursOrdreDto, readonly portee: Portee) {
+    super();
+  }
+}
+
+/**
+ * The donneurs d'ordre of the indicators' read model with their counts of opérations and marchés,
+ * searched, filtered, sorted and paged. The caller's scope is a condition of the query itself ($1): an
+ * acheteur's list, total and pages only ever hold their own donneur d'ordre.
+ */
+@QueryHandler(ListerDonneursOrdre)
+export class ListerDonneursOrdreHandler implements IQueryHandler<ListerDonneursOrdre, ListeDonneursOrdreVue> {
+  constructor(private readonly reader: ProjectionReader) {}
+
+  async execute({ dto, portee }: ListerDonneursOrdre): Promise<ListeDonneursOrdreVue> {
+    const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
+    const page = dto.page ?? 1;
+    const taillePage = dto.taillePage ?? 50;
+    const where = `
+      WHERE ($1::uuid IS NULL OR d.id = $1)
+        AND ($2::text IS NULL OR d.type = $2)
+        AND (cardinality($3::text[]) = 0 OR ${contientLesMots(['d.nom'], '$3')})`;
+    const params = [portee.donneurOrdreId, dto.type ?? null, motsRecherches(dto.q)];
+    const sens = dto.ordre === 'desc' ? 'DESC' : 'ASC';
+    return this.reader.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      const [{ total }] = await tx.query(`SELECT count(*)::int AS total FROM indicateurs.donneurs_ordre d ${where}`, params);
+      const items: DonneurOrdreListe[] = await tx.query(
+        `SELECT d.id, d.nom, d.type, d.region,
+           (SELECT count(*)::int FROM indicateurs.operations o WHERE o.donneur_ordre_id = d.id) AS operations,
+           (SELECT count(*)::int FROM indicateurs.marches m WHERE m.donneur_ordre_id = d.id) AS marches
+         FROM indicateurs.donneurs_ordre d ${where}
+         ORDER BY ${sansAccents('d.nom')} ${sens}, d.nom ${sens}, d.id ${sens}
+         LIMIT $4 OFFSET $5`,
+        [...params, taillePage, (page - 1) * taillePage],
+      );
+      return { items, total, page, taillePage, fraicheur };
+    });
   }
 }

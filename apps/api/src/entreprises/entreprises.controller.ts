@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@suivi/commands';
@@ -6,8 +6,8 @@ import { Contexte } from '../request-context/request-context';
 import { EcritureDocumentee } from '../request-context/write-docs';
 import { uuidPipe } from '../validation/uuid.pipe';
 import { ResultatEcriture } from '../write-side/write-result';
-import { EnregistrerEntrepriseDto, EntrepriseVue } from './entreprises.dto';
-import { EnregistrerEntrepriseCommand, LireEntreprise } from './entreprises.handlers';
+import { EnregistrerEntrepriseDto, EntrepriseVue, ListeEntreprisesDto, ListeEntreprisesVue } from './entreprises.dto';
+import { EnregistrerEntrepriseCommand, LireEntreprise, ListerEntreprises } from './entreprises.handlers';
 import { Autorise } from '../acces/acces.decorators';
 
 @ApiTags('entreprises')
@@ -25,6 +25,16 @@ export class EntreprisesController {
   @ApiCreatedResponse({ type: ResultatEcriture })
   enregistrer(@Body() dto: EnregistrerEntrepriseDto, @Contexte() context: CommandContext): Promise<ResultatEcriture> {
     return this.commands.execute(new EnregistrerEntrepriseCommand(dto, context));
+  }
+
+  @Get()
+  @Autorise('lireReferentiel')
+  @ApiOperation({
+    summary: 'Les entreprises, cherchées (raison sociale sans accents ni casse, ou début de SIRET/SIREN), filtrées, triées et paginées',
+  })
+  @ApiOkResponse({ type: ListeEntreprisesVue })
+  lister(@Query() dto: ListeEntreprisesDto): Promise<ListeEntreprisesVue> {
+    return this.queries.execute(new ListerEntreprises(dto));
   }
 
   @Get(':id')

@@ -1,10 +1,12 @@
 import { Command, CommandHandler, type ICommandHandler, type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { CommandExecutor, newId, type CommandContext, type Reservation } from '@suivi/commands';
-import { entrepriseDecider, entrepriseStream, siretDecider, siretStream, verifierSiret } from '@suivi/domain';
+import { entrepriseDecider, entrepriseStream, sirenDe, siretDecider, siretStream, verifierSiret, type TypeEntreprise } from '@suivi/domain';
+import { contientLesMots, motsRecherches, sansAccents } from '@suivi/projections/indicateurs/recherche';
 import { lireOu404 } from '../read-side/aggregate-read';
 import { fraicheurDuFlux } from '../read-side/freshness';
+import { ProjectionReader } from '../read-side/projection-reader';
 import { resultat, type ResultatEcriture } from '../write-side/write-result';
-import type { EnregistrerEntrepriseDto, EntrepriseVue } from './entreprises.dto';
+import type { EnregistrerEntrepriseDto, EntrepriseVue, ListeEntreprisesDto, ListeEntreprisesVue, TRIS_ENTREPRISES } from './entreprises.dto';
 
 /** Longer than any request takes: a younger reservation may belong to a registration in flight. */
 const RESERVATION_EN_COURS_MS = 10 * 60_000;
@@ -112,5 +114,48 @@ export class LireEntrepriseHandler implements IQueryHandler<LireEntreprise, Entr
       revision: revision!,
       fraicheur: fraicheurDuFlux(position),
     };
+  }
+}
+
+export class ListerEntreprises extends Query<ListeEntreprisesVue> {
+  constructor(readonly dto: ListeEntreprisesDto) {
+    super();
+  }
+}
+
+const COLONNES_TRI: Record<(typeof TRIS_ENTREPRISES)[number], string> = { raisonSociale: sansAccents('raison_sociale'), siret: 'siret' };
+
+/**
+ * The entreprises of the indicators' read model, searched, filtered, sorted and paged. `q` matches the raison
+ * sociale (every word, accents and case forgiven) or, when it is only digits once blanks and dots are
+ * removed, the start of the SIRET (a SIREN is its first 9 digits).
+ */
+@QueryHandler(ListerEntreprises)
+export class ListerEntreprisesHandler implements IQueryHandler<ListerEntreprises, ListeEntreprisesVue> {
+  constructor(private readonly reader: ProjectionReader) {}
+
+  async execute({ dto }: ListerEntreprises): Promise<ListeEntreprisesVue> {
+    const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
+    const page = dto.page ?? 1;
+    const taillePage = dto.taillePage ?? 50;
+    const mots = motsRecherches(dto.q);
+    const chiffres = (dto.q ?? '').replace(/[\s.]/gu, '');
+    const siretPrefixe = /^\d{1,14}$/.test(chiffres) ? chiffres : null;
+    const where = `
+      WHERE ($1::text IS NULL OR type = $1)
+        AND (cardinality($2::text[]) = 0 OR ${contientLesMots(['raison_sociale'], '$2')} OR ($3::text IS NOT NULL AND siret LIKE $3 || '%'))`;
+    const params = [dto.type ?? null, mots, siretPrefixe];
+    const sens = dto.ordre === 'desc' ? 'DESC' : 'ASC';
+    return this.reader.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      const [{ total }] = await tx.query(`SELECT count(*)::int AS total FROM indicateurs.entreprises ${where}`, params);
+      const lignes: Array<{ id: string; siret: string; raison_sociale: string; type: TypeEntreprise }> = await tx.query(
+        `SELECT id, siret, raison_sociale, type FROM indicateurs.entreprises ${where}
+         ORDER BY ${COLONNES_TRI[dto.tri ?? 'raisonSociale']} ${sens}, raison_sociale ${sens}, id ${sens}
+         LIMIT $4 OFFSET $5`,
+        [...params, taillePage, (page - 1) * taillePage],
+      );
+      const items = lignes.map((l) => ({ id: l.id, siret: l.siret, siren: sirenDe(l.siret), raisonSociale: l.raison_sociale, type: l.type }));
+      return { items, total, page, taillePage, fraicheur };
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { OperationsController } from './operations.controller';
-import { LireOperationHandler, OuvrirOperationHandler } from './operations.handlers';
+import { LireOperationHandler, ListerOperationsHandler, OuvrirOperationHandler } from './operations.handlers';
 
-@Module({ controllers: [OperationsController], providers: [OuvrirOperationHandler, LireOperationHandler] })
+@Module({ controllers: [OperationsController], providers: [OuvrirOperationHandler, LireOperationHandler, ListerOperationsHandler] })
 export class OperationsModule {}

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@suivi/commands';
@@ -6,7 +6,9 @@ import { Contexte } from '../request-context/request-context';
 import { EcritureDocumentee } from '../request-context/write-docs';
 import { uuidPipe } from '../validation/uuid.pipe';
 import { ResultatEcriture } from '../write-side/write-result';
-import { DeclarerHeuresDto, DemarrerPlacementDto, PlacementVue, TerminerPlacementDto } from './placements.dto';
+import { DeclarerHeuresDto, DemarrerPlacementDto, ListePlacementsDto, ListePlacementsVue, PlacementVue, TerminerPlacementDto } from './placements.dto';
+import { PlacementsLus } from './placements.queries';
+import { PorteeDeLAppelant, type Portee } from '../acces/portee';
 import { DeclarerHeuresCommand, DemarrerPlacementCommand, LirePlacement, TerminerPlacementCommand } from './placements.handlers';
 import { Autorise } from '../acces/acces.decorators';
 
@@ -16,6 +18,7 @@ export class PlacementsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    private readonly lus: PlacementsLus,
   ) {}
 
   @Post()
@@ -43,6 +46,14 @@ export class PlacementsController {
   @ApiCreatedResponse({ type: ResultatEcriture })
   terminer(@Param('id', uuidPipe) id: string, @Body() dto: TerminerPlacementDto, @Contexte() context: CommandContext): Promise<ResultatEcriture> {
     return this.commands.execute(new TerminerPlacementCommand(id, dto, context));
+  }
+
+  @Get()
+  @Autorise('lirePersonnes')
+  @ApiOperation({ summary: 'Les placements, filtrés par marché, personne, entreprise, en cours ou terminés (sans identité)' })
+  @ApiOkResponse({ type: ListePlacementsVue })
+  lister(@Query() dto: ListePlacementsDto, @PorteeDeLAppelant() portee: Portee): Promise<ListePlacementsVue> {
+    return this.lus.lister(dto, portee);
   }
 
   @Get(':id')

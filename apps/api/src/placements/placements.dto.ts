@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
 import {
   HEURES_MOIS_PLAFOND,
   MODALITES,
@@ -10,6 +11,8 @@ import {
   type TypeContrat,
 } from '@suivi/domain';
 import { Fraicheur } from '../read-side/freshness';
+import { PaginationDto } from '../read-side/pagination';
+import { LectureDto } from '../read-side/read-query.dto';
 import { DateJour, Enum, Heures, Identifiant, MoisCalendaire } from '../validation/fields';
 
 export class DemarrerPlacementDto {
@@ -83,5 +86,68 @@ export class PlacementVue {
   @ApiProperty({ type: [DeclarationVue] }) declarations: DeclarationVue[];
   @ApiProperty({ description: 'Total des heures après corrections.' }) heuresTotales: number;
   @ApiProperty({ description: 'Révision du flux du salarié, qui porte le placement.' }) revision: number;
+  @ApiProperty({ type: Fraicheur }) fraicheur: Fraicheur;
+}
+
+/** `GET /placements`: filtered by marché, salarié, entreprise, running or ended. */
+export class ListePlacementsDto extends IntersectionType(PaginationDto, LectureDto) {
+  @Identifiant({ optional: true }) marcheId?: string;
+  @Identifiant({ optional: true }) salarieId?: string;
+  @Identifiant({ optional: true }) entrepriseId?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true : les placements en cours (sans date de fin) ; false : les placements terminés.' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'enCours doit valoir true ou false' })
+  enCours?: 'true' | 'false';
+}
+
+export class PlacementListeVue {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) salarieId: string;
+  @ApiProperty({ format: 'uuid' }) marcheId: string;
+  @ApiProperty({ format: 'uuid' }) entrepriseId: string;
+  @ApiProperty({ enum: MODALITES }) modalite: string;
+  @ApiProperty({ enum: TYPES_CONTRAT }) typeContrat: string;
+  @ApiProperty({ example: '2025-03-01' }) dateDebut: string;
+  @ApiProperty({ nullable: true, type: String }) dateFin: string | null;
+  @ApiProperty() enCours: boolean;
+  @ApiProperty({ description: 'Heures déclarées sur le placement, après corrections.' }) heuresTotales: number;
+}
+
+export class ListePlacementsVue {
+  @ApiProperty({ type: [PlacementListeVue] }) items: PlacementListeVue[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() taillePage: number;
+  @ApiProperty({ type: Fraicheur }) fraicheur: Fraicheur;
+}
+
+/** `GET /declarations/manquantes`: a month's to-do list. */
+export class ManquantesDto extends IntersectionType(PaginationDto, LectureDto) {
+  @MoisCalendaire({ example: '2025-03', description: 'Le mois à déclarer (AAAA-MM).' }) mois: string;
+  @Identifiant({ optional: true }) marcheId?: string;
+}
+
+export class DeclarationManquanteVue {
+  @ApiProperty({ format: 'uuid', description: 'Le placement (comme placementId).' }) id: string;
+  @ApiProperty({ format: 'uuid' }) placementId: string;
+  @ApiProperty({ format: 'uuid' }) salarieId: string;
+  @ApiProperty({ nullable: true, type: String, description: "Null quand l'appelant ne voit pas les identités, ou une fois effacée." }) nom: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "Null quand l'appelant ne voit pas les identités, ou une fois effacée." }) prenom: string | null;
+  @ApiProperty() efface: boolean;
+  @ApiProperty({ format: 'uuid' }) marcheId: string;
+  @ApiProperty() numeroMarche: string;
+  @ApiProperty({ format: 'uuid' }) entrepriseId: string;
+  @ApiProperty() dateDebut: string;
+  @ApiProperty({ nullable: true, type: String }) dateFin: string | null;
+}
+
+export class ManquantesVue {
+  @ApiProperty({ type: [DeclarationManquanteVue] }) items: DeclarationManquanteVue[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() taillePage: number;
+  @ApiProperty() mois: string;
+  @ApiProperty() identiteVisible: boolean;
   @ApiProperty({ type: Fraicheur }) fraicheur: Fraicheur;
 }

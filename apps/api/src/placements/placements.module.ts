@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { DeclarationsController } from '../declarations/declarations.controller';
 import { CorrigerDeclarationHandler } from '../declarations/declarations.handlers';
 import { PlacementsController } from './placements.controller';
+import { PlacementsLus } from './placements.queries';
 import { DeclarerHeuresHandler, DemarrerPlacementHandler, LirePlacementHandler, TerminerPlacementHandler } from './placements.handlers';
 
 /** Placements and their declarations (which live in the salarié's stream). */
 @Module({
   controllers: [PlacementsController, DeclarationsController],
-  providers: [DemarrerPlacementHandler, DeclarerHeuresHandler, TerminerPlacementHandler, LirePlacementHandler, CorrigerDeclarationHandler],
+  providers: [DemarrerPlacementHandler, DeclarerHeuresHandler, TerminerPlacementHandler, LirePlacementHandler, CorrigerDeclarationHandler, PlacementsLus],
 })
 export class PlacementsModule {}

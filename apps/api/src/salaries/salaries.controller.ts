@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@suivi/commands';
@@ -6,7 +6,8 @@ import { Contexte } from '../request-context/request-context';
 import { EcritureDocumentee } from '../request-context/write-docs';
 import { uuidPipe } from '../validation/uuid.pipe';
 import { ResultatEcriture } from '../write-side/write-result';
-import { EnregistrerSalarieDto, SalarieVue, ValiderEligibiliteDto, EffacerSalarieDto } from './salaries.dto';
+import { EnregistrerSalarieDto, SalarieVue, ValiderEligibiliteDto, EffacerSalarieDto, ListeSalariesDto, ListeSalariesVue } from './salaries.dto';
+import { SalariesLus } from './salaries.queries';
 import { EnregistrerSalarieCommand, LireSalarie, ValiderEligibiliteCommand, EffacerSalarieCommand } from './salaries.handlers';
 import { Autorise } from '../acces/acces.decorators';
 import { PorteeDeLAppelant, type Portee } from '../acces/portee';
@@ -17,6 +18,7 @@ export class SalariesController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    private readonly lus: SalariesLus,
   ) {}
 
   @Post()
@@ -48,6 +50,18 @@ export class SalariesController {
   @ApiCreatedResponse({ type: ResultatEcriture })
   effacer(@Param('id', uuidPipe) id: string, @Body() dto: EffacerSalarieDto, @Contexte() context: CommandContext): Promise<ResultatEcriture> {
     return this.commands.execute(new EffacerSalarieCommand(id, dto, context));
+  }
+
+  @Get()
+  @Autorise('lirePersonnes')
+  @ApiOperation({
+    summary: 'Les personnes, cherchées par nom (accents et casse indifférents), avec leurs placements en cours',
+    description:
+      "Depuis l'annuaire (noms déchiffrés, vidés par un effacement). La recherche par nom (q) est réservée à qui voit les identités : 403 RECHERCHE_NOMINATIVE_REFUSEE sinon ; sans q, la liste sans nom ni prénom.",
+  })
+  @ApiOkResponse({ type: ListeSalariesVue })
+  lister(@Query() dto: ListeSalariesDto, @PorteeDeLAppelant() portee: Portee): Promise<ListeSalariesVue> {
+    return this.lus.lister(dto, portee);
   }
 
   @Get(':id')

@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
 import {
   CRITERES_ELIGIBILITE,
   MOTIFS_EFFACEMENT,
@@ -11,6 +12,8 @@ import {
   type Sexe,
   type TrancheAge,
 } from '@suivi/domain';
+import { PaginationDto } from '../read-side/pagination';
+import { LectureDto } from '../read-side/read-query.dto';
 import { Fraicheur } from '../read-side/freshness';
 import { DateJour, Enum, EnumList, Identifiant, Texte } from '../validation/fields';
 
@@ -78,4 +81,56 @@ export class SalarieVue {
 export class EffacerSalarieDto {
   @Enum(MOTIFS_EFFACEMENT, { example: 'demande_de_la_personne', description: "Pourquoi l'identité est effacée (une liste fermée : l'effacement lui-même ne garde aucune donnée personnelle)." })
   motif: MotifEffacement;
+}
+
+export const TRIS_SALARIES = ['nom', 'commune'] as const;
+
+/** `GET /salaries`: a page of the directory, searched by name for those who see identities. */
+export class ListeSalariesDto extends IntersectionType(PaginationDto, LectureDto) {
+  @Texte({
+    optional: true,
+    nullable: true,
+    max: 200,
+    example: 'martin camille',
+    description:
+      "Recherche par nom et prénom, sans tenir compte des accents ni de la casse (« zebulon » trouve « Zébulon ») : chaque mot doit figurer dans le nom ou le prénom. Réservée à qui voit les identités (sinon 403 RECHERCHE_NOMINATIVE_REFUSEE).",
+  })
+  q?: string | null;
+
+  @ApiPropertyOptional({ enum: TRIS_SALARIES, default: 'nom', description: 'nom : par nom puis prénom (les identités effacées ou masquées en dernier) ; commune.' })
+  @IsOptional()
+  @IsIn(TRIS_SALARIES as unknown as string[], { message: `tri doit valoir l'une de ces valeurs : ${TRIS_SALARIES.join(', ')}` })
+  tri?: (typeof TRIS_SALARIES)[number];
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'], { message: 'ordre doit valoir asc ou desc' })
+  ordre?: 'asc' | 'desc';
+}
+
+export class PlacementEnCoursVue {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) marcheId: string;
+  @ApiProperty({ format: 'uuid' }) entrepriseId: string;
+  @ApiProperty({ example: '2025-03-01' }) dateDebut: string;
+}
+
+export class SalarieListeVue {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ nullable: true, type: String, description: `${IDENTITE} Null aussi une fois effacée.` }) nom: string | null;
+  @ApiProperty({ nullable: true, type: String, description: `${IDENTITE} Null aussi une fois effacée.` }) prenom: string | null;
+  @ApiProperty({ enum: SEXES }) sexe: Sexe;
+  @ApiProperty({ enum: TRANCHES_AGE, nullable: true }) trancheAge: TrancheAge | null;
+  @ApiProperty() commune: string;
+  @ApiProperty() efface: boolean;
+  @ApiProperty({ type: [PlacementEnCoursVue], description: 'Ses placements en cours (sans date de fin).' }) placementsEnCours: PlacementEnCoursVue[];
+}
+
+export class ListeSalariesVue {
+  @ApiProperty({ type: [SalarieListeVue] }) items: SalarieListeVue[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() taillePage: number;
+  @ApiProperty({ description: "Si l'appelant voit les identités (sinon nom et prénom valent null)." }) identiteVisible: boolean;
+  @ApiProperty({ type: Fraicheur }) fraicheur: Fraicheur;
 }
