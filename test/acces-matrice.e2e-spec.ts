@@ -326,6 +326,7 @@ describe('matrice des accès : chaque route × chaque rôle et chaque jeton refu
         succes: 200,
         requete: async () => ({ chemin: `/api/marches/${d.marcheId}/conformite?date=2025-06-30&apres=${await tete()}` }),
       },
+      'GET /api/marches/:id/releve': { action: 'lireMarches', succes: 200, requete: async () => ({ chemin: `/api/marches/${d.marcheId}/releve?apres=${await tete()}` }) },
 
       // Indicators
       'GET /api/indicateurs': { action: 'lireIndicateurs', succes: 200, requete: async () => ({ chemin: `/api/indicateurs?annee=2025&apres=${await tete()}` }) },

@@ -1347,6 +1347,7 @@ const READ_ROUTES: ReadRoute[] = [
     weight: 2,
   },
   { name: 'GET /marches/{id}/conformite', path: (id) => `/marches/${id}/conformite`, pathKind: 'marche', params: { date: dateEval, apres }, weight: 4 },
+  { name: 'GET /marches/{id}/releve', path: (id) => `/marches/${id}/releve`, pathKind: 'marche', params: { apres }, weight: 2, csv: true },
   { name: 'GET /coordination-regionale/marches', path: () => '/coordination-regionale/marches', params: { date: dateEval, page, taillePage, apres }, weight: 3 },
   {
     name: 'GET /coordination-regionale/indicateurs',

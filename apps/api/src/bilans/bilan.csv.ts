@@ -46,18 +46,34 @@ export const dateFr = (iso: string) => {
 const ouiNonFr = (b: boolean) => (b ? 'Oui' : 'Non');
 
 /** A text typed by a user, kept from being read as a formula by a spreadsheet (CSV injection). */
-const texte = (t: string) => (/^[=+\-@\t\r]/.test(t) ? `'${t}` : t);
+export const texte = (t: string) => (/^[=+\-@\t\r]/.test(t) ? `'${t}` : t);
+
+/** How the year's figures are written: as CSV texts, or as typed cells (bilan.xlsx.ts). */
+export interface Formateurs<C> {
+  entier(n: number | null): C;
+  heures(n: number | null): C;
+  etp(n: number | null): C;
+  pourcentage(part: number | null): C;
+  ouiNon(b: boolean | null): C;
+  /** A text (typed by a user or not). */
+  texte(t: string): C;
+  /** `YYYY-MM-DD`. */
+  date(iso: string): C;
+}
+
+/** A section of the year's figures: its title and its (label, value) lines. */
+export type Section<C> = { titre: string; lignes: Array<[string, C]> };
 
 /**
  * One line per value of the mapping, in its order, 0 where the JSON has none (the same lines every year),
  * then any key the mapping does not know.
  */
-function parLibelle(
+function parLibelle<C>(
   libelles: Readonly<Record<string, string>>,
   valeurs: Record<string, number | null>,
-  format: (n: number | null) => string,
+  format: (n: number | null) => C,
   ordre: readonly string[] = Object.keys(libelles),
-): Ligne[] {
+): Array<[string, C]> {
   const cles = [...ordre, ...Object.keys(valeurs).filter((c) => !ordre.includes(c))];
   // A masked value (null) is not a missing one (0).
   return cles.map((c) => [libelle(libelles, c), format(c in valeurs ? valeurs[c] : 0)]);
@@ -69,95 +85,21 @@ export function bilanEnCsv(bilan: AvecSecret<BilanVue>): string {
     <T>(format: (v: T) => string) =>
     (v: T | null): string =>
       v === null ? masque : format(v);
-  const entier = ouMasque(entierFr);
-  const heures = ouMasque(heuresFr);
-  const etp = ouMasque(etpFr);
-  const pourcentage = ouMasque(pourcentageFr);
-  const ouiNon = ouMasque(ouiNonFr);
-  const i = bilan.indicateurs;
   const lignes: Ligne[] = [['Indicateur', 'Valeur']];
-  const section = (titre: string, contenu: Ligne[]) => lignes.push([titre, ''], ...contenu);
-
-  const perimetre = bilan.perimetre as { du?: string; au?: string; donneurOrdreId?: string; operationId?: string; marcheId?: string; secteur?: string };
-  const nomDonneurOrdre = (id: string) => bilan.marches?.find((m) => m.donneurOrdreId === id)?.donneurOrdre ?? id;
-  section('Bilan', [
-    ['Année', String(bilan.annee)],
-    ...(perimetre.du ? [['Du', dateFr(perimetre.du)]] : []),
-    ...(perimetre.au ? [['Au', dateFr(perimetre.au)]] : []),
-    ...(perimetre.donneurOrdreId ? [["Donneur d'ordre (filtre)", texte(nomDonneurOrdre(perimetre.donneurOrdreId))]] : []),
-    ...(perimetre.operationId ? [['Opération (filtre)', texte(bilan.operations.find((o) => o.operationId === perimetre.operationId)?.nom ?? perimetre.operationId)]] : []),
-    ...(perimetre.marcheId ? [['Marché (filtre)', texte(bilan.marches?.find((m) => m.marcheId === perimetre.marcheId)?.numero ?? perimetre.marcheId)]] : []),
-    ...(perimetre.secteur ? [['Secteur (filtre)', libelle(LIBELLE_SECTEUR, perimetre.secteur)]] : []),
-    ['Position du journal des événements lue', entier(bilan.fraicheur.position)],
-  ]);
-
-  // The ETP divisor, where the JSON carries it (setting of the deployment).
-  const heuresParEtp = nombreOuRien((bilan as { heuresParEtp?: unknown }).heuresParEtp) ?? nombreOuRien((i as { heuresParEtp?: unknown }).heuresParEtp);
-  section("Indicateurs de l'année", [
-    ['Heures réalisées', heures(i.heuresRealisees)],
-    ['Équivalents temps plein (ETP)', etp(i.etp)],
-    ...(heuresParEtp !== undefined ? [['Heures par ETP (diviseur)', heures(heuresParEtp)]] : []),
-    ['Salariés (personnes)', entier(i.salaries)],
-    ['Entreprises', entier(i.entreprises)],
-    ['Opérations', entier(i.operations)],
-    ["Donneurs d'ordre", entier(i.donneursOrdre)],
-    ['Marchés', entier(i.marches)],
-  ]);
-  section('Heures par secteur', parLibelle(LIBELLE_SECTEUR, i.heuresParSecteur, heures));
-  section('Publics', [
-    ['Salariés (personnes)', entier(i.salaries)],
-    ['Femmes (personnes)', entier(i.femmes)],
-    ['Part des femmes (personnes)', pourcentage(i.partFemmes)],
-    ['Part des femmes (heures)', pourcentage(i.partFemmesHeures)],
-    ['Résidents QPV (personnes)', entier(i.residentsQpv)],
-    ['Part des résidents QPV (personnes)', pourcentage(i.partQpvPersonnes)],
-    ['Part des résidents QPV (heures)', pourcentage(i.partQpvHeures)],
-    ['Moins de 26 ans (personnes)', entier(i.moins26Ans)],
-    ['Part des moins de 26 ans (personnes)', pourcentage(i.partMoins26Ans)],
-    ['50 ans et plus (personnes)', entier(i.plus50Ans)],
-    ['Part des 50 ans et plus (personnes)', pourcentage(i.partPlus50Ans)],
-  ]);
-  section('Niveaux de formation (personnes)', parLibelle(LIBELLE_NIVEAU_FORMATION, i.niveauxFormation, entier, NIVEAUX_FORMATION));
-  section("Critères d'éligibilité (personnes)", parLibelle(LIBELLE_CRITERE_ELIGIBILITE, i.criteres, entier));
-  section('Contrats et sorties', [
-    ['Embauches (personnes)', entier(i.embauches)],
-    ['Placements en embauche', entier(i.placementsEmbauche)],
-    ['Sorties (personnes)', entier(i.sorties)],
-    ['Sorties positives (personnes)', entier(i.sortiesPositives)],
-    ['Personnes en emploi', entier(i.personnesEnEmploi)],
-    ['Sorties comptées comme personnes en emploi', i.categoriesPersonnesEnEmploi.map((c) => libelle(LIBELLE_CATEGORIE_SORTIE, c)).join(', ')],
-    ['Placements terminés', entier(i.placementsTermines)],
-    ['Placements terminés en sortie positive', entier(i.placementsSortiePositive)],
-  ]);
-  section('Placements commencés par contrat', parLibelle(LIBELLE_TYPE_CONTRAT, i.placementsParContrat, entier));
-  section('Placements commencés par modalité', parLibelle(LIBELLE_MODALITE, i.placementsParModalite, entier));
-  section('Sorties par catégorie (personnes)', parLibelle(LIBELLE_CATEGORIE_SORTIE, i.sortiesParCategorie, entier));
-  section('Placements terminés par catégorie', parLibelle(LIBELLE_CATEGORIE_SORTIE, i.placementsTerminesParCategorie, entier));
-  section('Entreprises par type', parLibelle(LIBELLE_TYPE_ENTREPRISE, i.entreprisesParType, entier));
-  section('Entreprises classiques par métier', parLibelle(LIBELLE_METIER, i.entreprisesParMetier, entier));
-  section('Heures par modalité', parLibelle(LIBELLE_MODALITE, i.heuresParModalite, heures));
-  section("Heures par type d'employeur", parLibelle(LIBELLE_TYPE_ENTREPRISE, i.heuresParTypeEmployeur, heures));
-
-  const o = bilan.objectifs;
-  section(
-    'Objectifs du financeur',
-    o
-      ? [
-          ...objectif("Heures d'insertion", o.heures, heures, ouiNon),
-          ...objectif('Part des résidents QPV (personnes)', o.partQpvPersonnes, pourcentage, ouiNon),
-          ...objectif('Personnes en emploi', o.personnesEnEmploi, entier, ouiNon),
-        ]
-      : [['Objectifs', `Aucun objectif fixé pour ${bilan.annee}`]],
-  );
-
+  const sections = sectionsBilan<string>(bilan, {
+    entier: ouMasque(entierFr),
+    heures: ouMasque(heuresFr),
+    etp: ouMasque(etpFr),
+    pourcentage: ouMasque(pourcentageFr),
+    ouiNon: ouMasque(ouiNonFr),
+    texte,
+    date: dateFr,
+  });
+  for (const s of sections) lignes.push([s.titre, ''], ...s.lignes);
+  const heures = ouMasque(heuresFr);
+  const pourcentage = ouMasque(pourcentageFr);
+  const entier = ouMasque(entierFr);
   const c = bilan.conformite;
-  const statuts = [...Object.keys(LIBELLE_STATUT_CONFORMITE), ...Object.keys(c.parStatut).filter((s) => !(s in LIBELLE_STATUT_CONFORMITE))];
-  section('Conformité des marchés', [
-    ["Date d'évaluation", dateFr(c.date)],
-    ['Marchés évalués', entier(c.marches)],
-    ...statuts.map((s) => [`Marchés : ${libelle(LIBELLE_STATUT_CONFORMITE, s)}`, entier(c.parStatut[s] ?? 0)]),
-    ['Heures après clôture (hors conformité)', heures(c.heuresApresCloture)],
-  ]);
 
   const marches: Ligne[] = [
     [
@@ -207,12 +149,12 @@ export function bilanEnCsv(bilan: AvecSecret<BilanVue>): string {
   return '\uFEFF' + [lignes, marches, operations].map(table).join('\r\n');
 }
 
-function objectif(
+function objectif<C>(
   nom: string,
   o: { objectif: number | null; realise: number | null; atteint: boolean | null },
-  format: (n: number | null) => string,
-  ouiNon: (b: boolean | null) => string,
-): Ligne[] {
+  format: (n: number | null) => C,
+  ouiNon: (b: boolean | null) => C,
+): Array<[string, C]> {
   return [
     [`${nom} : objectif`, format(o.objectif)],
     [`${nom} : réalisé`, format(o.realise)],
@@ -222,4 +164,95 @@ function objectif(
 
 function nombreOuRien(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** The year's figures by sections (the first table of the CSV, the "Synthèse" and "Publics" sheets of the XLSX). */
+export function sectionsBilan<C>(bilan: AvecSecret<BilanVue>, f: Formateurs<C>): Array<Section<C>> {
+  const { entier, heures, etp, pourcentage, ouiNon } = f;
+  const i = bilan.indicateurs;
+  const sections: Array<Section<C>> = [];
+  const section = (titre: string, lignes: Array<[string, C]>) => sections.push({ titre, lignes });
+  const ligne = (l: string, v: C): [string, C] => [l, v];
+
+  const perimetre = bilan.perimetre as { du?: string; au?: string; donneurOrdreId?: string; operationId?: string; marcheId?: string; secteur?: string };
+  const nomDonneurOrdre = (id: string) => bilan.marches?.find((m) => m.donneurOrdreId === id)?.donneurOrdre ?? id;
+  section('Bilan', [
+    ligne('Année', f.texte(String(bilan.annee))),
+    ...(perimetre.du ? [ligne('Du', f.date(perimetre.du))] : []),
+    ...(perimetre.au ? [ligne('Au', f.date(perimetre.au))] : []),
+    ...(perimetre.donneurOrdreId ? [ligne("Donneur d'ordre (filtre)", f.texte(nomDonneurOrdre(perimetre.donneurOrdreId)))] : []),
+    ...(perimetre.operationId ? [ligne('Opération (filtre)', f.texte(bilan.operations.find((o) => o.operationId === perimetre.operationId)?.nom ?? perimetre.operationId))] : []),
+    ...(perimetre.marcheId ? [ligne('Marché (filtre)', f.texte(bilan.marches?.find((m) => m.marcheId === perimetre.marcheId)?.numero ?? perimetre.marcheId))] : []),
+    ...(perimetre.secteur ? [ligne('Secteur (filtre)', f.texte(libelle(LIBELLE_SECTEUR, perimetre.secteur)))] : []),
+    ligne('Position du journal des événements lue', entier(bilan.fraicheur.position)),
+  ]);
+
+  // The ETP divisor, where the JSON carries it (setting of the deployment).
+  const heuresParEtp = nombreOuRien((bilan as { heuresParEtp?: unknown }).heuresParEtp) ?? nombreOuRien((i as { heuresParEtp?: unknown }).heuresParEtp);
+  section("Indicateurs de l'année", [
+    ligne('Heures réalisées', heures(i.heuresRealisees)),
+    ligne('Équivalents temps plein (ETP)', etp(i.etp)),
+    ...(heuresParEtp !== undefined ? [ligne('Heures par ETP (diviseur)', heures(heuresParEtp))] : []),
+    ligne('Salariés (personnes)', entier(i.salaries)),
+    ligne('Entreprises', entier(i.entreprises)),
+    ligne('Opérations', entier(i.operations)),
+    ligne("Donneurs d'ordre", entier(i.donneursOrdre)),
+    ligne('Marchés', entier(i.marches)),
+  ]);
+  section('Heures par secteur', parLibelle(LIBELLE_SECTEUR, i.heuresParSecteur, heures));
+  section('Publics', [
+    ligne('Salariés (personnes)', entier(i.salaries)),
+    ligne('Femmes (personnes)', entier(i.femmes)),
+    ligne('Part des femmes (personnes)', pourcentage(i.partFemmes)),
+    ligne('Part des femmes (heures)', pourcentage(i.partFemmesHeures)),
+    ligne('Résidents QPV (personnes)', entier(i.residentsQpv)),
+    ligne('Part des résidents QPV (personnes)', pourcentage(i.partQpvPersonnes)),
+    ligne('Part des résidents QPV (heures)', pourcentage(i.partQpvHeures)),
+    ligne('Moins de 26 ans (personnes)', entier(i.moins26Ans)),
+    ligne('Part des moins de 26 ans (personnes)', pourcentage(i.partMoins26Ans)),
+    ligne('50 ans et plus (personnes)', entier(i.plus50Ans)),
+    ligne('Part des 50 ans et plus (personnes)', pourcentage(i.partPlus50Ans)),
+  ]);
+  section('Niveaux de formation (personnes)', parLibelle(LIBELLE_NIVEAU_FORMATION, i.niveauxFormation, entier, NIVEAUX_FORMATION));
+  section("Critères d'éligibilité (personnes)", parLibelle(LIBELLE_CRITERE_ELIGIBILITE, i.criteres, entier));
+  section('Contrats et sorties', [
+    ligne('Embauches (personnes)', entier(i.embauches)),
+    ligne('Placements en embauche', entier(i.placementsEmbauche)),
+    ligne('Sorties (personnes)', entier(i.sorties)),
+    ligne('Sorties positives (personnes)', entier(i.sortiesPositives)),
+    ligne('Personnes en emploi', entier(i.personnesEnEmploi)),
+    ligne('Sorties comptées comme personnes en emploi', f.texte(i.categoriesPersonnesEnEmploi.map((c) => libelle(LIBELLE_CATEGORIE_SORTIE, c)).join(', '))),
+    ligne('Placements terminés', entier(i.placementsTermines)),
+    ligne('Placements terminés en sortie positive', entier(i.placementsSortiePositive)),
+  ]);
+  section('Placements commencés par contrat', parLibelle(LIBELLE_TYPE_CONTRAT, i.placementsParContrat, entier));
+  section('Placements commencés par modalité', parLibelle(LIBELLE_MODALITE, i.placementsParModalite, entier));
+  section('Sorties par catégorie (personnes)', parLibelle(LIBELLE_CATEGORIE_SORTIE, i.sortiesParCategorie, entier));
+  section('Placements terminés par catégorie', parLibelle(LIBELLE_CATEGORIE_SORTIE, i.placementsTerminesParCategorie, entier));
+  section('Entreprises par type', parLibelle(LIBELLE_TYPE_ENTREPRISE, i.entreprisesParType, entier));
+  section('Entreprises classiques par métier', parLibelle(LIBELLE_METIER, i.entreprisesParMetier, entier));
+  section('Heures par modalité', parLibelle(LIBELLE_MODALITE, i.heuresParModalite, heures));
+  section("Heures par type d'employeur", parLibelle(LIBELLE_TYPE_ENTREPRISE, i.heuresParTypeEmployeur, heures));
+
+  const o = bilan.objectifs;
+  section(
+    'Objectifs du financeur',
+    o
+      ? [
+          ...objectif("Heures d'insertion", o.heures, heures, ouiNon),
+          ...objectif('Part des résidents QPV (personnes)', o.partQpvPersonnes, pourcentage, ouiNon),
+          ...objectif('Personnes en emploi', o.personnesEnEmploi, entier, ouiNon),
+        ]
+      : [ligne('Objectifs', f.texte(`Aucun objectif fixé pour ${bilan.annee}`))],
+  );
+
+  const c = bilan.conformite;
+  const statuts = [...Object.keys(LIBELLE_STATUT_CONFORMITE), ...Object.keys(c.parStatut).filter((s) => !(s in LIBELLE_STATUT_CONFORMITE))];
+  section('Conformité des marchés', [
+    ligne("Date d'évaluation", f.date(c.date)),
+    ligne('Marchés évalués', entier(c.marches)),
+    ...statuts.map((s) => ligne(`Marchés : ${libelle(LIBELLE_STATUT_CONFORMITE, s)}`, entier(c.parStatut[s] ?? 0))),
+    ligne('Heures après clôture (hors conformité)', heures(c.heuresApresCloture)),
+  ]);
+  return sections;
 }

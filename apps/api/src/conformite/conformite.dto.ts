@@ -1,7 +1,8 @@
 import { ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { PaginationDto } from '../read-side/pagination';
-import { DateDto, PerimetreDto } from '../read-side/read-query.dto';
+import { DateDto, LectureDto, PerimetreDto } from '../read-side/read-query.dto';
+import { FormatFichier } from '../exports-xlsx/format.dto';
 
 export const STATUTS_CONFORMITE = ['en_avance', 'conforme', 'en_retard', 'atteint', 'non_atteint'] as const;
 export const TRIS = ['numero', 'tauxRealisation', 'heuresRealisees', 'heuresManquantes', 'heuresPrevues', 'dateFin'] as const;
@@ -25,4 +26,13 @@ export class ListeMarchesDto extends IntersectionType(
   @IsOptional()
   @IsIn(['asc', 'desc'], { message: 'ordre doit valoir asc ou desc' })
   ordre?: 'asc' | 'desc';
+
+  @FormatFichier(['xlsx'])
+  format?: 'xlsx';
+}
+
+/** `GET /marches/{id}/releve`. */
+export class ReleveDto extends LectureDto {
+  @FormatFichier(['csv', 'xlsx'])
+  format?: 'csv' | 'xlsx';
 }

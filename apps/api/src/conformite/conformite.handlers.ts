@@ -1,4 +1,4 @@
-import { NotFoundException } from '@nestjs/common';
+import { NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { conformites, type ConformiteMarche } from '@suivi/projections';
 import { restreindre, type Portee } from '../acces/portee';
@@ -44,8 +44,12 @@ export interface ListeMarchesVue {
   fraicheur: Fraicheur;
 }
 
+/** The most rows an export of the list holds (every page at once): beyond, the caller narrows the filters. */
+export const EXPORT_MARCHES_MAX = 10_000;
+
 export class ListerMarches extends Query<ListeMarchesVue> {
-  constructor(readonly dto: ListeMarchesDto, readonly portee: Portee) {
+  /** `tout`: every row in one page (an export), at most EXPORT_MARCHES_MAX, else a 422. */
+  constructor(readonly dto: ListeMarchesDto, readonly portee: Portee, readonly tout = false) {
     super();
   }
 }
@@ -54,7 +58,7 @@ export class ListerMarches extends Query<ListeMarchesVue> {
 export class ListerMarchesHandler implements IQueryHandler<ListerMarches, ListeMarchesVue> {
   constructor(private readonly reader: ProjectionReader) {}
 
-  async execute({ dto, portee }: ListerMarches): Promise<ListeMarchesVue> {
+  async execute({ dto, portee, tout }: ListerMarches): Promise<ListeMarchesVue> {
     const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
     const date = dto.date ?? this.reader.today();
     const tri = dto.tri ?? 'numero';
@@ -66,6 +70,17 @@ export class ListerMarchesHandler implements IQueryHandler<ListerMarches, ListeM
       const [x, y] = [a[tri], b[tri]];
       return (x < y ? -1 : x > y ? 1 : a.marcheId < b.marcheId ? -1 : 1) * sens;
     });
-    return { ...paginer(toutes.map((m) => ({ id: m.marcheId, ...m })), dto), date, fraicheur };
+    const items = toutes.map((m) => ({ id: m.marcheId, ...m }));
+    if (tout) {
+      if (items.length > EXPORT_MARCHES_MAX) {
+        throw new UnprocessableEntityException({
+          code: 'EXPORT_TROP_VOLUMINEUX',
+          message: `L'export compterait ${items.length} marchés, au-delà de ${EXPORT_MARCHES_MAX} : restreignez-le (donneurOrdreId, operationId, secteur, statut).`,
+          details: { lignes: items.length, maximum: EXPORT_MARCHES_MAX },
+        });
+      }
+      return { items, total: items.length, page: 1, taillePage: items.length, date, fraicheur };
+    }
+    return { ...paginer(items, dto), date, fraicheur };
   }
 }
