@@ -79,18 +79,20 @@ export class ListerDonneursOrdreHandler implements IQueryHandler<ListerDonneursO
         AND (cardinality($3::text[]) = 0 OR ${contientLesMots(['d.nom'], '$3')})`;
     const params = [portee.donneurOrdreId, dto.type ?? null, motsRecherches(dto.q)];
     const sens = dto.ordre === 'desc' ? 'DESC' : 'ASC';
-    return this.reader.dataSource.transaction('REPEATABLE READ', async (tx) => {
-      const [{ total }] = await tx.query(`SELECT count(*)::int AS total FROM indicateurs.donneurs_ordre d ${where}`, params);
-      const items: DonneurOrdreListe[] = await tx.query(
-        `SELECT d.id, d.nom, d.type, d.region,
+    const { items, total } = await this.reader.page<DonneurOrdreListe>(
+      {
+        total: `SELECT count(*)::int AS total FROM indicateurs.donneurs_ordre d ${where}`,
+        items: `SELECT d.id, d.nom, d.type, d.region,
            (SELECT count(*)::int FROM indicateurs.operations o WHERE o.donneur_ordre_id = d.id) AS operations,
            (SELECT count(*)::int FROM indicateurs.marches m WHERE m.donneur_ordre_id = d.id) AS marches
          FROM indicateurs.donneurs_ordre d ${where}
          ORDER BY ${sansAccents('d.nom')} ${sens}, d.nom ${sens}, d.id ${sens}
          LIMIT $4 OFFSET $5`,
-        [...params, taillePage, (page - 1) * taillePage],
-      );
-      return { items, total, page, taillePage, fraicheur };
-    });
+      },
+      params,
+      page,
+      taillePage,
+    );
+    return { items, total, page, taillePage, fraicheur };
   }
 }

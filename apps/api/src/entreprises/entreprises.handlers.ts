@@ -146,16 +146,18 @@ export class ListerEntreprisesHandler implements IQueryHandler<ListerEntreprises
         AND (cardinality($2::text[]) = 0 OR ${contientLesMots(['raison_sociale'], '$2')} OR ($3::text IS NOT NULL AND siret LIKE $3 || '%'))`;
     const params = [dto.type ?? null, mots, siretPrefixe];
     const sens = dto.ordre === 'desc' ? 'DESC' : 'ASC';
-    return this.reader.dataSource.transaction('REPEATABLE READ', async (tx) => {
-      const [{ total }] = await tx.query(`SELECT count(*)::int AS total FROM indicateurs.entreprises ${where}`, params);
-      const lignes: Array<{ id: string; siret: string; raison_sociale: string; type: TypeEntreprise }> = await tx.query(
-        `SELECT id, siret, raison_sociale, type FROM indicateurs.entreprises ${where}
+    const { items: lignes, total } = await this.reader.page<{ id: string; siret: string; raison_sociale: string; type: TypeEntreprise }>(
+      {
+        total: `SELECT count(*)::int AS total FROM indicateurs.entreprises ${where}`,
+        items: `SELECT id, siret, raison_sociale, type FROM indicateurs.entreprises ${where}
          ORDER BY ${COLONNES_TRI[dto.tri ?? 'raisonSociale']} ${sens}, raison_sociale ${sens}, id ${sens}
          LIMIT $4 OFFSET $5`,
-        [...params, taillePage, (page - 1) * taillePage],
-      );
-      const items = lignes.map((l) => ({ id: l.id, siret: l.siret, siren: sirenDe(l.siret), raisonSociale: l.raison_sociale, type: l.type }));
-      return { items, total, page, taillePage, fraicheur };
-    });
+      },
+      params,
+      page,
+      taillePage,
+    );
+    const items = lignes.map((l) => ({ id: l.id, siret: l.siret, siren: sirenDe(l.siret), raisonSociale: l.raison_sociale, type: l.type }));
+    return { items, total, page, taillePage, fraicheur };
   }
 }

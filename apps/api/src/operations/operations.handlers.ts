@@ -92,17 +92,19 @@ export class ListerOperationsHandler implements IQueryHandler<ListerOperations, 
         AND ($2::uuid IS NULL OR o.donneur_ordre_id = $2)
         AND (cardinality($3::text[]) = 0 OR ${contientLesMots(['o.nom', 'o.commune'], '$3')})`;
     const params = [portee.donneurOrdreId, dto.donneurOrdreId ?? null, motsRecherches(dto.q)];
-    return this.reader.dataSource.transaction('REPEATABLE READ', async (tx) => {
-      const [{ total }] = await tx.query(`SELECT count(*)::int AS total FROM indicateurs.operations o ${where}`, params);
-      const items: OperationListee[] = await tx.query(
-        `SELECT o.id, o.donneur_ordre_id AS "donneurOrdreId", o.nom, o.commune,
+    const { items, total } = await this.reader.page<OperationListee>(
+      {
+        total: `SELECT count(*)::int AS total FROM indicateurs.operations o ${where}`,
+        items: `SELECT o.id, o.donneur_ordre_id AS "donneurOrdreId", o.nom, o.commune,
            (SELECT count(*)::int FROM indicateurs.marches m WHERE m.operation_id = o.id) AS marches
          FROM indicateurs.operations o ${where}
          ORDER BY ${sansAccents('o.nom')}, o.nom, o.id
          LIMIT $4 OFFSET $5`,
-        [...params, taillePage, (page - 1) * taillePage],
-      );
-      return { items, total, page, taillePage, fraicheur };
-    });
+      },
+      params,
+      page,
+      taillePage,
+    );
+    return { items, total, page, taillePage, fraicheur };
   }
 }

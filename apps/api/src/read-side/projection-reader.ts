@@ -33,6 +33,19 @@ export class ProjectionReader {
     return this.config.get('HEURES_PAR_ETP', { infer: true });
   }
 
+  /**
+   * A page of a list and the list's total, read in one snapshot (REPEATABLE READ): `total` always
+   * counts the rows the pages hold, even while the projection writes. `items` takes the filter's
+   * parameters, then LIMIT and OFFSET as the two next ones.
+   */
+  async page<T>(sql: { total: string; items: string }, params: unknown[], page: number, taillePage: number): Promise<{ items: T[]; total: number }> {
+    return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      const [{ total }] = await tx.query(sql.total, params);
+      const items: T[] = await tx.query(sql.items, [...params, taillePage, (page - 1) * taillePage]);
+      return { items, total: Number(total) };
+    });
+  }
+
   today(): string {
     return jourDe(new Date());
   }
