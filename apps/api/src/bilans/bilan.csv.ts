@@ -12,7 +12,7 @@ import {
   LIBELLE_TYPE_CONTRAT,
   LIBELLE_TYPE_ENTREPRISE,
 } from './libelles';
-import type { AvecSecret } from '../secret-statistique/secret-statistique';
+import { marqueDuMasque, type AvecSecret } from '../secret-statistique/secret-statistique';
 import type { BilanVue } from './bilans.handlers';
 
 /*
@@ -30,6 +30,11 @@ import type { BilanVue } from './bilans.handlers';
  */
 
 type Ligne = string[];
+
+/** Tables for a French spreadsheet: UTF-8 with a BOM, `;` between fields, CRLF, a blank line between tables. */
+export function csvFrancais(tables: Ligne[][]): string {
+  return '\uFEFF' + tables.map((t) => stringify(t, { delimiter: ';', record_delimiter: '\r\n' })).join('\r\n');
+}
 
 const decimal = (n: number, decimales: number) => n.toFixed(decimales).replace('.', ',');
 const entierFr = (n: number) => String(n);
@@ -80,7 +85,7 @@ function parLibelle<C>(
 }
 
 export function bilanEnCsv(bilan: AvecSecret<BilanVue>): string {
-  const masque = bilan.secretStatistique ? `<${bilan.secretStatistique.seuil}` : '';
+  const masque = marqueDuMasque(bilan.secretStatistique?.seuil);
   const ouMasque =
     <T>(format: (v: T) => string) =>
     (v: T | null): string =>
@@ -145,8 +150,7 @@ export function bilanEnCsv(bilan: AvecSecret<BilanVue>): string {
     ]),
   ];
 
-  const table = (l: Ligne[]) => stringify(l, { delimiter: ';', record_delimiter: '\r\n' });
-  return '\uFEFF' + [lignes, marches, operations].map(table).join('\r\n');
+  return csvFrancais([lignes, marches, operations]);
 }
 
 function objectif<C>(

@@ -1,6 +1,6 @@
 import { classeurXlsx, type Cellule, type CelluleTypee, type Feuille } from '../exports-xlsx/classeur';
 import type { AvecSecret } from '../secret-statistique/secret-statistique';
-import { sectionsBilan, type Section } from './bilan.csv';
+import { dateFr, sectionsBilan, type Section } from './bilan.csv';
 import type { BilanVue } from './bilans.handlers';
 import { libelle, LIBELLE_SECTEUR, LIBELLE_STATUT_CONFORMITE } from './libelles';
 
@@ -65,7 +65,7 @@ export function bilanEnXlsx(bilan: AvecSecret<BilanVue>): Promise<Buffer> {
       { titre: 'Heures prévues', type: 'heures' },
       { titre: 'Heures réalisées', type: 'heures' },
       { titre: 'Taux de réalisation', type: 'part' },
-      { titre: `Statut au ${bilan.conformite.date.split('-').reverse().join('/')}`, type: 'texte', largeur: 22 },
+      { titre: `Statut au ${dateFr(bilan.conformite.date)}`, type: 'texte', largeur: 22 },
       { titre: 'Heures après clôture', type: 'heures' },
     ],
     lignes: (bilan.marches ?? []).map((m) => [

@@ -1,5 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
 import { DonneurOrdreLu } from '@suivi/projections';
+import { dateFr } from '../bilans/bilan.csv';
 import { libelle, LIBELLE_SECTEUR, LIBELLE_STATUT_CONFORMITE } from '../bilans/libelles';
 import { classeurXlsx } from '../exports-xlsx/classeur';
 import type { ListeMarchesVue } from './conformite.handlers';
@@ -8,7 +9,7 @@ import type { ListeMarchesVue } from './conformite.handlers';
 export async function marchesEnXlsx(liste: ListeMarchesVue, em: EntityManager): Promise<Buffer> {
   const ids = [...new Set(liste.items.map((m) => m.donneurOrdreId))];
   const noms = new Map((ids.length === 0 ? [] : await em.findBy(DonneurOrdreLu, { id: In(ids) })).map((d) => [d.id, d.nom]));
-  const date = liste.date.split('-').reverse().join('/');
+  const date = dateFr(liste.date);
   return classeurXlsx(
     [
       {

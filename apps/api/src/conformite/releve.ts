@@ -1,15 +1,14 @@
 import { NotFoundException } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { stringify } from 'csv-stringify/sync';
 import { conformites } from '@suivi/projections';
 import { restreindre, type Portee } from '../acces/portee';
-import { heures as heuresFr, entier as entierFr, texte as texteFr } from '../bilans/bilan.csv';
+import { csvFrancais, heures as heuresFr, entier as entierFr, texte as texteFr } from '../bilans/bilan.csv';
 import { classeurXlsx, type Cellule, type Feuille } from '../exports-xlsx/classeur';
 import { fraicheurCommune } from '../placements/placements.queries';
 import type { Fraicheur } from '../read-side/freshness';
 import { ProjectionReader } from '../read-side/projection-reader';
 import type { Groupe } from '../secret-statistique/secret-statistique';
-import type { AvecSecret } from '../secret-statistique/secret-statistique';
+import { marqueDuMasque, type AvecSecret } from '../secret-statistique/secret-statistique';
 
 /*
  * A marché's monthly statement (issue 16): its declared hours (after corrections) by month, with the number of
@@ -173,8 +172,7 @@ export function releveEnXlsx(releve: AvecSecret<ReleveVue>): Promise<Buffer> {
  * month, then, for a caller who sees identities, after a blank line, the table by person and month.
  */
 export function releveEnCsv(releve: AvecSecret<ReleveVue>): string {
-  const masque = releve.secretStatistique ? `<${releve.secretStatistique.seuil}` : '';
-  const table = (l: string[][]) => stringify(l, { delimiter: ';', record_delimiter: '\r\n' });
+  const masque = marqueDuMasque(releve.secretStatistique?.seuil);
   const tables = [
     [
       ['Mois', 'Heures', 'Salariés (personnes)'],
@@ -188,5 +186,5 @@ export function releveEnCsv(releve: AvecSecret<ReleveVue>): string {
       ...releve.parPersonne.map((p) => [p.efface ? NOM_EFFACE : texteFr(p.nom ?? ''), texteFr(p.prenom ?? ''), moisFr(p.mois), heuresFr(p.heures ?? 0)]),
     ]);
   }
-  return '\uFEFF' + tables.map(table).join('\r\n');
+  return csvFrancais(tables);
 }

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { StreamableFile } from '@nestjs/common';
+import { marqueDuMasque } from '../secret-statistique/secret-statistique';
 
 /*
  * XLSX rendering of the read answers (issue 16, "Export"): one workbook of sheets, each a header row of
@@ -89,7 +90,7 @@ export async function classeurXlsx(feuilles: Feuille[], seuil: number | null | u
   const classeur = new ExcelJS.Workbook();
   classeur.creator = 'suivi-clauses';
   classeur.created = new Date();
-  const masque = seuil ? `<${seuil}` : '';
+  const masque = marqueDuMasque(seuil);
   for (const f of feuilles) {
     const feuille = classeur.addWorksheet(f.titre.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
     feuille.columns = f.colonnes.map((c) => ({

@@ -1,5 +1,5 @@
-import { stringify } from 'csv-stringify/sync';
-import type { AvecSecret } from '../secret-statistique/secret-statistique';
+import { csvFrancais } from '../bilans/bilan.csv';
+import { marqueDuMasque, type AvecSecret } from '../secret-statistique/secret-statistique';
 import type { ConsolidationVue } from './exports.handlers';
 
 const nombre = (n: number) => String(n).replace('.', ',');
@@ -11,8 +11,8 @@ const nombre = (n: number) => String(n).replace('.', ',');
  * A value masked by the statistical secrecy (null in the JSON) reads `<5` (`<` and the threshold).
  */
 export function consolidationEnCsv(vue: AvecSecret<ConsolidationVue>): string {
-  const masque = vue.secretStatistique ? `<${vue.secretStatistique.seuil}` : '';
+  const masque = marqueDuMasque(vue.secretStatistique?.seuil);
   const lignes: string[][] = [['annee', 'colonne', 'libelle', 'unite', 'valeur']];
   for (const c of vue.colonnes) lignes.push([String(vue.annee), c.colonne, c.libelle, c.unite, c.valeur === null ? masque : nombre(c.valeur)]);
-  return '\uFEFF' + stringify(lignes, { delimiter: ';', record_delimiter: '\r\n' });
+  return csvFrancais([lignes]);
 }

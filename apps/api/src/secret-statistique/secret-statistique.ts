@@ -11,6 +11,11 @@
  */
 export type Chemin = string;
 
+/** What a masked figure reads in a file (CSV, XLSX): `<` and the threshold; nothing when no threshold applies. */
+export function marqueDuMasque(seuil: number | null | undefined): string {
+  return seuil ? `<${seuil}` : '';
+}
+
 /**
  * How the counts of people of an answer relate. Every `total`, `cellules` and `effectif` path is a count of
  * people (or of placements, one per person's contract); `derive` paths are figures computed from counts.
