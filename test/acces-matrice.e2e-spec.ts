@@ -42,7 +42,7 @@ const ROLES_ATTENDUS: Record<Action, readonly Role[]> = {
   lireReferentiel: ['facilitatrice', 'auditeur', 'admin'],
   lirePersonnes: ['facilitatrice', 'auditeur', 'admin'],
   lireCoordination: ['facilitatrice', 'coordination', 'auditeur', 'admin'],
-  lireBilans: ['facilitatrice', 'auditeur', 'admin'],
+  exporterConsolidation: ['facilitatrice', 'auditeur', 'admin'],
   auditer: ['auditeur', 'admin'],
 };
 
@@ -67,6 +67,8 @@ interface Requete {
   /** The concrete path (real ids), query string included. */
   chemin: string;
   corps?: object;
+  /** A multipart upload instead of a JSON body. */
+  fichier?: { champ: string; contenu: Buffer; nom: string };
   /** For a role's call only: this token instead of the role's usual one (a user of that role made for this request). */
   jeton?: string;
 }
@@ -142,6 +144,22 @@ describe('matrice des accès : chaque route × chaque rôle et chaque jeton refu
     return utilisateurIdDe(identifiant);
   }
   const tete = async () => (await log.log()).head;
+  /** A one-row timesheet for a new placement: each import records one new declaration. */
+  const fichierDHeures = async () => ({
+    champ: 'fichier',
+    contenu: Buffer.from(`placement;mois;heures\r\n${await nouveauPlacement()};03/2025;35\r\n`, 'utf8'),
+    nom: 'heures.csv',
+  });
+  let importId: string | null = null;
+  const importFait = async () => {
+    if (importId === null) {
+      const fichier = await fichierDHeures();
+      const res = await request(api.server).post('/api/imports/heures').set(api.entetes).attach(fichier.champ, fichier.contenu, fichier.nom);
+      if (res.status !== 201) throw new Error(`the matrix's import answered ${res.status}: ${JSON.stringify(res.body)}`);
+      importId = res.body.id as string;
+    }
+    return importId;
+  };
   /** A verification of the read models runs in the background, one at a time: the next may start once it ended. */
   async function finDeVerification(): Promise<void> {
     const limite = Date.now() + 60_000;
@@ -286,6 +304,16 @@ describe('matrice des accès : chaque route × chaque rôle et chaque jeton refu
         succes: 201,
         requete: async () => ({ chemin: `/api/placements/${await nouveauPlacement()}/heures`, corps: { mois: '2025-03', heures: 35 } }),
       },
+      'POST /api/imports/heures': {
+        action: 'ecrire',
+        succes: 201,
+        requete: async () => ({ chemin: '/api/imports/heures', fichier: await fichierDHeures() }),
+      },
+      'GET /api/imports': { action: 'ecrire', succes: 200, requete: fixe('/api/imports') },
+      'GET /api/imports/:id': { action: 'ecrire', succes: 200, requete: async () => ({ chemin: `/api/imports/${await importFait()}` }) },
+      'GET /api/imports/:id/erreurs': { action: 'ecrire', succes: 200, requete: async () => ({ chemin: `/api/imports/${await importFait()}/erreurs` }) },
+      'GET /api/imports/heures/modele.csv': { action: 'ecrire', succes: 200, requete: fixe('/api/imports/heures/modele.csv') },
+      'GET /api/imports/heures/modele.xlsx': { action: 'ecrire', succes: 200, requete: fixe('/api/imports/heures/modele.xlsx') },
       'POST /api/placements/:id/fin': {
         action: 'ecrire',
         succes: 201,
@@ -365,8 +393,8 @@ describe('matrice des accès : chaque route × chaque rôle et chaque jeton refu
       'GET /api/coordination-regionale/indicateurs': { action: 'lireCoordination', succes: 200, requete: fixe('/api/coordination-regionale/indicateurs?annee=2025') },
 
       // Yearly report and national export
-      'GET /api/bilans/:annee': { action: 'lireBilans', succes: 200, requete: async () => ({ chemin: `/api/bilans/2025?apres=${await tete()}` }) },
-      'GET /api/exports/consolidation/:annee': { action: 'lireBilans', succes: 200, requete: async () => ({ chemin: `/api/exports/consolidation/2025?apres=${await tete()}` }) },
+      'GET /api/bilans/:annee': { action: 'lireIndicateurs', succes: 200, requete: async () => ({ chemin: `/api/bilans/2025?apres=${await tete()}` }) },
+      'GET /api/exports/consolidation/:annee': { action: 'exporterConsolidation', succes: 200, requete: async () => ({ chemin: `/api/exports/consolidation/2025?apres=${await tete()}` }) },
     };
   }
 
@@ -489,7 +517,7 @@ describe('matrice des accès : chaque route × chaque rôle et chaque jeton refu
         const avant = (await log.log()).count;
         let envoi = request(api.server)[route.verbe.toLowerCase() as 'get' | 'post' | 'put'](req.chemin);
         if (jeton !== null) envoi = envoi.set('Authorization', `Bearer ${jeton}`);
-        const res = await (req.corps === undefined ? envoi : envoi.send(req.corps));
+        const res = await (req.fichier ? envoi.attach(req.fichier.champ, req.fichier.contenu, req.fichier.nom) : req.corps === undefined ? envoi : envoi.send(req.corps));
         const ajoutes = (await log.log()).count - avant;
 
         requetes++;

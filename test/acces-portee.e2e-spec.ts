@@ -308,6 +308,33 @@ describe('portée des lectures : un acheteur ne voit que son donneur d’ordre, 
     });
   });
 
+  describe('GET /bilans/{annee}', () => {
+    it("le bilan de l'acheteur est celui de son donneur d'ordre, sans les objectifs du financeur ; ceux de B ne donnent rien", async () => {
+      const sien = await corps('/bilans/2025', acheteurA);
+      const deAVuParLAuditeur = await corps(`/bilans/2025?donneurOrdreId=${ids.A}`, auditeur);
+      expect(sien.indicateurs).toEqual(deAVuParLAuditeur.indicateurs);
+      expect(sien.operations).toEqual(deAVuParLAuditeur.operations);
+      expect(sien.marches).toEqual(deAVuParLAuditeur.marches);
+      expect(sien.marches.every((m: any) => m.donneurOrdreId === ids.A)).toBe(true);
+      expect(sien.indicateurs).toMatchObject({ heuresRealisees: heures(deA()), donneursOrdre: 1 });
+      expect(sien.objectifs).toBeNull();
+      // What the acheteur asked, not the scope added to it.
+      expect(sien.perimetre).not.toHaveProperty('porteeDonneurOrdreId');
+      for (const filtre of [`donneurOrdreId=${ids.B}`, `operationId=${ids.B1}`, `marcheId=${MARCHES[1].id}`]) {
+        const horsPortee = await corps(`/bilans/2025?${filtre}`, acheteurA);
+        expect({ filtre, heures: horsPortee.indicateurs.heuresRealisees, marches: horsPortee.marches, operations: horsPortee.operations }).toEqual({
+          filtre,
+          heures: 0,
+          marches: [],
+          operations: [],
+        });
+      }
+      // The XLSX and the CSV are the same report.
+      expect((await lire('/bilans/2025?format=xlsx', acheteurA)).status).toBe(200);
+      expect((await lire('/bilans/2025?format=csv', acheteurA)).text).not.toContain(MARCHES[1].cle);
+    });
+  });
+
   describe('rôles', () => {
     it("l'acheteur et l'auditeur n'écrivent rien ; la coordination ne lit ni les marchés ni les indicateurs", async () => {
       for (const qui of [acheteurA, auditeur, coordination]) {
@@ -318,7 +345,7 @@ describe('portée des lectures : un acheteur ne voit que son donneur d’ordre, 
         expect({ chemin, status: (await lire(chemin, coordination)).status }).toEqual({ chemin, status: 403 });
       }
       // The acheteur's refused routes, even on their own rows.
-      for (const chemin of [`/salaries/${salarieIdentifie}`, `/placements/${placementIdentifie}`, '/bilans/2025', '/coordination-regionale/marches']) {
+      for (const chemin of [`/salaries/${salarieIdentifie}`, `/placements/${placementIdentifie}`, '/exports/consolidation/2025', '/coordination-regionale/marches']) {
         expect({ chemin, status: (await lire(chemin, acheteurA)).status }).toEqual({ chemin, status: 403 });
       }
     });

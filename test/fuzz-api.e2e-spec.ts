@@ -1376,6 +1376,7 @@ const READ_ROUTES: ReadRoute[] = [
     ] as Array<[string, Kind]>
   ).map(([p, kind]): ReadRoute => ({ name: `GET /${p}/{id}`, path: (id) => `/${p}/${id}`, pathKind: kind, params: {}, weight: 1.5 })),
   { name: 'GET /calibrations/metiers', path: () => '/calibrations/metiers', params: {}, weight: 1 },
+  { name: 'GET /imports', path: () => '/imports', params: { page, taillePage }, weight: 1 },
 ];
 
 interface ReadReq {

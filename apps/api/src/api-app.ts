@@ -14,6 +14,7 @@ import { HttpErrorFilter } from './errors/http-error.filter';
 import { validationErrorFactory } from './errors/validation-error.factory';
 import { completerLeDocument, operationIdDe, SCHEMA_BEARER } from './openapi/reponses-d-erreur';
 import { configureJsonBody } from './request-body/json-body';
+import { CHEMIN_IMPORT_HEURES } from './imports/imports.controller';
 
 export const OPENAPI_PATH = 'api/docs';
 export const OPENAPI_JSON_PATH = 'api/docs/json';
@@ -28,7 +29,7 @@ export async function createApiApp(options: ApiModuleOptions): Promise<INestAppl
   // First, so that every answer carries them, refusals of the body parser and 404s included.
   configurerEnTetesDeSecurite(app, OPENAPI_PATH);
   configurerCors(app, config.CORS_ORIGINS);
-  configureJsonBody(app);
+  configureJsonBody(app, [CHEMIN_IMPORT_HEURES]);
   answerClientErrorsInJson(app.getHttpServer());
   app.setGlobalPrefix('api', { exclude: ['health', 'ready'] });
   // After every APP_GUARD (registered during NestFactory.create), hence after AccesGuard, which

@@ -24,6 +24,7 @@ import { ReadSideModule } from './read-side/read-side.module';
 import { DonneursOrdreModule } from './donneurs-ordre/donneurs-ordre.module';
 import { EntreprisesModule } from './entreprises/entreprises.module';
 import { HealthModule } from './health/health.module';
+import { ImportsModule } from './imports/imports.module';
 import { MarchesModule } from './marches/marches.module';
 import { OperationsModule } from './operations/operations.module';
 import { PlacementsModule } from './placements/placements.module';
@@ -82,6 +83,7 @@ export class ApiModule {
         EntreprisesModule,
         SalariesModule,
         PlacementsModule,
+        ImportsModule,
         ObjectifsModule,
         CalibrationsModule,
         ReadSideModule,

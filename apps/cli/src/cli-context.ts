@@ -1,4 +1,7 @@
 import { type INestApplicationContext } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import type { CommandContext } from '@suivi/commands';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { type AppConfig, validateConfig } from '@suivi/config';
@@ -34,4 +37,9 @@ export async function withCliContext<T>(run: (ctx: CliContext) => Promise<T>): P
     await app?.close();
     await database.stop();
   }
+}
+
+/** Events written from the CLI are signed by the system account that ran it. */
+export function cliContext(): CommandContext {
+  return { userId: `cli:${userInfo().username}`, correlationId: randomUUID(), causationId: null, now: new Date() };
 }

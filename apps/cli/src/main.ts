@@ -7,6 +7,7 @@ import { registerSeedDemoCommand } from './seed-demo/seed-demo.command';
 import { registerUserCommands } from './users.commands';
 import { registerAuditVerifyCommand } from './audit-verify.command';
 import { registerAuditChainCommand } from './audit-chain.command';
+import { registerImportHeuresCommand } from './import-heures.command';
 
 const program = new Command('suivi-clauses').description('admin commands of suivi-clauses');
 registerDatabaseCommands(program);
@@ -16,6 +17,7 @@ registerSeedDemoCommand(program);
 registerUserCommands(program);
 registerAuditVerifyCommand(program);
 registerAuditChainCommand(program);
+registerImportHeuresCommand(program);
 
 program.parseAsync(process.argv).then(
   () => process.exit(0),

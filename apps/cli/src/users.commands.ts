@@ -1,16 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { userInfo } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import { UserDirectory, utilisateurIdDe } from '@suivi/access';
 import { CommandExecutor, type CommandContext } from '@suivi/commands';
 import { DomainError, ROLES, type Role } from '@suivi/domain';
 import { fraicheurDe } from '@suivi/projections';
-import { withCliContext, type CliContext } from './cli-context';
-
-/** Events written from the CLI are signed by the system account that ran it. */
-function cliContext(): CommandContext {
-  return { userId: `cli:${userInfo().username}`, correlationId: randomUUID(), causationId: null, now: new Date() };
-}
+import { cliContext, withCliContext, type CliContext } from './cli-context';
 
 function role(value: string): Role {
   if (!(ROLES as readonly string[]).includes(value)) throw new InvalidArgumentError(`le rôle doit être l'un de : ${ROLES.join(', ')}`);

@@ -190,6 +190,13 @@ export class AppConfig {
   @EntierEntre(1, 100_000, 200)
   RATE_LIMIT_READS_PER_SECOND: number = 200;
 
+  /**
+   * How long `POST /api/imports/heures` waits for its import to finish before answering 202 with
+   * the job to follow (`GET /api/imports/{id}`): most monthly files take a second or two.
+   */
+  @EntierEntre(0, 600, 20)
+  IMPORT_WAIT_SECONDS: number = 20;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
   })

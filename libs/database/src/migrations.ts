@@ -19,6 +19,7 @@ import {
   AnnuaireSchema1764300000100,
 } from '@suivi/projections';
 import { RechercheSansAccents1764300000030 } from '@suivi/projections/indicateurs/recherche';
+import { ImportsSchema1764400000000 } from '@suivi/imports/travaux/travaux.migration';
 
 /** Every schema change, in order. TypeORM records the applied ones in `public.migrations`. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -40,6 +41,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   EventChain1764300000000,
   RechercheSansAccents1764300000030,
   AnnuaireSchema1764300000100,
+  ImportsSchema1764400000000,
 ];
 
 const MIGRATION_LOCK_KEY = 7_340_211_000;

@@ -24,6 +24,7 @@ export * from './placement/placement.decider';
 export * from './placement/modalite';
 export * from './placement/sortie';
 export * from './placement/rattachement';
+export * from './placement/import-heures';
 export * from './objectifs/objectifs.events';
 export * from './objectifs/objectifs.decider';
 export * from './conformite/conformite';

@@ -14,7 +14,7 @@ export const POLITIQUE = {
   gererUtilisateurs: ['admin'],
   /** Donneurs d'ordre, opérations, marchés and their compliance (an acheteur: their own donneur d'ordre's only). */
   lireMarches: ['facilitatrice', 'admin', 'auditeur', 'acheteur'],
-  /** Indicators and series (an acheteur: their own donneur d'ordre's, without asking). */
+  /** Indicators, series and the yearly report (an acheteur: their own donneur d'ordre's, without asking). */
   lireIndicateurs: ['facilitatrice', 'admin', 'auditeur', 'acheteur'],
   /** The team's reference data: entreprises, calibrations, the trades table. */
   lireReferentiel: ['facilitatrice', 'admin', 'auditeur'],
@@ -24,8 +24,8 @@ export const POLITIQUE = {
   lireCoordination: ['coordination', 'facilitatrice', 'admin', 'auditeur'],
   /** The audit: streams and the log with their metadata, states at a past instant, the read models' verification. */
   auditer: ['auditeur', 'admin'],
-  /** The team's yearly report and the national consolidation export. */
-  lireBilans: ['facilitatrice', 'admin', 'auditeur'],
+  /** The national consolidation export: the team's whole activity, for the national network. */
+  exporterConsolidation: ['facilitatrice', 'admin', 'auditeur'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof POLITIQUE;

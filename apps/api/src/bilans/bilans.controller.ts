@@ -27,7 +27,7 @@ export class BilansController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':annee')
-  @Autorise('lireBilans')
+  @Autorise('lireIndicateurs')
   @ApiParam({ name: 'annee', type: Number, example: 2025, description: 'Année civile, de 2000 à 2100.' })
   @ApiOperation({
     summary: "Le bilan annuel : tous les indicateurs de l'année, les objectifs du financeur et leur atteinte, la conformité des marchés",
@@ -44,7 +44,7 @@ export class BilansController {
     @PorteeDeLAppelant() portee: Portee,
   ): Promise<AvecSecret<BilanVue> | string | StreamableFile> {
     const { format, ...perimetre } = dto;
-    const bilan = secretStatistique(await this.queries.execute(new LireBilan(annee, perimetre)), groupesBilan, portee);
+    const bilan = secretStatistique(await this.queries.execute(new LireBilan(annee, perimetre, portee)), groupesBilan, portee);
     const demande = formatDemande(format, accept, true);
     if (demande === 'xlsx') return fichierXlsx(`bilan-${annee}.xlsx`, await bilanEnXlsx(bilan));
     if (demande === 'csv') {

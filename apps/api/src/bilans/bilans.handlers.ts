@@ -5,6 +5,7 @@ import { calculerIndicateurs, calculerRepartitions, conformites, DonneurOrdreLu,
 import { ProjectionReader } from '../read-side/projection-reader';
 import type { PerimetreBilanDto } from '../read-side/read-query.dto';
 import type { Fraicheur } from '../read-side/freshness';
+import { restreindre, type Portee } from '../acces/portee';
 
 export interface Objectif {
   objectif: number;
@@ -54,7 +55,7 @@ export interface BilanVue {
 }
 
 export class LireBilan extends Query<BilanVue> {
-  constructor(readonly annee: number, readonly dto: PerimetreBilanDto) {
+  constructor(readonly annee: number, readonly dto: PerimetreBilanDto, readonly portee: Portee) {
     super();
   }
 }
@@ -64,17 +65,20 @@ export class LireBilan extends Query<BilanVue> {
 export class LireBilanHandler implements IQueryHandler<LireBilan, BilanVue> {
   constructor(private readonly reader: ProjectionReader) {}
 
-  async execute({ annee, dto }: LireBilan): Promise<BilanVue> {
+  async execute({ annee, dto, portee }: LireBilan): Promise<BilanVue> {
     const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
     const em = this.reader.dataSource.manager;
-    const perimetre = { du: `${annee}-01-01`, au: `${annee}-12-31`, donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur };
+    const demande = { du: `${annee}-01-01`, au: `${annee}-12-31`, donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, marcheId: dto.marcheId, secteur: dto.secteur };
+    // An acheteur's report covers their donneur d'ordre's marchés only, whatever the filters asked.
+    const perimetre = restreindre(demande, portee);
     // The same categories as /indicateurs (PERSONNES_EN_EMPLOI_CATEGORIES): the report states them in indicateurs.categoriesPersonnesEnEmploi.
     const indicateurs = {
       ...(await calculerIndicateurs(em, perimetre, this.reader.optionsIndicateurs)),
       ...(await calculerRepartitions(em, perimetre)),
     };
     const operations = await operationsDuBilan(em, perimetre);
-    const cibles = await em.findOneBy(ObjectifsLus, { annee });
+    // The funder's objectives measure the team's whole activity: not one donneur d'ordre's share of it.
+    const cibles = portee.donneurOrdreId === null ? await em.findOneBy(ObjectifsLus, { annee }) : null;
     // Compliance as at the end of the year, or today while the year runs.
     const date = [`${annee}-12-31`, this.reader.today()].sort()[0];
     const marches = (await conformites(em, perimetre, date, this.reader.tolerance)).filter((m) =>
@@ -89,7 +93,7 @@ export class LireBilanHandler implements IQueryHandler<LireBilan, BilanVue> {
     return {
       annee,
       heuresParEtp: this.reader.heuresParEtp,
-      perimetre: JSON.parse(JSON.stringify(perimetre)),
+      perimetre: JSON.parse(JSON.stringify(demande)),
       indicateurs,
       operations,
       objectifs: cibles

@@ -24,7 +24,7 @@ export class ExportsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('consolidation/:annee')
-  @Autorise('lireBilans')
+  @Autorise('exporterConsolidation')
   @ApiParam({ name: 'annee', type: Number, example: 2025, description: 'Année civile, de 2000 à 2100.' })
   @ApiOperation({ summary: "L'export annuel pour la consolidation nationale (heures, ETP, contrats, publics, maîtres d'ouvrage, marchés, entreprises, sorties)", description: DESCRIPTION })
   @ApiProduces('application/json', 'text/csv')

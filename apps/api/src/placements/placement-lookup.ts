@@ -1,30 +1,9 @@
 import { NotFoundException } from '@nestjs/common';
-import type { CommandContext, CommandExecutor, Reservation } from '@suivi/commands';
-import {
-  marcheDecider,
-  marcheStream,
-  rattachementDecider,
-  type DeclarationRattachee,
-  type MarcheVu,
-  type PlacementRattache,
-  type SalarieState,
-} from '@suivi/domain';
+import { localiserRattachement, marcheVu, type CommandExecutor } from '@suivi/commands';
+import type { MarcheVu, SalarieState } from '@suivi/domain';
 
 export const PLACEMENT_INTROUVABLE = ['PLACEMENT_INTROUVABLE', "Aucun placement ne porte cet identifiant : vérifiez l'URL."] as const;
 export const placementIntrouvable = () => new NotFoundException({ code: PLACEMENT_INTROUVABLE[0], message: PLACEMENT_INTROUVABLE[1] });
-
-/** The marché as a placement command needs it, read at command time; null when unknown. */
-export async function marcheVu(executor: CommandExecutor, marcheId: string): Promise<MarcheVu | null> {
-  const { state } = await executor.load(marcheDecider, marcheStream(marcheId));
-  if (!state.existe) return null;
-  return {
-    marcheId,
-    dateDebut: state.dateDebut,
-    dateFin: state.dateFin,
-    dateCloture: state.dateCloture,
-    attributaires: state.attributaires.map((a) => a.entrepriseId),
-  };
-}
 
 /** Which salarié's stream holds a placement or a declaration (from its locator stream), or 404. */
 export async function localiser(
@@ -33,40 +12,9 @@ export async function localiser(
   code: string,
   message: string,
 ): Promise<{ salarieId: string; placementId: string | null }> {
-  const { state } = await executor.load(rattachementDecider, streamId);
-  if (state.salarieId === null) throw new NotFoundException({ code, message });
-  return { salarieId: state.salarieId, placementId: state.placementId };
-}
-
-/**
- * Writes a locator before the salarié's event it points to (a no-op when already written), and
- * answers how to cancel it if the request is refused in the end: unless `landed` says the fact it
- * points to exists after all (a concurrent request with the same id wrote it). A null `landed`
- * means the locator is right whatever happens (a declaration's id is its placement and month),
- * so it is never cancelled. Its events get ids of their own, not the request's: the decider makes
- * it idempotent, and a request refused then sent again with the same key must write it again.
- */
-export async function rattacher(
-  executor: CommandExecutor,
-  streamId: string,
-  event: PlacementRattache | DeclarationRattachee,
-  context: CommandContext,
-  landed: (() => Promise<boolean>) | null,
-): Promise<Reservation | null> {
-  const locatorContext = { ...context, expectedRevision: undefined, idempotencySeed: undefined };
-  const { events } = await executor.execute({ streamId, decider: rattachementDecider, context: locatorContext, command: () => ({ type: 'Rattacher' as const, event }) });
-  if (events.length === 0 || landed === null) return null;
-  return {
-    release: async () => {
-      if (await landed()) return;
-      await executor.execute({
-        streamId,
-        decider: rattachementDecider,
-        context: locatorContext,
-        command: () => ({ type: 'AnnulerRattachement' as const, salarieId: event.data.salarieId }),
-      });
-    },
-  };
+  const found = await localiserRattachement(executor, streamId);
+  if (!found) throw new NotFoundException({ code, message });
+  return found;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { UnprocessableEntityException } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler, type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { CommandExecutor, declarationIdDe, newId, type CommandContext } from '@suivi/commands';
+import { CommandExecutor, declarationIdDe, marcheVu, newId, rattacher, type CommandContext } from '@suivi/commands';
 import {
   declarationStream,
   depuisCentiemes,
@@ -13,7 +13,7 @@ import {
 } from '@suivi/domain';
 import { fraicheurDuFlux } from '../read-side/freshness';
 import { resultat, type ResultatEcriture } from '../write-side/write-result';
-import { localiser, marcheDuPlacement, marcheVu, PLACEMENT_INTROUVABLE, placementIntrouvable, rattacher } from './placement-lookup';
+import { localiser, marcheDuPlacement, PLACEMENT_INTROUVABLE, placementIntrouvable } from './placement-lookup';
 import type { DeclarerHeuresDto, DemarrerPlacementDto, PlacementVue, TerminerPlacementDto } from './placements.dto';
 
 

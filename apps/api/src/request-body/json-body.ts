@@ -13,9 +13,12 @@ export const MAX_JSON_DEPTH = 32;
  * Replaces Nest's default parsers (registered with `bodyParser: false`), whose errors carry no
  * code of ours and which also parse url-encoded forms that no route takes.
  */
-export function configureJsonBody(app: NestExpressApplication): void {
+export function configureJsonBody(app: NestExpressApplication, fileUploadPaths: readonly string[]): void {
   const parse = json({ limit: JSON_BODY_LIMIT });
-  app.use(refuseNonJson);
+  // A file upload's route reads its multipart body itself (bounded there); every other body is JSON.
+  app.use((request: Request, response: Response, next: NextFunction) =>
+    fileUploadPaths.includes(request.path) && request.method === 'POST' ? next() : refuseNonJson(request, response, next),
+  );
   // Nest turns the parser's SyntaxError into a bare 400; ours carries the code that says why.
   app.use((request: Request, response: Response, next: NextFunction) => parse(request, response, (error?: unknown) => next(error ? bodyParserError(error) : undefined)));
   app.use(refuseDeepJson);

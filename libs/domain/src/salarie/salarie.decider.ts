@@ -3,6 +3,7 @@ import { DomainError, notFound, rule } from '../domain-error';
 import { ageAu, jourDe, verifierDate, type DateIso, type Mois } from '../values/dates';
 import { texteRequis, valeurParmi } from '../values/texte';
 import { decidePlacement, evolvePlacement, type PlacementCommand, type PlacementState } from '../placement/placement.decider';
+import { decideImportHeures, type ImporterHeures } from '../placement/import-heures';
 import {
   CRITERES_ELIGIBILITE,
   MOTIFS_EFFACEMENT,
@@ -44,7 +45,7 @@ export type ValiderEligibilite = {
 
 export type EffacerSalarie = { type: 'EffacerSalarie'; motif: MotifEffacement };
 
-export type SalarieCommand = EnregistrerSalarie | ValiderEligibilite | EffacerSalarie | PlacementCommand;
+export type SalarieCommand = EnregistrerSalarie | ValiderEligibilite | EffacerSalarie | PlacementCommand | ImporterHeures;
 
 export interface Eligibilite {
   criteres: CritereEligibilite[];
@@ -110,6 +111,7 @@ export const salarieDecider: Decider<SalarieCommand, SalarieEvent, SalarieState>
     if (command.type === 'EffacerSalarie') return effacer(command, state);
     rule(!state.efface, 'SALARIE_EFFACE', "L'identité de cette personne a été effacée : plus rien ne peut être enregistré pour elle.", { salarieId: state.salarieId });
     if (command.type === 'ValiderEligibilite') return validerEligibilite(command, state);
+    if (command.type === 'ImporterHeures') return decideImportHeures(command, state);
     return decidePlacement(command, state);
   },
 };
