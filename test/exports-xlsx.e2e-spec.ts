@@ -127,9 +127,18 @@ describe('exports XLSX (bilan, liste des marchés, relevé mensuel)', () => {
       expect(parNumero.size).toBe(bilan.marches.length);
       for (const m of bilan.marches) {
         const l = parNumero.get(m.numero)!;
-        expect([l[4], l[5], l[7], l[8], l[9]]).toEqual([enDate(m.dateDebut), enDate(m.dateFin), m.heuresPrevues, m.heuresRealisees, m.tauxRealisation]);
+        expect([l[4], l[5], l[7], l[8], l[9], l[10], l[12]]).toEqual([
+          enDate(m.dateDebut),
+          enDate(m.dateFin),
+          m.heuresPrevues,
+          m.heuresRealisees,
+          m.heuresAttendues,
+          m.tauxRealisation,
+          m.heuresManquantes,
+        ]);
       }
-      expect(marches.getRow(2).getCell(10).numFmt).toBe('0.0%');
+      // The same columns as the marchés list's sheet (conformite/marches.xlsx.ts).
+      expect(marches.getRow(2).getCell(11).numFmt).toBe('0.0%');
       const operations = wb.getWorksheet('Opérations')!;
       expect(lignes(operations).map((l) => [l[0], l[4], l[6]])).toEqual(bilan.operations.map((o: any) => [o.nom, o.heuresRealisees, o.salaries]));
     });

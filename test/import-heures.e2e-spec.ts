@@ -3,11 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
+import { donneesDesFichiersDHeures, NUMERO_DES_FICHIERS, SIRET_DES_FICHIERS } from './support/donnees-des-fichiers-d-heures';
 import { startTestApi, type TestApi } from './support/api-app';
 
 const FIXTURES = join(__dirname, 'fixtures');
-const SIRET = '73282932000074';
-const NUMERO = '2025-DIJ-014';
+const SIRET = SIRET_DES_FICHIERS;
+const NUMERO = NUMERO_DES_FICHIERS;
 
 /**
  * The month's timesheets imported from spreadsheets, through the HTTP API with real files: the
@@ -22,12 +23,6 @@ describe('import des heures du mois (POST /imports/heures)', () => {
   const placements: Record<string, string> = {};
   let donneurOrdreId: string;
 
-  const ecrire = async (req: PromiseLike<{ status: number; body: any }>) => {
-    const res = await req;
-    if (res.status !== 201) throw new Error(`write answered ${res.status}: ${JSON.stringify(res.body)}`);
-    position = Math.max(position, res.body.position);
-    return res.body.id as string;
-  };
 
   const importer = (contenu: Buffer, nom: string, query = '', headers: Record<string, string> = api.entetes) => {
     const req = request(api.server).post(`/api/imports/heures${query}`);
@@ -42,38 +37,13 @@ describe('import des heures du mois (POST /imports/heures)', () => {
     api = await startTestApi('import_heures');
     sql = new Client({ connectionString: api.db.url });
     await sql.connect();
-    donneurOrdreId = await ecrire(api.post('/donneurs-ordre', { nom: 'Dijon Métropole', type: 'collectivite', region: 'Bourgogne-Franche-Comté' }));
-    const operationId = await ecrire(api.post('/operations', { donneurOrdreId, nom: 'Cité de la gastronomie', commune: 'Dijon' }));
-    const marcheId = await ecrire(
-      api.post('/marches', {
-        donneurOrdreId,
-        operationId,
-        numero: NUMERO,
-        objet: 'Gros œuvre',
-        secteur: 'btp',
-        sousSecteur: 'batiment',
-        baseJuridique: 'L2112-2',
-        heuresPrevues: 5000,
-        dateDebut: '2025-01-01',
-        dateFin: '2025-12-31',
-      }),
-    );
-    const entrepriseId = await ecrire(api.post('/entreprises', { siret: SIRET, raisonSociale: 'Bâtiments de Bourgogne', type: 'classique' }));
-    await ecrire(api.post(`/marches/${marcheId}/attributions`, { entrepriseId, role: 'titulaire' }));
-    const personnes: Array<[string, string, string, string, 'F' | 'M']> = [
-      ['helene', 'Dubois-Lefèvre', 'Hélène', '1988-03-14', 'F'],
-      ['zoe', 'Müller', 'Zoé', '1999-11-02', 'F'],
-      ['noel', 'Garçon', 'Noël', '1975-06-30', 'M'],
-    ];
-    for (const [cle, nom, prenom, dateNaissance, sexe] of personnes) {
-      salaries[cle] = await ecrire(api.post('/salaries', { nom, prenom, sexe, dateNaissance, commune: 'Dijon', quartierQpv: null, niveauFormation: '3' }));
-      await ecrire(api.post(`/salaries/${salaries[cle]}/eligibilites`, { criteres: ['deld'], dateValidation: '2024-12-01' }));
-      placements[cle] = await ecrire(
-        api.post('/placements', { salarieId: salaries[cle], marcheId, entrepriseId, modalite: 'embauche_directe', typeContrat: 'cdd', dateDebut: '2025-01-02' }),
-      );
+    const donnees = await donneesDesFichiersDHeures(api);
+    donneurOrdreId = donnees.donneurOrdreId;
+    position = donnees.position;
+    for (const p of donnees.personnes) {
+      salaries[p.cle] = p.salarieId;
+      placements[p.cle] = p.placementId;
     }
-    // The import finds people through the directory: wait until it has them.
-    await api.get(`/salaries?apres=${position}`).expect(200);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { cpus, totalmem } from 'node:os';
 import { type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command } from 'commander';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { validateConfig } from '@suivi/config';
@@ -9,7 +9,8 @@ import { EVENT_STORE, PostgresEventStore, type EventStore } from '@suivi/event-s
 import { PROJECTIONS, type Projection } from '@suivi/projections';
 import { CliModule } from './cli.module';
 import { BASELINE_SCHEMA_SQL, baselineAppender, runAppends, storeAppender, type AppendRun } from './bench/append-bench';
-import { openBenchDatabase } from './bench/bench-database';
+import { openBenchDatabase, serverInfo, type ServerInfo } from './bench/bench-database';
+import { positiveInt } from './bench/options';
 import { readWholeLog, rebuild, type ReplayRun } from './bench/replay-bench';
 import { fixed, formatTable, int, round } from './bench/report';
 
@@ -99,22 +100,6 @@ async function bench(options: BenchOptions): Promise<void> {
   }
 }
 
-interface ServerInfo {
-  version: string;
-  settings: string;
-}
-
-async function serverInfo(pool: Pool): Promise<ServerInfo> {
-  const { rows } = await pool.query<{ name: string; setting: string }>(
-    `SELECT name, current_setting(name) AS setting FROM pg_settings
-     WHERE name IN ('server_version', 'fsync', 'synchronous_commit', 'shared_buffers') ORDER BY name`,
-  );
-  const get = (name: string) => rows.find((r) => r.name === name)?.setting ?? '?';
-  return {
-    version: get('server_version'),
-    settings: `fsync=${get('fsync')} synchronous_commit=${get('synchronous_commit')} shared_buffers=${get('shared_buffers')}`,
-  };
-}
 
 /** Runs one step with a progress line on stderr, after a CHECKPOINT so no step pays for the previous one's dirty pages. */
 async function measured<T extends { seconds: number }>(label: string, pool: Pool, run: () => Promise<T>): Promise<T> {
@@ -242,8 +227,3 @@ function progress(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}

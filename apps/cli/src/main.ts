@@ -8,6 +8,7 @@ import { registerUserCommands } from './users.commands';
 import { registerAuditVerifyCommand } from './audit-verify.command';
 import { registerAuditChainCommand } from './audit-chain.command';
 import { registerImportHeuresCommand } from './import-heures.command';
+import { registerImportBenchCommand } from './bench/import-bench';
 
 const program = new Command('suivi-clauses').description('admin commands of suivi-clauses');
 registerDatabaseCommands(program);
@@ -18,6 +19,7 @@ registerUserCommands(program);
 registerAuditVerifyCommand(program);
 registerAuditChainCommand(program);
 registerImportHeuresCommand(program);
+registerImportBenchCommand(program);
 
 program.parseAsync(process.argv).then(
   () => process.exit(0),

@@ -95,6 +95,27 @@ export class CommandExecutor {
     }
   }
 
+  /**
+   * Decides each command on a stream believed new and appends them all at once: one transaction
+   * and one commit on PostgreSQL, instead of one per stream (the timesheet import writes a locator
+   * per declaration). A stream that exists after all refuses the whole batch with
+   * WrongExpectedRevisionError, and the caller goes one stream at a time through `execute`.
+   */
+  async executeOnNewStreams<C, E extends DomainEvent, S>(
+    decider: Decider<C, E, S>,
+    parts: Array<{ streamId: string; command: C }>,
+    context: CommandContext,
+  ): Promise<void> {
+    const appends = [];
+    for (const { streamId, command } of parts) {
+      const events = decider.decide(command, decider.initialState);
+      if (events.length === 0) continue;
+      const execution = { streamId, decider, context, command: () => command };
+      appends.push({ streamId, events: await this.protection.protect(events.map((e, i) => this.toAppend(e, i, execution))), expectedRevision: 'no_stream' as const });
+    }
+    if (appends.length > 0) await this.store.appendToStreams(appends);
+  }
+
   /** Best effort: a release that fails leaves a reservation that the next taker finds stale. */
   private async releaseAll(taken: Taken): Promise<void> {
     for (const reservation of taken.reservations.splice(0)) await reservation.release().catch(() => undefined);

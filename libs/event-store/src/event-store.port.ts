@@ -74,12 +74,26 @@ export interface Subscription {
   readonly done: Promise<void>;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  streamId: string;
+  events: EventToAppend[];
+  expectedRevision: ExpectedRevision;
+}
+
 export interface EventStore {
   appendToStream(
     streamId: string,
     events: EventToAppend[],
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult>;
+  /**
+   * Appends to several streams, each with its own expected revision; answers each stream's result
+   * in the same order. PostgreSQL: one transaction (all or nothing, one commit for all). EventStoreDB
+   * has no multi-stream transaction: its adapter appends the streams one after the other, so callers
+   * use this only for appends that are safe to find half-done (locators, idempotent by their rules).
+   */
+  appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]>;
   /** Events of one stream; an unknown stream reads as empty. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Current revision of a stream, or null if it has no event. */

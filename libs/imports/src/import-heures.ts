@@ -11,6 +11,9 @@ import {
 import {
   declarationStream,
   DomainError,
+  rattachementDecider,
+  type DeclarationRattachee,
+  type SalarieEvent,
   examinerImportHeures,
   salarieDecider,
   salarieStream,
@@ -18,12 +21,15 @@ import {
   type MarcheVu,
   type SalarieState,
 } from '@suivi/domain';
+import { WrongExpectedRevisionError } from '@suivi/event-store';
 import type { DataSource } from 'typeorm';
 import type { ColonneImport } from './lecture/colonnes';
 import { FichierImportInvalide } from './lecture/fichier-invalide';
 import { lireFichier, type FichierLu } from './lecture/lire-fichier';
 import { lireLigneHeures, type ErreurLigne } from './lecture/ligne-heures';
+import { enParallele } from './en-parallele';
 import { ResolutionPlacements } from './resolution-placements';
+import { VerrouImport } from './travaux/verrou-import';
 import { TravauxImport, type Compteurs, type EtatImport, type LigneRattachee, type Travail } from './travaux/travaux-import';
 
 /** A file larger than this is split by the facilitatrice: a year of a large team is ~15,000 rows. */
@@ -34,6 +40,17 @@ const LOT = 1_000;
 const PERSONNES_EN_PARALLELE = 4;
 /** Rows tied to their placement at once (each a cached lookup, a few reads the first time). */
 const RESOLUTIONS_EN_PARALLELE = 8;
+/** Imports one process runs at once; others wait their turn (each holds a connection for its lock)... */
+const IMPORTS_EN_PARALLELE = 2;
+/** ...up to this many: more are refused until one ends. */
+const IMPORTS_EN_ATTENTE = 8;
+
+/** Too many imports are running or waiting in this process: the caller tries again shortly. */
+export class TropDImports extends Error {
+  constructor() {
+    super('too many imports running or waiting in this process');
+  }
+}
 
 export interface DemandeImport {
   /** The uploaded file on disk; the caller deletes it once `fin` settles. */
@@ -64,6 +81,8 @@ export interface Avancement {
  */
 export class ImportsHeures {
   readonly travaux: TravauxImport;
+  private actifs = 0;
+  private readonly enAttente: Array<() => void> = [];
 
   constructor(
     private readonly db: DataSource,
@@ -72,40 +91,54 @@ export class ImportsHeures {
     this.travaux = new TravauxImport(db);
   }
 
-  /** Starts a job; `fin` settles when it is finished (or refused). */
+  /** Starts a job; `fin` settles when it is finished (or refused). Throws TropDImports when too many wait. */
   async lancer(demande: DemandeImport, suivi?: (a: Avancement) => void): Promise<{ id: string; fin: Promise<Travail> }> {
+    if (this.actifs + this.enAttente.length >= IMPORTS_EN_PARALLELE + IMPORTS_EN_ATTENTE) throw new TropDImports();
     const id = randomUUID();
-    await this.travaux.creer({ id, utilisateurId: demande.utilisateurId, nomFichier: demande.nomFichier.slice(0, 200), empreinte: await empreinte(demande.chemin), simulation: demande.simulation });
-    const fin = this.sousVerrou(id, () => this.executer(id, demande, suivi)).then(async () => (await this.travaux.lire(id))!);
+    // Locked before the job exists: a process starting meanwhile never takes it for an orphan.
+    const verrou = (await VerrouImport.prendre(this.db, id))!;
+    try {
+      await this.travaux.creer({ id, utilisateurId: demande.utilisateurId, nomFichier: demande.nomFichier.slice(0, 200), empreinte: await empreinte(demande.chemin), simulation: demande.simulation });
+    } catch (error) {
+      await verrou.rendre();
+      throw error;
+    }
+    const fin = this.aSonTour(() => this.executer(id, demande, suivi))
+      .finally(() => verrou.rendre())
+      .then(async () => (await this.travaux.lire(id))!);
     return { id, fin };
+  }
+
+  private async aSonTour<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.actifs >= IMPORTS_EN_PARALLELE) await new Promise<void>((resolve) => this.enAttente.push(resolve));
+    this.actifs++;
+    try {
+      return await fn();
+    } finally {
+      this.actifs--;
+      this.enAttente.shift()?.();
+    }
   }
 
   /**
    * Finishes the jobs a stopped process left: a decided one (phase 3) is recorded to the end; one
    * still being read or checked recorded nothing and is marked interrupted. Jobs another live
-   * process is running are left to it (their lock is held).
+   * process is running are left to it (their lock is held); a job's state is read once its lock is taken.
    */
   async reprendre(): Promise<string[]> {
     const repris: string[] = [];
-    for (const { id, etat } of await this.travaux.enCours()) {
-      const fait = await this.sousVerrou(id, async () => {
+    for (const { id } of await this.travaux.enCours()) {
+      const verrou = await VerrouImport.prendre(this.db, id);
+      if (!verrou) continue;
+      try {
         const travail = await this.travaux.lire(id);
-        if (!travail || travail.termineLe) return;
-        if (etat === 'enregistrement') await this.enregistrer(travail);
-        else {
-          await this.travaux.terminer(id, {
-            etat: 'interrompu',
-            probleme: {
-              code: 'IMPORT_INTERROMPU',
-              message: "Le service s'est arrêté pendant la vérification du fichier : rien n'a été enregistré, importez-le à nouveau.",
-            },
-          });
-        }
-      }).then(
-        () => true,
-        () => false,
-      );
-      if (fait) repris.push(id);
+        if (!travail || travail.termineLe) continue;
+        if (travail.etat === 'enregistrement') await this.enregistrer(travail);
+        else await this.travaux.terminer(id, { etat: 'interrompu', probleme: INTERROMPU });
+        repris.push(id);
+      } finally {
+        await verrou.rendre();
+      }
     }
     return repris;
   }
@@ -116,13 +149,20 @@ export class ImportsHeures {
       if (lecture === 'refuse') return;
       const compteurs = await this.verifier(id, demande.nomFichier, lecture.lignesRattachees, suivi);
       const erreurs = await this.travaux.nombreErreurs(id);
-      if (erreurs > 0) return await this.travaux.terminer(id, { etat: 'refuse', compteurs });
+      // A dry run ends as such, its errors listed; a real import with errors records nothing.
       if (demande.simulation) return await this.travaux.terminer(id, { etat: 'simule', compteurs });
+      if (erreurs > 0) return await this.travaux.terminer(id, { etat: 'refuse', compteurs });
       await this.travaux.passerA(id, 'enregistrement');
       await this.enregistrer((await this.travaux.lire(id))!, suivi);
     } catch (error) {
       if (error instanceof FichierImportInvalide) {
         return this.travaux.terminer(id, { etat: 'refuse', probleme: { code: error.code, message: error.message, details: error.details } });
+      }
+      // Before recording, a failure (database away...) leaves nothing recorded: the job says so. During
+      // recording, the job stays decided and is finished by `reprendre` at the next start.
+      const travail = await this.travaux.lire(id).catch(() => null);
+      if (travail && travail.etat !== 'enregistrement' && !travail.termineLe) {
+        await this.travaux.terminer(id, { etat: 'interrompu', probleme: INTERROMPU }).catch(() => undefined);
       }
       throw error;
     }
@@ -230,11 +270,7 @@ export class ImportsHeures {
               context,
               command: (state: SalarieState) => this.commande(id, travail.nomFichier, lignes, state, marches),
               reserve: async (events) => {
-                for (const event of events) {
-                  if (event.type !== 'HeuresDeclarees') continue;
-                  const { declarationId, placementId } = event.data;
-                  await rattacher(this.executor, declarationStream(declarationId), { type: 'DeclarationRattachee', data: { declarationId, placementId, salarieId } }, context, null);
-                }
+                await this.rattacherDeclarations(salarieId, events, context);
                 return null;
               },
             });
@@ -260,6 +296,28 @@ export class ImportsHeures {
       suivi?.({ etat: 'enregistrement', lignesTraitees: traitees, lignesTotal: travail.lignesRattachees });
     }
     await this.travaux.terminer(id, { etat: refusees > 0 ? 'enregistre_partiellement' : 'enregistre', compteurs, position });
+  }
+
+  /**
+   * The locators of a person's new declarations, written before their declarations (a locator to
+   * nothing is invisible, see `rattacher`): all in one append, or one at a time when some exist
+   * already (a resumed import, a declaration sent meanwhile), each idempotent by its rule.
+   */
+  private async rattacherDeclarations(salarieId: string, events: SalarieEvent[], context: CommandContext): Promise<void> {
+    const locatorContext = { ...context, expectedRevision: undefined, idempotencySeed: undefined };
+    const rattachements: DeclarationRattachee[] = events.flatMap((e) =>
+      e.type === 'HeuresDeclarees' ? [{ type: 'DeclarationRattachee' as const, data: { declarationId: e.data.declarationId, placementId: e.data.placementId, salarieId } }] : [],
+    );
+    try {
+      await this.executor.executeOnNewStreams(
+        rattachementDecider,
+        rattachements.map((event) => ({ streamId: declarationStream(event.data.declarationId), command: { type: 'Rattacher' as const, event } })),
+        locatorContext,
+      );
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      for (const event of rattachements) await rattacher(this.executor, declarationStream(event.data.declarationId), event, locatorContext, null);
+    }
   }
 
   /** One person's rows as the domain's command, with the marchés their placements are on. */
@@ -290,23 +348,12 @@ export class ImportsHeures {
     };
   }
 
-  /** Runs `fn` holding the job's lock: one process at a time runs a job, and a dead one's lock is freed with its connection. */
-  private async sousVerrou(id: string, fn: () => Promise<void>): Promise<void> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ pris }] = await runner.query(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS pris`, [`import:${id}`]);
-      if (!pris) throw new Error(`import ${id} is being run by another process`);
-      try {
-        await fn();
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [`import:${id}`]).catch(() => undefined);
-      }
-    } finally {
-      await runner.release();
-    }
-  }
 }
+
+const INTERROMPU = {
+  code: 'IMPORT_INTERROMPU',
+  message: "Le service s'est interrompu pendant la vérification du fichier : rien n'a été enregistré, importez-le à nouveau.",
+};
 
 const COMPTEUR_DE = { declaration: 'declarations', correction: 'corrections', inchangee: 'inchangees' } as const;
 
@@ -334,20 +381,6 @@ class Marches {
     }
     return vu;
   }
-}
-
-/** `fn` over `items` with at most `n` running at once; results in the items' order. */
-async function enParallele<T, R>(items: readonly T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  return results;
 }
 
 /** The file's SHA-256, kept with the job so that an auditor can tell which file it was. */

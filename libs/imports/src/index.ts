@@ -3,6 +3,7 @@
  * placements, and the job that checks then records them. Used by the api and the CLI.
  */
 export * from './import-heures';
+export * from './en-parallele';
 export * from './travaux/travaux-import';
 export { ImportsSchema1764400000000 } from './travaux/travaux.migration';
 export * from './lecture/colonnes';

@@ -20,6 +20,12 @@ export interface PlacementTrouve {
   placementId: string;
 }
 
+/** What the tying needs of a person: their id and placements (not their whole state, kept for the file). */
+interface Personne {
+  salarieId: string;
+  placements: Array<Pick<PlacementState, 'placementId' | 'entrepriseId' | 'marcheId' | 'dateDebut'> & { dateFin: string | null }>;
+}
+
 /**
  * Ties a row to its placement: by the placement's id (its locator stream), or by the person
  * (name and first name through the directory of decrypted names, then the birth date read from
@@ -29,7 +35,7 @@ export interface PlacementTrouve {
  */
 export class ResolutionPlacements {
   private readonly parPlacement = new Map<string, string | null>();
-  private readonly parPersonne = new Map<string, Promise<SalarieEnregistreState[]>>();
+  private readonly parPersonne = new Map<string, Promise<Personne[]>>();
   private readonly siretDe = new Map<string, Promise<string | null>>();
   private readonly numeroDe = new Map<string, Promise<string | null>>();
 
@@ -70,14 +76,13 @@ export class ResolutionPlacements {
       );
     }
     const personne = personnes[0];
-    const placements = Object.values(personne.placements);
-    const chezLEmployeur: PlacementState[] = [];
-    for (const p of placements) if ((await this.siret(p.entrepriseId)) === cible.siret) chezLEmployeur.push(p);
+    const chezLEmployeur: Personne['placements'] = [];
+    for (const p of personne.placements) if ((await this.siret(p.entrepriseId)) === cible.siret) chezLEmployeur.push(p);
     if (chezLEmployeur.length === 0) {
       return erreur(ligne, 'siret', 'PLACEMENT_INTROUVABLE', `Cette personne n'a aucun placement chez l'entreprise de SIRET ${cible.siret} : vérifiez le SIRET de l'employeur.`);
     }
     const numero = normaliserNumero(cible.marche);
-    const surLeMarche: PlacementState[] = [];
+    const surLeMarche: Personne['placements'] = [];
     for (const p of chezLEmployeur) if (normaliserNumero((await this.numero(p.marcheId)) ?? '') === numero) surLeMarche.push(p);
     if (surLeMarche.length === 0) {
       const numeros = [...new Set(await Promise.all(chezLEmployeur.map(async (p) => (await this.numero(p.marcheId)) ?? '?')))];
@@ -89,7 +94,7 @@ export class ResolutionPlacements {
       );
     }
     // A person may have had several placements there (one ended, a new one started): the month picks.
-    const couvrant = surLeMarche.filter((p) => moisDe(p.dateDebut) <= ligne.mois && (p.fin === null || moisDe(p.fin.dateFin) >= ligne.mois));
+    const couvrant = surLeMarche.filter((p) => moisDe(p.dateDebut) <= ligne.mois && (p.dateFin === null || moisDe(p.dateFin) >= ligne.mois));
     const choisis = couvrant.length > 0 ? couvrant : surLeMarche;
     if (choisis.length > 1) {
       return erreur(
@@ -103,7 +108,7 @@ export class ResolutionPlacements {
   }
 
   /** The people with this name and birth date; erased people have no name left in the directory. */
-  private personnes(nom: string, prenom: string, dateNaissance: string): Promise<SalarieEnregistreState[]> {
+  private personnes(nom: string, prenom: string, dateNaissance: string): Promise<Personne[]> {
     const cle = `${normaliser(nom)} ${normaliser(prenom)}`.trim();
     const memo = `${cle}|${dateNaissance}`;
     let found = this.parPersonne.get(memo);
@@ -114,7 +119,18 @@ export class ResolutionPlacements {
           [cle],
         );
         const states = await Promise.all(rows.map(async (r) => (await this.executor.load(salarieDecider, salarieStream(r.id))).state));
-        return states.filter((s): s is SalarieEnregistreState => s.existe && !s.efface && s.dateNaissance === dateNaissance);
+        return states
+          .filter((s): s is SalarieEnregistreState => s.existe && !s.efface && s.dateNaissance === dateNaissance)
+          .map((s) => ({
+            salarieId: s.salarieId,
+            placements: Object.values(s.placements).map((p) => ({
+              placementId: p.placementId,
+              entrepriseId: p.entrepriseId,
+              marcheId: p.marcheId,
+              dateDebut: p.dateDebut,
+              dateFin: p.fin?.dateFin ?? null,
+            })),
+          }));
       })();
       this.parPersonne.set(memo, found);
     }

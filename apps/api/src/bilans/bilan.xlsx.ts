@@ -1,8 +1,8 @@
+import { cellulesMarche, colonnesMarche } from '../conformite/marches.xlsx';
 import { classeurXlsx, type Cellule, type CelluleTypee, type Feuille } from '../exports-xlsx/classeur';
 import type { AvecSecret } from '../secret-statistique/secret-statistique';
-import { dateFr, sectionsBilan, type Section } from './bilan.csv';
+import { sectionsBilan, type Section } from './bilan.csv';
 import type { BilanVue } from './bilans.handlers';
-import { libelle, LIBELLE_SECTEUR, LIBELLE_STATUT_CONFORMITE } from './libelles';
 
 /*
  * The yearly report as an XLSX workbook (issue 16): the same figures, labels and masking as the CSV
@@ -54,34 +54,8 @@ export function bilanEnXlsx(bilan: AvecSecret<BilanVue>): Promise<Buffer> {
   const hors = sections.filter((s) => !SECTIONS_PUBLICS.includes(s.titre) && !SECTIONS_ENTREPRISES.includes(s.titre));
   const marches: Feuille = {
     titre: 'Marchés',
-    colonnes: [
-      { titre: 'Numéro du marché', type: 'texte', largeur: 18 },
-      { titre: 'Objet', type: 'texte', largeur: 40 },
-      { titre: "Donneur d'ordre", type: 'texte', largeur: 30 },
-      { titre: 'Secteur', type: 'texte', largeur: 30 },
-      { titre: 'Début', type: 'date' },
-      { titre: 'Fin prévue', type: 'date' },
-      { titre: 'Clôture', type: 'date' },
-      { titre: 'Heures prévues', type: 'heures' },
-      { titre: 'Heures réalisées', type: 'heures' },
-      { titre: 'Taux de réalisation', type: 'part' },
-      { titre: `Statut au ${dateFr(bilan.conformite.date)}`, type: 'texte', largeur: 22 },
-      { titre: 'Heures après clôture', type: 'heures' },
-    ],
-    lignes: (bilan.marches ?? []).map((m) => [
-      m.numero,
-      m.objet,
-      m.donneurOrdre,
-      libelle(LIBELLE_SECTEUR, m.secteur),
-      m.dateDebut,
-      m.dateFin,
-      m.dateCloture ?? undefined,
-      m.heuresPrevues,
-      m.heuresRealisees,
-      m.tauxRealisation,
-      libelle(LIBELLE_STATUT_CONFORMITE, m.statut),
-      m.heuresApresCloture,
-    ]),
+    colonnes: colonnesMarche(bilan.conformite.date),
+    lignes: (bilan.marches ?? []).map((m) => cellulesMarche(m, m.donneurOrdre)),
   };
   const operations: Feuille = {
     titre: 'Opérations',

@@ -28,8 +28,11 @@ export interface MarcheBilan {
   dateCloture: string | null;
   heuresPrevues: number;
   heuresRealisees: number;
+  /** Expected at `conformite.date` by the pro-rata of the period. */
+  heuresAttendues: number;
   tauxRealisation: number;
   statut: string;
+  heuresManquantes: number;
   heuresApresCloture: number;
 }
 
@@ -122,8 +125,10 @@ export class LireBilanHandler implements IQueryHandler<LireBilan, BilanVue> {
         dateCloture: m.dateCloture,
         heuresPrevues: m.heuresPrevues,
         heuresRealisees: m.heuresRealisees,
+        heuresAttendues: m.heuresAttendues,
         tauxRealisation: m.tauxRealisation,
         statut: m.statut,
+        heuresManquantes: m.heuresManquantes,
         heuresApresCloture: m.heuresApresCloture,
       })),
       fraicheur,

@@ -1,6 +1,8 @@
+import { UnprocessableEntityException } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { IntersectionType } from '@nestjs/swagger';
 import { indicateursCoordination, marchesSuivis, type IndicateursCoordination, type MarcheSuivi } from '@suivi/projections';
+import { EXPORT_MARCHES_MAX } from '../conformite/conformite.handlers';
 import type { Fraicheur } from '../read-side/freshness';
 import { PaginationDto, paginer } from '../read-side/pagination';
 import { ProjectionReader } from '../read-side/projection-reader';
@@ -20,7 +22,8 @@ export interface MarchesSuivisVue {
 export class MarchesSuivisDto extends IntersectionType(DateDto, PaginationDto) {}
 
 export class ListerMarchesSuivis extends Query<MarchesSuivisVue> {
-  constructor(readonly dto: MarchesSuivisDto) {
+  /** `tout`: every row in one page (an export), at most EXPORT_MARCHES_MAX, else a 422 (as the team's /marches). */
+  constructor(readonly dto: MarchesSuivisDto, readonly tout = false) {
     super();
   }
 }
@@ -29,10 +32,20 @@ export class ListerMarchesSuivis extends Query<MarchesSuivisVue> {
 export class ListerMarchesSuivisHandler implements IQueryHandler<ListerMarchesSuivis, MarchesSuivisVue> {
   constructor(private readonly reader: ProjectionReader) {}
 
-  async execute({ dto }: ListerMarchesSuivis): Promise<MarchesSuivisVue> {
+  async execute({ dto, tout }: ListerMarchesSuivis): Promise<MarchesSuivisVue> {
     const fraicheur = await this.reader.prepare(PROJECTION, dto.apres);
     const date = dto.date ?? this.reader.today();
     const suivis = (await marchesSuivis(this.reader.dataSource.manager, date, this.reader.tolerance)).map((m) => ({ id: m.marcheId, ...m }));
+    if (tout) {
+      if (suivis.length > EXPORT_MARCHES_MAX) {
+        throw new UnprocessableEntityException({
+          code: 'EXPORT_TROP_VOLUMINEUX',
+          message: `L'export compterait ${suivis.length} marchés suivis, au-delà de ${EXPORT_MARCHES_MAX} : lisez la liste page par page (JSON).`,
+          details: { lignes: suivis.length, maximum: EXPORT_MARCHES_MAX },
+        });
+      }
+      return { items: suivis, total: suivis.length, page: 1, taillePage: suivis.length, date, fraicheur };
+    }
     return { ...paginer(suivis, dto), date, fraicheur };
   }
 }

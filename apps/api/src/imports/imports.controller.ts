@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Param, Post, Query, Req, Res, StreamableFile, UnprocessableEntityException, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Param, Post, Query, Req, Res, ServiceUnavailableException, StreamableFile, UnprocessableEntityException, UseInterceptors } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { modeleCsv, modeleXlsx } from '@suivi/imports';
@@ -9,7 +9,7 @@ import { callerOf } from '../request-context/request-context';
 import { uuidPipe } from '../validation/uuid.pipe';
 import { ImportHeuresDto, ImportVue, ListeErreursImport, ListeImports, PageDto, type ImportVue as Vue } from './imports.dto';
 import { ImportsService } from './imports.service';
-import { CHAMP_FICHIER, TAILLE_MAX_FICHIER, Televersement } from './televersement';
+import { CHAMP_FICHIER, remettre, TAILLE_MAX_FICHIER, Televersement } from './televersement';
 
 export const CHEMIN_IMPORT_HEURES = '/api/imports/heures';
 
@@ -37,8 +37,10 @@ export class ImportsController {
     description: `IMPORT_REFUSE : des lignes sont en erreur (details : le rapport, erreurs par ligne et colonne), rien n'est enregistré ; FICHIER_ILLISIBLE, FICHIER_VIDE, FICHIER_COLONNES_MANQUANTES, FICHIER_COLONNE_EN_DOUBLE, FICHIER_TROP_DE_LIGNES : le fichier entier. 413 FICHIER_TROP_VOLUMINEUX au-delà de ${TAILLE_MAX_FICHIER / 1024 / 1024} Mo.`,
   })
   async importer(@Req() request: RequeteAuthentifiee, @Query() dto: ImportHeuresDto, @Res({ passthrough: true }) response: Response): Promise<Vue> {
-    const fichier = request.file!;
+    const fichier = remettre(request.file!);
     const vue = await this.imports.importer({ chemin: fichier.path, nom: nomDuFichier(fichier.originalname) }, dto.simulation === 'true', callerOf(request));
+    // Not the file's fault: the service failed before recording anything; the same file may be sent again.
+    if (vue.etat === 'interrompu') throw new ServiceUnavailableException({ code: 'IMPORT_INTERROMPU', message: vue.probleme?.message ?? '', details: vue });
     if (vue.probleme) throw new UnprocessableEntityException({ code: vue.probleme.code, message: vue.probleme.message, details: vue });
     if (vue.progression) {
       response.status(HttpStatus.ACCEPTED).setHeader('Location', `/api/imports/${vue.id}`);

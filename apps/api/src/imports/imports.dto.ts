@@ -36,7 +36,7 @@ export class ImportVue {
   @ApiProperty({
     enum: ['lecture', 'verification', 'enregistrement', 'simule', 'enregistre', 'enregistre_partiellement', 'refuse', 'interrompu'],
     description:
-      'lecture, verification, enregistrement : en cours ; simule : simulation terminée, rien enregistré ; enregistre : tout est enregistré ; refuse : des erreurs, rien enregistré ; ' +
+      'lecture, verification, enregistrement : en cours ; simule : simulation terminée, rien enregistré (ses erreurs listées) ; enregistre : tout est enregistré ; refuse : des erreurs, rien enregistré ; ' +
       "enregistre_partiellement : des lignes vérifiées ont été refusées à l'enregistrement parce que les mêmes mois ont changé entre-temps (les autres sont enregistrées ; réimporter le fichier corrigé complète sans doublon) ; interrompu : le service s'est arrêté avant l'enregistrement, rien enregistré.",
   })
   etat: string;

@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, NotFoundException, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { rm } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
 import { CommandExecutor } from '@suivi/commands';
-import { ImportsHeures, type Travail } from '@suivi/imports';
+import { isUnavailability } from '@suivi/event-store';
+import { ImportsHeures, TropDImports, type Travail } from '@suivi/imports';
 import { fraicheurDuFlux } from '../read-side/freshness';
 import { ERREURS_DANS_LA_VUE, vueDe, type ImportVue } from './imports.dto';
 
@@ -43,14 +44,28 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
       lance = await this.imports.lancer({ chemin: fichier.chemin, nomFichier: fichier.nom, simulation, utilisateurId });
     } catch (error) {
       await rm(fichier.chemin, { force: true });
+      if (error instanceof TropDImports) {
+        throw new ServiceUnavailableException({
+          code: 'IMPORTS_EN_ATTENTE',
+          message: "Trop d'imports sont en cours sur le service : renvoyez le fichier dans quelques instants.",
+        });
+      }
       throw error;
     }
     const fin = lance.fin.finally(() => rm(fichier.chemin, { force: true }));
     this.suivre(fin.catch((error) => this.logger.error(`import ${lance.id} failed: ${error instanceof Error ? error.stack : String(error)}`)));
     const attente = this.config.get<number>('IMPORT_WAIT_SECONDS', 20) * 1000;
     let minuteur: NodeJS.Timeout | undefined;
-    await Promise.race([fin.catch(() => undefined), new Promise((resolve) => (minuteur = setTimeout(resolve, attente)))]);
+    const issue = await Promise.race([
+      fin.then(
+        () => null,
+        (error: unknown) => error,
+      ),
+      new Promise<null>((resolve) => (minuteur = setTimeout(() => resolve(null), attente))),
+    ]);
     clearTimeout(minuteur);
+    // The database went away: 503, as for any request (the job says where it stopped).
+    if (isUnavailability(issue)) throw issue;
     return this.vue(lance.id);
   }
 

@@ -1,4 +1,5 @@
 import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import type { Request, Response } from 'express';
 import multer from 'multer';
@@ -28,14 +29,30 @@ export class Televersement implements NestInterceptor {
       });
     }
     await new Promise<void>((resolve, reject) => this.upload(request, response, (error: unknown) => (error ? reject(refus(error)) : resolve())));
-    if (!request.file) {
+    const fichier = request.file;
+    if (!fichier) {
       throw new BadRequestException({
         code: 'FICHIER_MANQUANT',
         message: `Joignez le fichier d'heures (CSV ou XLSX) dans le champ « ${CHAMP_FICHIER} » du formulaire.`,
       });
     }
+    // The route that takes the file over (`remettre`) deletes it once done; a request refused before
+    // (a bad query parameter) must not leave it in the temporary folder.
+    response.on('close', () => {
+      if (!(fichier as Partial<FichierRemis>).remis) void rm(fichier.path, { force: true });
+    });
     return next.handle();
   }
+}
+
+interface FichierRemis {
+  remis: true;
+}
+
+/** The uploaded file, now the caller's to delete. */
+export function remettre(fichier: Express.Multer.File): Express.Multer.File {
+  (fichier as Express.Multer.File & FichierRemis).remis = true;
+  return fichier;
 }
 
 function refus(error: unknown): Error {

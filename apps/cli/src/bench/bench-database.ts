@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { Client, type Pool } from 'pg';
 import { runMigrations, startEmbeddedPostgres } from '@suivi/database';
 
 /** A fresh, migrated database that exists only for one bench run. */
@@ -136,4 +136,22 @@ function withDatabase(serverUrl: string, name: string): string {
 
 export function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+}
+
+/** The server's version and the settings that weigh on write timings, printed with every result. */
+export interface ServerInfo {
+  version: string;
+  settings: string;
+}
+
+export async function serverInfo(pool: Pool): Promise<ServerInfo> {
+  const { rows } = await pool.query<{ name: string; setting: string }>(
+    `SELECT name, current_setting(name) AS setting FROM pg_settings
+     WHERE name IN ('server_version', 'fsync', 'synchronous_commit', 'shared_buffers') ORDER BY name`,
+  );
+  const get = (name: string) => rows.find((r) => r.name === name)?.setting ?? '?';
+  return {
+    version: get('server_version'),
+    settings: `fsync=${get('fsync')} synchronous_commit=${get('synchronous_commit')} shared_buffers=${get('shared_buffers')}`,
+  };
 }

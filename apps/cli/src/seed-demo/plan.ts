@@ -9,6 +9,7 @@
 import { declarationIdDe, uuidV5 } from '@suivi/commands';
 import {
   ageAu,
+  cleDeLuhn,
   CONTRATS_EMBAUCHE,
   COUT_HORAIRE_DEFAUT,
   estSiretValide,
@@ -1419,26 +1420,10 @@ function naissancePourAge(r: Random, date: string, age: number): string {
 function genererSiret(r: Random): string {
   for (;;) {
     const siren8 = String(r.int(30_000_000, 99_999_999));
-    const siren = siren8 + cleLuhn(siren8);
+    const siren = siren8 + cleDeLuhn(siren8);
     const siret13 = siren + String(r.int(1, 999)).padStart(4, '0');
-    const siret = siret13 + cleLuhn(siret13);
+    const siret = siret13 + cleDeLuhn(siret13);
     if (!siret.startsWith('356000000') && estSiretValide(siret)) return siret;
   }
 }
 
-function cleLuhn(corps: string): string {
-  for (let cle = 0; cle <= 9; cle++) {
-    const candidat = corps + cle;
-    let somme = 0;
-    for (let i = 0; i < candidat.length; i++) {
-      let d = Number(candidat[candidat.length - 1 - i]);
-      if (i % 2 === 1) {
-        d *= 2;
-        if (d > 9) d -= 9;
-      }
-      somme += d;
-    }
-    if (somme % 10 === 0) return String(cle);
-  }
-  throw new Error('unreachable: one Luhn key always fits');
-}

@@ -17,6 +17,10 @@ export function sirenDe(siret: string): string {
 }
 
 function luhn(digits: string): boolean {
+  return sommeDeLuhn(digits) % 10 === 0;
+}
+
+function sommeDeLuhn(digits: string): number {
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let d = Number(digits[digits.length - 1 - i]);
@@ -26,7 +30,12 @@ function luhn(digits: string): boolean {
     }
     sum += d;
   }
-  return sum % 10 === 0;
+  return sum;
+}
+
+/** The Luhn key that completes these digits (a SIREN's 9th digit, a SIRET's 14th). */
+export function cleDeLuhn(chiffres: string): string {
+  return String((10 - (sommeDeLuhn(`${chiffres}0`) % 10)) % 10);
 }
 
 /** Normalises what people type (spaces, dots) to the 14 digits. */

@@ -8,7 +8,7 @@ import {
   verifierHeuresDeclarees,
   verifierVolumeHeures,
 } from './heures';
-import { estSiretValide, normaliserSiret, sirenDe } from './siret';
+import { cleDeLuhn, estSiretValide, normaliserSiret, sirenDe } from './siret';
 import { texteRequis, valeurParmi } from './texte';
 
 /** Runs `action` and answers the DomainError it throws (fails the test if it throws nothing else). */
@@ -23,6 +23,14 @@ function erreurDe(action: () => unknown): DomainError {
 }
 
 describe('SIRET', () => {
+  it('la clé de Luhn complète un SIREN et un SIRET', () => {
+    expect(cleDeLuhn('73282932')).toBe('0');
+    expect(cleDeLuhn('7328293200007')).toBe('4');
+    for (const base of ['1234567800001', '9999999999999', '0000000000000', '3560000000004']) {
+      expect(estSiretValide(base + cleDeLuhn(base)) || base.startsWith('356000000')).toBe(true);
+    }
+  });
+
   it('accepte un SIRET réel dont la clé de Luhn est juste', () => {
     expect(estSiretValide('73282932000074')).toBe(true);
   });

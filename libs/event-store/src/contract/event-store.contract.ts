@@ -15,6 +15,8 @@ export interface StoreFactoryOptions {
 export function describeEventStoreContract(
   adapterName: string,
   openStore: (options?: StoreFactoryOptions) => Promise<EventStore>,
+  /** Whether appendToStreams is one transaction (PostgreSQL) or one append after the other (EventStoreDB). */
+  capabilities: { atomicMultiStreamAppend: boolean } = { atomicMultiStreamAppend: true },
 ): void {
   describe(`event store contract: ${adapterName}`, () => {
     let store: EventStore;
@@ -33,6 +35,61 @@ export function describeEventStoreContract(
       extraStores.push(s);
       return s;
     };
+
+    describe('appends to several streams', () => {
+      it('appends each stream at its own revision, in order, and answers each result', async () => {
+        const [a, b] = [newStream(), newStream()];
+        await store.appendToStream(b, [event('B0')], 'no_stream');
+        const results = await store.appendToStreams([
+          { streamId: a, events: [event('A0'), event('A1')], expectedRevision: 'no_stream' },
+          { streamId: b, events: [event('B1')], expectedRevision: 0 },
+        ]);
+        expect(results.map((r) => r.nextRevision)).toEqual([1, 1]);
+        const [lusA, lusB] = [await store.readStream(a), await store.readStream(b)];
+        expect(lusA.map((e) => [e.type, e.revision])).toEqual([['A0', 0], ['A1', 1]]);
+        expect(lusB.map((e) => [e.type, e.revision])).toEqual([['B0', 0], ['B1', 1]]);
+        expect(results[0].position).toBe(lusA[1].position);
+        expect(results[1].position).toBe(lusB[1].position);
+        expect(lusA[1].position).toBeLessThan(lusB[1].position);
+      });
+
+      it('a retry of the same append answers the first results and writes nothing', async () => {
+        const [a, b] = [newStream(), newStream()];
+        const appends = [
+          { streamId: a, events: [event('A0')], expectedRevision: 'no_stream' as const },
+          { streamId: b, events: [event('B0'), event('B1')], expectedRevision: 'no_stream' as const },
+        ];
+        const first = await store.appendToStreams(appends);
+        expect(await store.appendToStreams(appends)).toEqual(first);
+        expect((await store.readStream(b)).length).toBe(2);
+      });
+
+      it('refuses the same stream twice and an empty part', async () => {
+        const a = newStream();
+        await expect(store.appendToStreams([])).rejects.toThrow();
+        await expect(store.appendToStreams([{ streamId: a, events: [], expectedRevision: 'any' }])).rejects.toThrow();
+        await expect(
+          store.appendToStreams([
+            { streamId: a, events: [event('X')], expectedRevision: 'any' },
+            { streamId: a, events: [event('Y')], expectedRevision: 'any' },
+          ]),
+        ).rejects.toThrow();
+        expect(await store.readStream(a)).toEqual([]);
+      });
+
+      (capabilities.atomicMultiStreamAppend ? it : it.skip)('all or nothing: a stale revision on one stream appends nothing to any', async () => {
+        const [a, b] = [newStream(), newStream()];
+        await store.appendToStream(b, [event('B0')], 'no_stream');
+        await expect(
+          store.appendToStreams([
+            { streamId: a, events: [event('A0')], expectedRevision: 'no_stream' },
+            { streamId: b, events: [event('B1')], expectedRevision: 'no_stream' },
+          ]),
+        ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await store.readStream(a)).toEqual([]);
+        expect((await store.readStream(b)).map((e) => e.type)).toEqual(['B0']);
+      });
+    });
 
     describe('revisions and conflicts', () => {
       it('numbers a new stream from revision 0 and answers the last revision and position', async () => {

@@ -31,6 +31,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
@@ -101,6 +102,15 @@ export class EventStoreDbEventStore implements EventStore {
     // since our check): the first append's position is the one of the event at that revision.
     const position = result.position?.commit ?? (await this.commitPositionAt(streamId, nextRevision));
     return { nextRevision, position: Number(position) };
+  }
+
+  /** EventStoreDB has no multi-stream transaction: one append after the other (see the port). */
+  async appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]> {
+    if (appends.length === 0) throw new InvalidAppendError('nothing to append');
+    if (new Set(appends.map((a) => a.streamId)).size !== appends.length) throw new InvalidAppendError('the same stream appears twice in one append');
+    const results: AppendResult[] = [];
+    for (const { streamId, events, expectedRevision } of appends) results.push(await this.appendToStream(streamId, events, expectedRevision));
+    return results;
   }
 
   /**

@@ -8,11 +8,12 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamAppend,
   type SubscribeOptions,
   type Subscription,
   streamTypeOf,
 } from '../event-store.port';
-import { InvalidAppendError, WrongExpectedRevisionError } from '../errors';
+import { IdempotencyViolationError, InvalidAppendError, WrongExpectedRevisionError } from '../errors';
 import { answerOfRetry, type AlreadyStored } from '../idempotent-retry';
 import { UpcasterChain, type Upcaster } from '../upcasting';
 import { AppendNotifier, APPEND_CHANNEL } from './append-notifier';
@@ -72,38 +73,59 @@ export class PostgresEventStore implements EventStore {
     this.notifier = new AppendNotifier(() => new Client({ connectionString: options.connectionString }));
   }
 
-  async appendToStream(
-    streamId: string,
-    events: EventToAppend[],
-    expectedRevision: ExpectedRevision,
-  ): Promise<AppendResult> {
-    if (!streamId) throw new InvalidAppendError('streamId is required');
-    if (events.length === 0) throw new InvalidAppendError('nothing to append');
-    if (new Set(events.map((e) => e.eventId.toLowerCase())).size !== events.length) {
+  async appendToStream(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    const [result] = await this.appendToStreams([{ streamId, events, expectedRevision }]);
+    return result;
+  }
+
+  async appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]> {
+    if (appends.length === 0) throw new InvalidAppendError('nothing to append');
+    for (const { streamId, events } of appends) {
+      if (!streamId) throw new InvalidAppendError('streamId is required');
+      if (events.length === 0) throw new InvalidAppendError('nothing to append');
+    }
+    if (new Set(appends.map((a) => a.streamId)).size !== appends.length) throw new InvalidAppendError('the same stream appears twice in one append');
+    const all = appends.flatMap((a) => a.events);
+    if (new Set(all.map((e) => e.eventId.toLowerCase())).size !== all.length) {
       throw new InvalidAppendError('the same eventId appears twice in one append');
     }
     const client = await this.pool.connect();
     try {
-      // Four round trips: begin + lock, read the stream's state, insert + notify, commit.
+      // Four round trips whatever the number of streams: begin + lock, read the streams' state,
+      // insert + notify, commit (one flush for all).
       await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
-      const { rows } = await client.query<{ revision: string | null; head: string; found: AlreadyStored[] | null }>(
-        `SELECT (SELECT max(revision) FROM event_store.events WHERE stream_id = $1) AS revision,
+      const { rows } = await client.query<{ revisions: Array<{ stream: string; revision: number | null }>; head: string; found: AlreadyStored[] | null }>(
+        `SELECT (SELECT json_agg(json_build_object('stream', s, 'revision', (SELECT max(revision) FROM event_store.events WHERE stream_id = s)))
+                   FROM unnest($1::text[]) AS s) AS revisions,
                 (SELECT coalesce(max(position), 0) FROM event_store.events) AS head,
                 (SELECT json_agg(json_build_object('eventId', event_id, 'streamId', stream_id, 'revision', revision, 'position', position))
                    FROM event_store.events WHERE event_id = ANY($2::uuid[])) AS found`,
-        [streamId, events.map((e) => e.eventId)],
+        [appends.map((a) => a.streamId), all.map((e) => e.eventId)],
       );
-      const current = rows[0].revision === null ? null : Number(rows[0].revision);
-      const already = answerOfRetry(streamId, events, expectedRevision, current, rows[0].found ?? []);
-      if (already) {
+      const revisions = new Map(rows[0].revisions.map((r) => [r.stream, r.revision === null ? null : Number(r.revision)]));
+      const found = rows[0].found ?? [];
+      const retried = appends.map(({ streamId, events, expectedRevision }) => {
+        const ids = new Set(events.map((e) => e.eventId.toLowerCase()));
+        return answerOfRetry(streamId, events, expectedRevision, revisions.get(streamId)!, found.filter((f) => ids.has(f.eventId.toLowerCase())));
+      });
+      if (retried.every((r) => r !== null)) {
         await client.query('ROLLBACK');
-        return already;
+        return retried as AppendResult[];
       }
-      checkExpected(streamId, expectedRevision, current);
+      // Some streams hold their part and others not: not a retry of this same append.
+      if (retried.some((r) => r !== null)) throw new IdempotencyViolationError(appends[0].streamId, found.map((f) => f.eventId));
+      for (const { streamId, expectedRevision } of appends) checkExpected(streamId, expectedRevision, revisions.get(streamId)!);
 
       const head = Number(rows[0].head);
-      const first = current === null ? 0 : current + 1;
-      const position = head + events.length;
+      const rowsToInsert: Array<{ streamId: string; revision: number; event: EventToAppend }> = [];
+      const results: AppendResult[] = [];
+      for (const { streamId, events } of appends) {
+        const current = revisions.get(streamId)!;
+        const first = current === null ? 0 : current + 1;
+        events.forEach((event, i) => rowsToInsert.push({ streamId, revision: first + i, event }));
+        results.push({ nextRevision: first + events.length - 1, position: head + rowsToInsert.length });
+      }
+      const position = head + rowsToInsert.length;
       // The notification is delivered at commit only, so a woken subscriber always finds the events.
       // Each event's hash is chained to the previous one's (event-chain.migration.ts): the head's
       // hash is read in this same statement (the lock keeps it the head), and the database
@@ -112,33 +134,33 @@ export class PostgresEventStore implements EventStore {
       // than the hashes cost (`npm run bench`); no extra round trip, the Parse travels with the
       // first Bind. (A pooler in transaction mode would need its prepared-statement support.)
       await client.query({
-        name: 'event-store-append',
+        name: 'event-store-append-streams',
         text: `WITH inserted AS (
            INSERT INTO event_store.events (position, stream_id, stream_type, revision, event_id, type, data, metadata, recorded_at, hash)
-           SELECT e.position, $2, $3, e.revision, e.event_id, e.type, e.data, e.metadata, now(),
+           SELECT e.position, e.stream_id, e.stream_type, e.revision, e.event_id, e.type, e.data, e.metadata, now(),
                   event_store.chain((SELECT hash FROM event_store.events WHERE position = $1),
-                                    e.position, $2, $3, e.revision, e.event_id, e.type, e.data, e.metadata, now())
+                                    e.position, e.stream_id, e.stream_type, e.revision, e.event_id, e.type, e.data, e.metadata, now())
                     OVER (ORDER BY e.position ROWS UNBOUNDED PRECEDING)
-           FROM (SELECT $1::bigint + u.n AS position, $4::bigint + u.n - 1 AS revision, u.event_id, u.type, u.data, u.metadata
-                 FROM unnest($5::uuid[], $6::text[], $7::jsonb[], $8::jsonb[]) WITH ORDINALITY
-                      AS u(event_id, type, data, metadata, n)) AS e
+           FROM (SELECT $1::bigint + u.n AS position, u.stream_id, u.stream_type, u.revision, u.event_id, u.type, u.data, u.metadata
+                 FROM unnest($2::text[], $3::text[], $4::bigint[], $5::uuid[], $6::text[], $7::jsonb[], $8::jsonb[]) WITH ORDINALITY
+                      AS u(stream_id, stream_type, revision, event_id, type, data, metadata, n)) AS e
            RETURNING 1)
          SELECT pg_notify($9, $10) FROM (SELECT count(*) FROM inserted) AS done`,
         values: [
           head,
-          streamId,
-          streamTypeOf(streamId),
-          first,
-          events.map((e) => e.eventId),
-          events.map((e) => e.type),
-          events.map((e) => JSON.stringify(e.data ?? null)),
-          events.map((e) => JSON.stringify(e.metadata)),
+          rowsToInsert.map((r) => r.streamId),
+          rowsToInsert.map((r) => streamTypeOf(r.streamId)),
+          rowsToInsert.map((r) => r.revision),
+          rowsToInsert.map((r) => r.event.eventId),
+          rowsToInsert.map((r) => r.event.type),
+          rowsToInsert.map((r) => JSON.stringify(r.event.data ?? null)),
+          rowsToInsert.map((r) => JSON.stringify(r.event.metadata)),
           APPEND_CHANNEL,
           String(position),
         ],
       });
       await client.query('COMMIT');
-      return { nextRevision: first + events.length - 1, position };
+      return results;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;

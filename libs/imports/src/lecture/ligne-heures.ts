@@ -1,4 +1,4 @@
-import { type DateIso, type Mois, defautDeTexte, estDateValide, estMoisValide, estSiretValide, longueurDe, normaliserSiret } from '@suivi/domain';
+import { type DateIso, type Mois, defautDeTexte, estDateValide, estMoisValide, estSiretValide, longueurDe, normaliserSiret, HEURES_MOIS_PLAFOND } from '@suivi/domain';
 import { COLONNES_IDENTITE, type ColonneImport } from './colonnes';
 import type { Cellule, LigneBrute } from './lire-fichier';
 
@@ -229,5 +229,9 @@ function lireHeures(cellule: Cellule): Lecture<number> {
     return erreur('HEURES_INVALIDES', `Le nombre d'heures doit avoir au plus 2 décimales (par exemple 151,67)`, cellule);
   }
   if (centiemes <= 0) return erreur('HEURES_INVALIDES', `Le nombre d'heures doit être supérieur à 0`, cellule);
+  // Above the hours of the longest month the figure is malformed, not a broken rule (the 220 h a month is the domain's).
+  if (centiemes > HEURES_MOIS_PLAFOND * 100) {
+    return erreur('HEURES_INVALIDES', `Le nombre d'heures d'un mois ne peut pas dépasser ${HEURES_MOIS_PLAFOND} (les heures du mois le plus long)`, cellule);
+  }
   return { valeur: centiemes / 100 };
 }

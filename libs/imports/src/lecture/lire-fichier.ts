@@ -202,6 +202,15 @@ function sautsDeLigne(texte: string): number {
   return texte.match(/\r\n|\r|\n/g)?.length ?? 0;
 }
 
+/** Excel's last row: a row numbered otherwise comes from a damaged or forged file. */
+const DERNIERE_LIGNE_XLSX = 1_048_576;
+
+/**
+ * Some damaged workbooks leave exceljs's stream reader waiting forever, with no error and no end:
+ * a workbook that yields nothing for this long is taken as unreadable.
+ */
+export const XLSX_INACTIVITE_MAX_MS = 10_000;
+
 async function* enregistrementsXlsx(chemin: string): AsyncGenerator<Enregistrement> {
   const source = createReadStream(chemin);
   const classeur = new ExcelJS.stream.xlsx.WorkbookReader(source, {
@@ -211,9 +220,20 @@ async function* enregistrementsXlsx(chemin: string): AsyncGenerator<Enregistreme
     styles: 'cache',
     worksheets: 'emit',
   });
+  const endommage = (cause: string) =>
+    new FichierImportInvalide(
+      'FICHIER_ILLISIBLE',
+      `Ce classeur Excel est endommagé ou incomplet et ne peut pas être lu. Ouvrez-le dans Excel et enregistrez-le à nouveau au format .xlsx, ou exportez-le en CSV.`,
+      { cause },
+    );
   try {
-    for await (const feuille of classeur) {
-      for await (const rangee of feuille) {
+    let precedente = 0;
+    for await (const feuille of sansBlocage(classeur, () => endommage('aucune feuille lue'))) {
+      for await (const rangee of sansBlocage(feuille, () => endommage(`rien lu après la ligne ${precedente}`))) {
+        if (!Number.isInteger(rangee.number) || rangee.number <= precedente || rangee.number > DERNIERE_LIGNE_XLSX) {
+          throw endommage(`ligne numérotée ${rangee.number} après la ligne ${precedente}`);
+        }
+        precedente = rangee.number;
         const valeurs = rangee.values as unknown[];
         const cellules: Cellule[] = [];
         for (let i = 1; i < valeurs.length; i++) cellules.push(celluleXlsx(valeurs[i]));
@@ -225,13 +245,30 @@ async function* enregistrementsXlsx(chemin: string): AsyncGenerator<Enregistreme
     throw new FichierImportInvalide('FICHIER_ILLISIBLE', `Ce classeur ne contient aucune feuille de calcul lisible. ${CONSEIL_FORMAT}`);
   } catch (erreur) {
     if (erreur instanceof FichierImportInvalide) throw erreur;
-    throw new FichierImportInvalide(
-      'FICHIER_ILLISIBLE',
-      `Ce classeur Excel est endommagé ou incomplet et ne peut pas être lu. Ouvrez-le dans Excel et enregistrez-le à nouveau au format .xlsx, ou exportez-le en CSV.`,
-      { cause: erreur instanceof Error ? erreur.message : String(erreur) },
-    );
+    throw endommage(erreur instanceof Error ? erreur.message : String(erreur));
   } finally {
     source.destroy();
+  }
+}
+
+/** Iterates `source`, failing with `blocage()` when the next item takes longer than XLSX_INACTIVITE_MAX_MS. */
+async function* sansBlocage<T>(source: AsyncIterable<T>, blocage: () => Error): AsyncGenerator<T> {
+  const iterateur = source[Symbol.asyncIterator]();
+  let fini = false;
+  try {
+    for (;;) {
+      let minuteur: NodeJS.Timeout | undefined;
+      const attente = new Promise<never>((_, reject) => (minuteur = setTimeout(() => reject(blocage()), XLSX_INACTIVITE_MAX_MS)));
+      const suivant = await Promise.race([iterateur.next(), attente]).finally(() => clearTimeout(minuteur));
+      if (suivant.done) {
+        fini = true;
+        return;
+      }
+      yield suivant.value;
+    }
+  } finally {
+    // A stuck reader would never answer `return`: ask without waiting (the file stream is destroyed by the caller).
+    if (!fini) void iterateur.return?.()?.catch(() => undefined);
   }
 }
 

@@ -135,9 +135,12 @@ const BILAN: Record<string, string> = {
   'marches[].dateCloture': 'sa date de clôture, ou null.',
   'marches[].heuresPrevues': 'ses heures prévues en vigueur à conformite.date.',
   'marches[].heuresRealisees': "ses heures déclarées après corrections, arrêtées au mois de sa clôture s'il est clôturé.",
+  'marches[].heuresAttendues':
+    "les heures attendues à conformite.date : heuresPrevues au prorata des jours écoulés de la période d'exécution (bornes comprises), entre 0 et heuresPrevues.",
   'marches[].tauxRealisation': 'heuresRealisees / heuresPrevues, 0 sans heures prévues (4 décimales).',
   'marches[].statut':
     "à conformite.date : clôturé, atteint si heuresRealisees ≥ heuresPrevues, sinon non_atteint ; ouvert, comparé aux heures attendues (heuresPrevues au prorata des jours écoulés de la période d'exécution) : en_avance au-delà de (1 + CONFORMITE_TOLERANCE) fois, en_retard en deçà de (1 − CONFORMITE_TOLERANCE) fois, conforme entre les deux.",
+  'marches[].heuresManquantes': "ce qui manque à conformite.date, jamais négatif : heuresPrevues − heuresRealisees s'il est clôturé, heuresAttendues − heuresRealisees sinon.",
   'marches[].heuresApresCloture': 'ses heures des mois après sa clôture (hors heuresRealisees du marché).',
 };
 
