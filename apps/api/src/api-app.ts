@@ -14,6 +14,7 @@ import { HttpErrorFilter } from './errors/http-error.filter';
 import { validationErrorFactory } from './errors/validation-error.factory';
 import { completerLeDocument, operationIdDe, SCHEMA_BEARER } from './openapi/reponses-d-erreur';
 import { configureJsonBody } from './request-body/json-body';
+import { dossierDeLApplicationWeb, servirApplicationWeb } from './application-web/application-web';
 import { CHEMIN_IMPORT_HEURES } from './imports/imports.controller';
 
 export const OPENAPI_PATH = 'api/docs';
@@ -30,6 +31,8 @@ export async function createApiApp(options: ApiModuleOptions): Promise<INestAppl
   configurerEnTetesDeSecurite(app, OPENAPI_PATH);
   configurerCors(app, config.CORS_ORIGINS);
   configureJsonBody(app, [CHEMIN_IMPORT_HEURES]);
+  const applicationWeb = dossierDeLApplicationWeb();
+  if (applicationWeb) servirApplicationWeb(app, applicationWeb);
   answerClientErrorsInJson(app.getHttpServer());
   app.setGlobalPrefix('api', { exclude: ['health', 'ready'] });
   // After every APP_GUARD (registered during NestFactory.create), hence after AccesGuard, which

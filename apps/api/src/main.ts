@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const base = `http://localhost:${config.PORT}`;
   log.info(
     { embeddedPostgres: database.embedded !== null, eventStore: config.EVENT_STORE },
-    `suivi-clauses API ready at ${base}/api (docs: ${base}/${OPENAPI_PATH}, health: ${base}/health)`,
+    `suivi-clauses ready at ${base}/ (API: ${base}/api, docs: ${base}/${OPENAPI_PATH}, health: ${base}/health)`,
   );
   const store = app.get<EventStore>(EVENT_STORE);
   if ((await store.headPosition()) === 0) {

@@ -9,6 +9,7 @@ import { registerAuditVerifyCommand } from './audit-verify.command';
 import { registerAuditChainCommand } from './audit-chain.command';
 import { registerImportHeuresCommand } from './import-heures.command';
 import { registerImportBenchCommand } from './bench/import-bench';
+import { registerWebBenchCommand } from './bench/web-bench';
 
 const program = new Command('suivi-clauses').description('admin commands of suivi-clauses');
 registerDatabaseCommands(program);
@@ -20,6 +21,7 @@ registerAuditVerifyCommand(program);
 registerAuditChainCommand(program);
 registerImportHeuresCommand(program);
 registerImportBenchCommand(program);
+registerWebBenchCommand(program);
 
 program.parseAsync(process.argv).then(
   () => process.exit(0),

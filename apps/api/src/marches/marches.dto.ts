@@ -87,6 +87,8 @@ export class CloturerMarcheDto {
 class AttributaireVue {
   @ApiProperty({ format: 'uuid' }) entrepriseId: string;
   @ApiProperty({ enum: ROLES_ATTRIBUTAIRE }) role: RoleAttributaire;
+  @ApiProperty({ nullable: true, type: String, example: 'Bâtiments de Bourgogne SAS' }) raisonSociale: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '73282932000074' }) siret: string | null;
 }
 
 class AvenantVue {

@@ -136,7 +136,14 @@ export class LireMarcheHandler implements IQueryHandler<LireMarche, MarcheVue> {
       "Aucun marché ne porte cet identifiant : vérifiez l'URL.",
       (marche) => dansLaPortee(portee, marche.donneurOrdreId),
     );
-    const { existe: _e, marcheId: _m, ...fields } = state;
-    return { id, ...fields, statut: statutMarche(state), revision: revision!, fraicheur: fraicheurDuFlux(position) };
+    const { existe: _e, marcheId: _m, attributaires, ...fields } = state;
+    // Who the attributaires are, for those who may read the marché but not the entreprises (an acheteur).
+    const avecNoms = await Promise.all(
+      attributaires.map(async (a) => {
+        const { state: entreprise } = await this.executor.load(entrepriseDecider, entrepriseStream(a.entrepriseId));
+        return { ...a, raisonSociale: entreprise.existe ? entreprise.raisonSociale : null, siret: entreprise.existe ? entreprise.siret : null };
+      }),
+    );
+    return { id, ...fields, attributaires: avecNoms, statut: statutMarche(state), revision: revision!, fraicheur: fraicheurDuFlux(position) };
   }
 }
