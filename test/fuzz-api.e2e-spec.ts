@@ -1300,6 +1300,7 @@ const READ_ROUTES: ReadRoute[] = [
     name: 'GET /marches',
     path: () => '/marches',
     params: {
+      q: recherche,
       donneurOrdreId: uuidParam('donneur'),
       operationId: uuidParam('operation'),
       secteur: enumParam(SECTEURS),

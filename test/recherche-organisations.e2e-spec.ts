@@ -249,4 +249,20 @@ describe('recherche des entreprises, donneurs d’ordre et opérations', () => {
       expect(res.body.code).toBe('ACCES_REFUSE');
     });
   });
+
+  describe('GET /marches?q=', () => {
+    it('cherche dans le numéro et l’objet sans accents ni casse, chaque mot devant y figurer, dans la portée de l’appelant', async () => {
+      const numeros = async (query: string, entetes: Record<string, string> = {}) => (await lire(`/marches?${query}`, entetes)).items.map((m: any) => m.numero);
+      expect(await numeros('q=m-1')).toEqual(['M-1']);
+      expect(await numeros('q=REHABILITATION')).toEqual(['M-0', 'M-1', 'M-2']);
+      expect(await numeros(`q=${encodeURIComponent('réhabilitation m-2')}`)).toEqual(['M-2']);
+      expect(await numeros('q=voirie')).toEqual([]);
+      // Wildcards are text: % finds no marché (none has one in its number or object).
+      expect(await numeros(`q=${encodeURIComponent('%')}`)).toEqual([]);
+      // An acheteur's search stays within their donneur d'ordre.
+      expect(await numeros('q=rehabilitation', acheteurA)).toEqual(['M-0', 'M-1']);
+      expect(await numeros('q=m-2', acheteurA)).toEqual([]);
+      expect((await api.get(`/marches?q=${'a'.repeat(201)}`)).status).toBe(400);
+    });
+  });
 });

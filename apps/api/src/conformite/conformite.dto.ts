@@ -3,6 +3,8 @@ import { IsIn, IsOptional } from 'class-validator';
 import { PaginationDto } from '../read-side/pagination';
 import { DateDto, LectureDto, PerimetreDto } from '../read-side/read-query.dto';
 import { FormatFichier } from '../exports-xlsx/format.dto';
+import { RECHERCHE_MAX } from '../entreprises/entreprises.dto';
+import { Texte } from '../validation/fields';
 
 export const STATUTS_CONFORMITE = ['en_avance', 'conforme', 'en_retard', 'atteint', 'non_atteint'] as const;
 export const TRIS = ['numero', 'tauxRealisation', 'heuresRealisees', 'heuresManquantes', 'heuresPrevues', 'dateFin'] as const;
@@ -26,6 +28,15 @@ export class ListeMarchesDto extends IntersectionType(
   @IsOptional()
   @IsIn(['asc', 'desc'], { message: 'ordre doit valoir asc ou desc' })
   ordre?: 'asc' | 'desc';
+
+  @Texte({
+    optional: true,
+    nullable: true,
+    max: RECHERCHE_MAX,
+    example: 'voirie 2025',
+    description: "Recherche dans le numéro et l'objet du marché, sans tenir compte des accents ni de la casse (chaque mot doit y figurer).",
+  })
+  q?: string | null;
 
   @FormatFichier(['xlsx'])
   format?: 'xlsx';

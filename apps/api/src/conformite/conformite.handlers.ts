@@ -64,7 +64,7 @@ export class ListerMarchesHandler implements IQueryHandler<ListerMarches, ListeM
     const tri = dto.tri ?? 'numero';
     const sens = dto.ordre === 'desc' ? -1 : 1;
     // Filters, statut, sort, total and pages all work on the caller's rows only (an acheteur's: their donneur d'ordre's).
-    const perimetre = restreindre({ donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, secteur: dto.secteur }, portee);
+    const perimetre = restreindre({ donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, secteur: dto.secteur, q: dto.q }, portee);
     const toutes = (await conformites(this.reader.dataSource.manager, perimetre, date, this.reader.tolerance)).filter((m) => !dto.statut || m.statut === dto.statut);
     toutes.sort((a, b) => {
       const [x, y] = [a[tri], b[tri]];

@@ -9,6 +9,7 @@ export function Progression({ realisees, prevues, attendues }: { realisees: numb
       <div
         class="barre"
         role="progressbar"
+        aria-label="Heures réalisées sur les heures prévues"
         aria-valuemin={0}
         aria-valuemax={prevues}
         aria-valuenow={Math.min(realisees, prevues)}

@@ -3,6 +3,7 @@ import { useLocation } from 'preact-iso';
 import { positionEcrite, useDonnees } from '../commun/donnees';
 import { Etat } from '../commun/etat';
 import { jour } from '../commun/formats';
+import { Statut } from '../commun/progression';
 import '../facilitatrice.css';
 import { TYPES_ENTREPRISE } from '../commun/libelles';
 import { type EntrepriseResume, nomDe, useNoms } from '../commun/noms';
@@ -17,6 +18,14 @@ interface PersonneTrouvee {
   efface: boolean;
   placementsEnCours: Array<{ id: string; marcheId: string; entrepriseId: string; dateDebut: string }>;
 }
+interface MarcheTrouve {
+  id: string;
+  numero: string;
+  objet: string;
+  statut: string;
+  dateDebut: string;
+  dateFin: string;
+}
 interface Resultats<T> {
   items: T[];
   total: number;
@@ -26,8 +35,8 @@ const TAILLE = 20;
 const siret = (s: string) => s.replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4');
 
 /**
- * One search box for people (name and first name) and entreprises (raison sociale, SIRET or
- * SIREN). The text lives in the address (`?q=`), so that going back returns to the results.
+ * One search box for people (name and first name), entreprises (raison sociale, SIRET or
+ * SIREN) and marchés (number or object). The text lives in the address (`?q=`), so that going back returns to the results.
  */
 export function Recherche() {
   const { query, route } = useLocation();
@@ -37,6 +46,7 @@ export function Recherche() {
   const code = encodeURIComponent(q);
   const personnes = useDonnees<Resultats<PersonneTrouvee>>(q ? `/salaries?q=${code}&taillePage=${TAILLE}` : null, positionEcrite());
   const entreprises = useDonnees<Resultats<EntrepriseResume>>(q ? `/entreprises?q=${code}&taillePage=${TAILLE}` : null);
+  const marches = useDonnees<Resultats<MarcheTrouve>>(q ? `/marches?q=${code}&taillePage=${TAILLE}` : null, positionEcrite());
   const noms = useNoms();
 
   return (
@@ -50,15 +60,12 @@ export function Recherche() {
           route(texte.trim() ? `/recherche?q=${encodeURIComponent(texte.trim())}` : '/recherche');
         }}
       >
-        <label for="recherche-texte">Nom et prénom d’une personne, raison sociale ou SIRET d’une entreprise</label>
+        <label for="recherche-texte">Nom et prénom d’une personne, raison sociale ou SIRET d’une entreprise, numéro ou objet d’un marché</label>
         <div class="en-ligne">
           <input id="recherche-texte" type="search" maxLength={200} autocomplete="off" value={texte} onInput={(e) => setTexte(e.currentTarget.value)} />
           <button type="submit">Rechercher</button>
         </div>
-        <p class="aide">
-          Chaque mot doit figurer, sans tenir compte des accents ni des majuscules. Les marchés ne se cherchent pas ici : voyez la{' '}
-          <a href="/marches">liste des marchés</a>.
-        </p>
+        <p class="aide">Chaque mot doit figurer, sans tenir compte des accents ni des majuscules.</p>
       </form>
 
       {q && (
@@ -131,6 +138,28 @@ export function Recherche() {
                         ))}
                       </tbody>
                     </table>
+                  </>
+                )
+              }
+            </Etat>
+          </section>
+
+          <section aria-labelledby="titre-marches-trouves">
+            <h2 id="titre-marches-trouves">Marchés</h2>
+            <Etat de={marches}>
+              {(r) =>
+                r.total === 0 ? (
+                  <p>Aucun marché ne correspond à « {q} ».</p>
+                ) : (
+                  <>
+                    <p class="aide">{r.total > r.items.length ? `${r.total} marchés, les ${r.items.length} premiers affichés : précisez la recherche.` : `${r.total} marché(s).`}</p>
+                    <ul>
+                      {r.items.map((m) => (
+                        <li key={m.id}>
+                          <a href={`/marches/${m.id}`}>{m.numero}</a> — {m.objet} <Statut statut={m.statut} />
+                        </li>
+                      ))}
+                    </ul>
                   </>
                 )
               }

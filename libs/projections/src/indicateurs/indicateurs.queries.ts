@@ -1,3 +1,4 @@
+import { contientLesMots, motsRecherches } from './recherche';
 import {
   CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT,
   CATEGORIES_SORTIE,
@@ -16,6 +17,8 @@ export interface Perimetre {
   operationId?: string;
   marcheId?: string;
   secteur?: string;
+  /** Words that must all appear in the marché's number or object, accents and case forgiven (the lists' search). */
+  q?: string | null;
   /**
    * The caller's scope (an acheteur's donneur d'ordre): only this donneur d'ordre's marchés exist, whatever
    * the filters above say; a filter outside it matches nothing, exactly like an unknown id. Set by the API
@@ -319,6 +322,11 @@ export function filtre(p: Perimetre, alias: string): { where: string; params: un
   add('id', p.marcheId);
   add('secteur', p.secteur);
   add('donneur_ordre_id', p.porteeDonneurOrdreId);
+  const mots = motsRecherches(p.q);
+  if (mots.length > 0) {
+    params.push(mots);
+    clauses.push(`AND ${contientLesMots([`${alias}.numero`, `${alias}.objet`], `$${params.length}`)}`);
+  }
   return { where: clauses.join(' '), params };
 }
 
