@@ -109,6 +109,7 @@ function indicateursAttendus(r: Registre, p: Perimetre, categoriesEnEmploi: stri
   const heuresParMetierDe = new Map<string, Record<string, number>>();
   const heuresParModalite: Record<string, number> = {};
   const heuresParTypeEmployeur: Record<string, number> = {};
+  const heuresParMois: Record<string, number> = {};
   for (const d of declarations) {
     const pl = placementDe.get(d.placementId)!;
     const m = marches.get(d.marcheId)!;
@@ -120,6 +121,7 @@ function indicateursAttendus(r: Registre, p: Perimetre, categoriesEnEmploi: stri
     }
     compter(heuresParModalite, pl.modalite, d.centiemes);
     compter(heuresParTypeEmployeur, typeDe.get(d.entrepriseId)!, d.centiemes);
+    compter(heuresParMois, d.mois, d.centiemes);
   }
   const entreprisesParType: Record<string, number> = {};
   const entreprisesParMetier: Record<string, number> = {};
@@ -178,6 +180,7 @@ function indicateursAttendus(r: Registre, p: Perimetre, categoriesEnEmploi: stri
     entreprisesParMetier,
     heuresParModalite: enHeures(heuresParModalite),
     heuresParTypeEmployeur: enHeures(heuresParTypeEmployeur),
+    heuresParMois: Object.fromEntries(Object.entries(enHeures(heuresParMois)).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
 }
 type Attendus = ReturnType<typeof indicateursAttendus>;
@@ -403,6 +406,7 @@ describe('indicateurs recalculés indépendamment sur un scénario pseudo-aléat
     expect(somme(attendu.entreprisesParMetier)).toBe(attendu.entreprisesParType.classique);
     expect(Math.round(somme(attendu.heuresParModalite) * 100)).toBe(Math.round(attendu.heuresRealisees * 100));
     expect(Math.round(somme(attendu.heuresParTypeEmployeur) * 100)).toBe(Math.round(attendu.heuresRealisees * 100));
+    expect(Math.round(somme(attendu.heuresParMois) * 100)).toBe(Math.round(attendu.heuresRealisees * 100));
     expect(Object.values(attendu.entreprisesParType).filter((n) => n > 0).length).toBeGreaterThanOrEqual(4);
     expect(Object.values(attendu.entreprisesParMetier).filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
     expect(attendu.heuresParModalite.mise_a_disposition).toBeGreaterThan(0);

@@ -18,7 +18,7 @@ function nombres(v: unknown, chemin = ''): Array<[string, number]> {
 }
 
 /** The figures of /indicateurs that are not counts of people: hours, ETP, entreprises, opérations, donneurs d'ordre, marchés. */
-const PAS_DES_PERSONNES = /^(heuresRealisees|etp|heuresParSecteur\..*|entreprises|operations|donneursOrdre|marches|entreprisesPar(Type|Metier)\..*|heuresPar(Modalite|TypeEmployeur)\..*|fraicheur\..*)$/;
+const PAS_DES_PERSONNES = /^(heuresRealisees|etp|heuresParSecteur\..*|entreprises|operations|donneursOrdre|marches|entreprisesPar(Type|Metier)\..*|heuresPar(Modalite|TypeEmployeur|Mois)\..*|fraicheur\..*)$/;
 
 /** RFC 4180 with `;`, enough for our files (quoted fields may hold `;`). */
 function lireCsv(texte: string): string[][] {

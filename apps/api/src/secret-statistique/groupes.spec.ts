@@ -46,10 +46,11 @@ const SEUL: Indicateurs & Repartitions = {
   entreprisesParMetier: { batiment: 1, travaux_publics: 0, services: 0, non_precise: 0 },
   heuresParModalite: { embauche_directe: 455, mise_a_disposition: 0, sous_traitance_siae: 0, formation: 0 },
   heuresParTypeEmployeur: { classique: 455, ei: 0, ai: 0, aci: 0, etti: 0, geiq: 0, esat: 0, ea: 0 },
+  heuresParMois: { '2025-03': 455 },
 };
 
 /** Figures that are not counts of people: hours, ETP, entreprises, opérations, donneurs d'ordre, marchés. */
-const PAS_DES_PERSONNES = /^(heuresRealisees|etp|heuresParSecteur\..*|entreprises|operations|donneursOrdre|marches|entreprisesPar(Type|Metier)\..*|heuresPar(Modalite|TypeEmployeur)\..*)$/;
+const PAS_DES_PERSONNES = /^(heuresRealisees|etp|heuresParSecteur\..*|entreprises|operations|donneursOrdre|marches|entreprisesPar(Type|Metier)\..*|heuresPar(Modalite|TypeEmployeur|Mois)\..*)$/;
 
 /** Every number of an answer, by path. */
 function nombres(v: unknown, chemin = ''): Array<[string, number]> {

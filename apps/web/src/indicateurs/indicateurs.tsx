@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
-import { appeler, ErreurApi, telecharger } from '../commun/api';
-import { positionEcrite, useDonnees, type Chargement } from '../commun/donnees';
+import { useState } from 'preact/hooks';
+import { telecharger } from '../commun/api';
+import { positionEcrite, useDonnees } from '../commun/donnees';
 import { Etat } from '../commun/etat';
 import { compte, heures, jour, masque, moisEnClair, part, STATUTS } from '../commun/formats';
 import { Graphique } from '../commun/graphique';
@@ -17,6 +17,7 @@ interface Indicateurs {
   heuresRealisees: number;
   etp: number;
   heuresParSecteur: Record<string, number>;
+  heuresParMois: Record<string, number>;
   salaries: number | null;
   femmes: number | null;
   partFemmes: number | null;
@@ -85,37 +86,14 @@ function ToutMasque({ titre, etiquettes, seuil }: { titre: string; etiquettes: s
   );
 }
 
-/**
- * Hours month by month: neither `/indicateurs` nor the bilan breaks the year down by month, so each
- * month is read as its own period (`du`/`au`: a month counts when it overlaps the period).
- */
-function useHeuresParMois(annee: number, apres: number | null): Chargement<Array<{ mois: string; heures: number }>> {
-  const [etat, setEtat] = useState<{ donnees: Array<{ mois: string; heures: number }> | null; erreur: ErreurApi | null; chargement: boolean }>({
-    donnees: null,
-    erreur: null,
-    chargement: true,
+/** The year's months up to this one (a month not begun has no hours yet), each with its hours (0 when none). */
+function moisDeLAnnee(annee: number, heuresParMois: Record<string, number>): Array<{ mois: string; heures: number }> {
+  const aujourdhui = new Date();
+  const dernier = annee < aujourdhui.getFullYear() ? 12 : annee > aujourdhui.getFullYear() ? 0 : aujourdhui.getMonth() + 1;
+  return Array.from({ length: dernier }, (_, i) => {
+    const mois = `${annee}-${String(i + 1).padStart(2, '0')}`;
+    return { mois, heures: heuresParMois[mois] ?? 0 };
   });
-  const [tour, setTour] = useState(0);
-  useEffect(() => {
-    let actuel = true;
-    // Months not begun yet have no hours: the current year stops at this month.
-    const aujourdhui = new Date();
-    const dernier = annee < aujourdhui.getFullYear() ? 12 : annee > aujourdhui.getFullYear() ? 0 : aujourdhui.getMonth() + 1;
-    const mois = Array.from({ length: dernier }, (_, i) => `${annee}-${String(i + 1).padStart(2, '0')}`);
-    setEtat({ donnees: null, erreur: null, chargement: true });
-    Promise.all(
-      mois.map((m) => {
-        const fin = new Date(Date.UTC(annee, Number(m.slice(5)), 0)).toISOString().slice(0, 10);
-        return appeler<{ heuresRealisees: number }>(`/indicateurs?du=${m}-01&au=${fin}`, { apres }).then((r) => ({ mois: m, heures: r.heuresRealisees }));
-      }),
-    )
-      .then((donnees) => actuel && setEtat({ donnees, erreur: null, chargement: false }))
-      .catch((e: unknown) => actuel && setEtat({ donnees: null, erreur: e instanceof ErreurApi ? e : new ErreurApi(0, 'INCONNUE', String(e), null), chargement: false }));
-    return () => {
-      actuel = false;
-    };
-  }, [annee, apres, tour]);
-  return { ...etat, recharger: () => setTour((t) => t + 1) };
 }
 
 function Chiffre({ titre, valeur, precision }: { titre: string; valeur: string; precision?: string }) {
@@ -136,7 +114,6 @@ export function Indicateurs() {
   const apres = positionEcrite();
   const indicateurs = useDonnees<Indicateurs>(`/indicateurs?annee=${annee}`, apres);
   const bilan = useDonnees<Bilan>(`/bilans/${annee}`, apres);
-  const parMois = useHeuresParMois(annee, apres);
   const moi = utilisateur.value!;
   const donneurOrdre = useDonnees<{ nom: string }>(moi.donneurOrdreId ? `/donneurs-ordre/${moi.donneurOrdreId}` : null);
   const [erreurExport, setErreurExport] = useState<string | null>(null);
@@ -225,19 +202,15 @@ export function Indicateurs() {
                       />
                     </div>
                     <div>
-                      <Etat de={parMois}>
-                        {(m) =>
-                          m.length === 0 ? (
-                            <p>L'année {annee} n'a pas commencé : aucune heure par mois.</p>
-                          ) : (
-                            <Graphique
-                              titre={`Heures d'insertion réalisées en ${annee}, par mois`}
-                              etiquettes={m.map((x) => moisEnClair(x.mois))}
-                              series={[{ libelle: 'Heures du mois', valeurs: m.map((x) => x.heures), couleur: COULEURS.principale }]}
-                            />
-                          )
-                        }
-                      </Etat>
+                      {moisDeLAnnee(annee, i.heuresParMois).length === 0 ? (
+                        <p>L'année {annee} n'a pas commencé : aucune heure par mois.</p>
+                      ) : (
+                        <Graphique
+                          titre={`Heures d'insertion réalisées en ${annee}, par mois`}
+                          etiquettes={moisDeLAnnee(annee, i.heuresParMois).map((x) => moisEnClair(x.mois))}
+                          series={[{ libelle: 'Heures du mois', valeurs: moisDeLAnnee(annee, i.heuresParMois).map((x) => x.heures), couleur: COULEURS.principale }]}
+                        />
+                      )}
                     </div>
                   </div>
                   <h2>Publics</h2>

@@ -33,6 +33,7 @@ const INDICATEURS: { [K in keyof (Indicateurs & Repartitions)]: string } = {
   etp: 'heuresRealisees / HEURES_PAR_ETP (réglage : heures d’un équivalent temps plein sur une année, 1 607 par défaut), arrondi au centième.',
   heuresParSecteur:
     'heuresRealisees selon le secteur du marché (btp, services, prestations_intellectuelles), chaque secteur présent, même à 0 ; leur somme est heuresRealisees.',
+  heuresParMois: 'heuresRealisees mois par mois (clés AAAA-MM, dans l’ordre ; un mois sans heure est omis) ; leur somme est heuresRealisees.',
   salaries: 'personnes distinctes ayant des heures (> 0) dans heuresRealisees : « les personnes de la période ».',
   femmes: 'personnes de salaries de sexe F.',
   partFemmes: 'femmes / salaries, entre 0 et 1 (4 décimales).',

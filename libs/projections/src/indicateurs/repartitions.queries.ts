@@ -28,6 +28,8 @@ export interface Repartitions {
   heuresParModalite: Record<string, number>;
   /** Hours by the kind of their employer (the placement's entreprise; an ETTI, AI or GEIQ for a mise à disposition). */
   heuresParTypeEmployeur: Record<string, number>;
+  /** Hours by month (`AAAA-MM`, in order), months without hours left out: they add up to `heuresRealisees`. */
+  heuresParMois: Record<string, number>;
 }
 
 /** One line per opération in the yearly report. */
@@ -76,7 +78,7 @@ export async function calculerRepartitions(em: EntityManager, p: Perimetre): Pro
   const { moisDu, moisAu } = bornes(p);
   const base = params.length;
   const declarations = `
-    SELECT d.id, d.entreprise_id, d.centiemes, m.secteur, m.sous_secteur, pl.modalite, pl.entreprise_utilisatrice_id
+    SELECT d.id, d.mois, d.entreprise_id, d.centiemes, m.secteur, m.sous_secteur, pl.modalite, pl.entreprise_utilisatrice_id
     FROM indicateurs.declarations d
     JOIN indicateurs.marches m ON m.id = d.marche_id
     JOIN indicateurs.placements pl ON pl.id = d.placement_id
@@ -104,6 +106,10 @@ export async function calculerRepartitions(em: EntityManager, p: Perimetre): Pro
      SELECT d.modalite, e.type, sum(d.centiemes)::bigint AS centiemes FROM d JOIN indicateurs.entreprises e ON e.id = d.entreprise_id GROUP BY 1, 2`,
     args,
   );
+  const mois: Array<{ mois: string; centiemes: string }> = await em.query(
+    `WITH d AS (${declarations}) SELECT d.mois, sum(d.centiemes)::bigint AS centiemes FROM d GROUP BY 1 ORDER BY 1`,
+    args,
+  );
 
   const entreprisesParType = zeros(TYPES_ENTREPRISE);
   const entreprisesParMetier = zeros(METIERS);
@@ -124,6 +130,7 @@ export async function calculerRepartitions(em: EntityManager, p: Perimetre): Pro
     entreprisesParMetier,
     heuresParModalite: enHeures(parModalite),
     heuresParTypeEmployeur: enHeures(parType),
+    heuresParMois: Object.fromEntries(mois.map((m) => [m.mois, depuisCentiemes(Number(m.centiemes))])),
   };
 }
 
