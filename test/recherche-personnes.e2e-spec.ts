@@ -205,6 +205,8 @@ describe('recherche des personnes, placements et déclarations manquantes', () =
       [placements.zebulon, placements.durand1, placements.durand3].sort(),
     );
     expect(await manquantes('mois=2025-03&taillePage=1&page=2')).toMatchObject({ total: 2, page: 2, taillePage: 1 });
+    // The marchés end on 31 December 2025: January 2026 can no longer be declared on them, though placements still run.
+    expect(await manquantes('mois=2026-01')).toMatchObject({ items: [], total: 0 });
     for (const bad of ['', 'mois=2025-13', 'mois=2025-3', 'mois=mars', 'mois=2025-03-01']) {
       const res = await api.get(`/declarations/manquantes?${bad}`);
       expect({ bad, status: res.status }).toEqual({ bad, status: 400 });

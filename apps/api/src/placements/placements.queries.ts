@@ -91,7 +91,9 @@ export class PlacementsLus {
 
   /**
    * The month's missing declarations: placements running during the month (started by its last day,
-   * not ended before its first) without a declaration for it, by marché number then start date.
+   * not ended before its first) without a declaration for it, by marché number then start date. Only
+   * months the rules still take: within the marché's period (after avenants), the marché not closed;
+   * anything else could never be declared and would stay on the list for ever.
    */
   async manquantes(dto: ManquantesDto, portee: Portee): Promise<ManquantesVue> {
     const fraicheur = await fraicheurCommune(this.reader, portee.voitIdentites ? ['indicateurs', 'annuaire'] : ['indicateurs'], dto.apres);
@@ -103,6 +105,7 @@ export class PlacementsLus {
          FROM indicateurs.placements p
          JOIN indicateurs.marches m ON m.id = p.marche_id
         WHERE p.date_debut <= $2 AND (p.date_fin IS NULL OR p.date_fin >= $3)
+          AND left(m.date_debut, 7) <= $1 AND left(m.date_fin, 7) >= $1 AND m.date_cloture IS NULL
           AND NOT EXISTS (SELECT 1 FROM indicateurs.declarations d WHERE d.placement_id = p.id AND d.mois = $1)
           AND ($4::uuid IS NULL OR p.marche_id = $4)
           AND ($5::uuid IS NULL OR m.donneur_ordre_id = $5)`;
