@@ -105,7 +105,7 @@ function interrupted(doing: string, then?: () => void): () => void {
 }
 
 /** A port the OS says is free right now (tiny race with other processes, acceptable here). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -10,7 +9,7 @@ import { type Command } from 'commander';
 import { Pool } from 'pg';
 import type { Browser } from 'playwright-core';
 import { ANNEE, DEFAULT_SEED } from '../seed-demo/plan';
-import { openBenchDatabase, serverInfo } from './bench-database';
+import { freePort, openBenchDatabase, serverInfo } from './bench-database';
 import { positiveInt } from './options';
 import { fixed, round } from './report';
 
@@ -530,19 +529,6 @@ async function mesurerRequetes(n: number, run: () => Promise<unknown>): Promise<
   return durees;
 }
 
-/** A port the OS says is free right now (tiny race with other processes, acceptable here). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no free port found'))));
-    });
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Report

@@ -8,6 +8,7 @@ import '../facilitatrice.css';
 import { moisAvant, moisCourant } from '../commun/dates';
 import { Champ, type Ecriture, HEURES_ILLISIBLES, lireHeures, useFormulaire } from '../commun/formulaire';
 import { nomDe, useNoms } from '../commun/noms';
+import { Pagination } from '../commun/pagination';
 
 interface Manquante {
   id: string;
@@ -123,17 +124,7 @@ export function AFaire() {
                 </tbody>
               </table>
               {l.total > l.taillePage && (
-                <nav class="pagination" aria-label="Pages">
-                  <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                    Page précédente
-                  </button>
-                  <span>
-                    Page {l.page} sur {Math.ceil(l.total / l.taillePage)}
-                  </span>
-                  <button type="button" disabled={page * l.taillePage >= l.total} onClick={() => setPage(page + 1)}>
-                    Page suivante
-                  </button>
-                </nav>
+                <Pagination page={l.page} taillePage={l.taillePage} total={l.total} aller={setPage} />
               )}
             </>
           )

@@ -4,6 +4,7 @@ import { useDonnees } from '../commun/donnees';
 import { Etat } from '../commun/etat';
 import { compte } from '../commun/formats';
 import '../tableaux-de-bord.css';
+import { Pagination } from '../commun/pagination';
 
 interface Evenement {
   position: number;
@@ -205,17 +206,7 @@ function HistoriqueFlux({ demande }: { demande: { flux: string; fois: number } |
                 </tbody>
               </table>
               {f.total > f.taillePage && (
-                <nav class="pagination" aria-label="Pages du flux">
-                  <button type="button" disabled={f.page <= 1} onClick={() => setRecherche({ flux: f.streamId, page: f.page - 1 })}>
-                    Page précédente
-                  </button>
-                  <span>
-                    Page {f.page} sur {Math.ceil(f.total / f.taillePage)}
-                  </span>
-                  <button type="button" disabled={f.page * f.taillePage >= f.total} onClick={() => setRecherche({ flux: f.streamId, page: f.page + 1 })}>
-                    Page suivante
-                  </button>
-                </nav>
+                <Pagination nom="Pages du flux" page={f.page} taillePage={f.taillePage} total={f.total} aller={(page) => setRecherche({ flux: f.streamId, page })} />
               )}
             </>
           )}

@@ -10,6 +10,7 @@ import '../tableaux-de-bord.css';
 import { SECTEURS } from '../commun/libelles';
 import { ChoixAnnee, useAnnee } from '../commun/annee';
 import { type Secret } from '../commun/secret';
+import { Pagination } from '../commun/pagination';
 
 interface TotauxCoordination {
   marchesSuivis: number;
@@ -225,17 +226,7 @@ export function Coordination() {
                     ))}
                   </tbody>
                 </table>
-                <nav class="pagination" aria-label="Pages">
-                  <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                    Page précédente
-                  </button>
-                  <span>
-                    Page {l.page} sur {Math.max(1, Math.ceil(l.total / l.taillePage))}
-                  </span>
-                  <button type="button" disabled={page * l.taillePage >= l.total} onClick={() => setPage(page + 1)}>
-                    Page suivante
-                  </button>
-                </nav>
+                <Pagination page={l.page} taillePage={l.taillePage} total={l.total} aller={setPage} />
               </>
             )
           }

@@ -4,6 +4,7 @@ import { positionEcrite, useDonnees } from '../commun/donnees';
 import { Etat } from '../commun/etat';
 import { heures, jour, STATUTS } from '../commun/formats';
 import { Progression, Statut } from '../commun/progression';
+import { Pagination } from '../commun/pagination';
 
 interface MarcheDeListe {
   id: string;
@@ -119,17 +120,7 @@ export function ListeMarches() {
                   ))}
                 </tbody>
               </table>
-              <nav class="pagination" aria-label="Pages">
-                <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                  Page précédente
-                </button>
-                <span>
-                  Page {l.page} sur {Math.max(1, Math.ceil(l.total / l.taillePage))}
-                </span>
-                <button type="button" disabled={page * l.taillePage >= l.total} onClick={() => setPage(page + 1)}>
-                  Page suivante
-                </button>
-              </nav>
+              <Pagination page={l.page} taillePage={l.taillePage} total={l.total} aller={setPage} />
             </>
           )
         }
