@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { IdempotencyKeys1763900000003 } from '@suivi/commands';
-import { EventChain1764300000000, EventStoreSchema1763900000000 } from '@suivi/event-store';
+import { EventChain1764300000000, EventStoreAppendFunction1764500000000, EventStoreSchema1763900000000 } from '@suivi/event-store';
 import { PersonalDataKeys1764200000001 } from '@suivi/personal-data';
 import {
   CoordinationRegionaleSchema1763900000005,
@@ -42,6 +42,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   RechercheSansAccents1764300000030,
   AnnuaireSchema1764300000100,
   ImportsSchema1764400000000,
+  EventStoreAppendFunction1764500000000,
 ];
 
 const MIGRATION_LOCK_KEY = 7_340_211_000;

@@ -55,6 +55,14 @@ interface EventRow {
 
 const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, recorded_at';
 
+/** What `event_store.append` answers (append-function.migration.ts). */
+interface AppendAnswer {
+  revisions: Record<string, number | null>;
+  head?: number;
+  found?: AlreadyStored[];
+  conflict?: string;
+}
+
 export class PostgresEventStore implements EventStore {
   private readonly pool: Pool;
   private readonly upcasters: UpcasterChain;
@@ -89,84 +97,50 @@ export class PostgresEventStore implements EventStore {
     if (new Set(all.map((e) => e.eventId.toLowerCase())).size !== all.length) {
       throw new InvalidAppendError('the same eventId appears twice in one append');
     }
-    const client = await this.pool.connect();
-    try {
-      // Four round trips whatever the number of streams: begin + lock, read the streams' state,
-      // insert + notify, commit (one flush for all).
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
-      const { rows } = await client.query<{ revisions: Array<{ stream: string; revision: number | null }>; head: string; found: AlreadyStored[] | null }>(
-        `SELECT (SELECT json_agg(json_build_object('stream', s, 'revision', (SELECT max(revision) FROM event_store.events WHERE stream_id = s)))
-                   FROM unnest($1::text[]) AS s) AS revisions,
-                (SELECT coalesce(max(position), 0) FROM event_store.events) AS head,
-                (SELECT json_agg(json_build_object('eventId', event_id, 'streamId', stream_id, 'revision', revision, 'position', position))
-                   FROM event_store.events WHERE event_id = ANY($2::uuid[])) AS found`,
-        [appends.map((a) => a.streamId), all.map((e) => e.eventId)],
-      );
-      const revisions = new Map(rows[0].revisions.map((r) => [r.stream, r.revision === null ? null : Number(r.revision)]));
-      const found = rows[0].found ?? [];
+    // One statement, hence one round trip and one commit (append-function.migration.ts). A named
+    // (prepared) statement: parsed and planned once per connection.
+    const rowStreams: string[] = [];
+    const rowRanks: number[] = [];
+    for (const { streamId, events } of appends) events.forEach((_, i) => (rowStreams.push(streamId), rowRanks.push(i + 1)));
+    const { rows } = await this.pool.query<{ r: AppendAnswer }>({
+      name: 'event-store-append-function',
+      text: 'SELECT event_store.append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS r',
+      values: [
+        appends.map((a) => a.streamId),
+        appends.map((a) => String(a.expectedRevision)),
+        rowStreams,
+        rowStreams.map(streamTypeOf),
+        rowRanks,
+        all.map((e) => e.eventId),
+        all.map((e) => e.type),
+        all.map((e) => JSON.stringify(e.data ?? null)),
+        all.map((e) => JSON.stringify(e.metadata)),
+        APPEND_LOCK_KEY,
+        APPEND_CHANNEL,
+      ],
+    });
+    const answer = rows[0].r;
+    const current = (streamId: string) => (answer.revisions[streamId] === null || answer.revisions[streamId] === undefined ? null : Number(answer.revisions[streamId]));
+    if (answer.found) {
+      // Some ids are stored already: the same append retried (its first answer), or a refusal.
+      const found = answer.found.map((f) => ({ ...f, revision: Number(f.revision), position: Number(f.position) }));
       const retried = appends.map(({ streamId, events, expectedRevision }) => {
         const ids = new Set(events.map((e) => e.eventId.toLowerCase()));
-        return answerOfRetry(streamId, events, expectedRevision, revisions.get(streamId)!, found.filter((f) => ids.has(f.eventId.toLowerCase())));
+        return answerOfRetry(streamId, events, expectedRevision, current(streamId), found.filter((f) => ids.has(f.eventId.toLowerCase())));
       });
-      if (retried.every((r) => r !== null)) {
-        await client.query('ROLLBACK');
-        return retried as AppendResult[];
-      }
+      if (retried.every((r) => r !== null)) return retried as AppendResult[];
       // Some streams hold their part and others not: not a retry of this same append.
-      if (retried.some((r) => r !== null)) throw new IdempotencyViolationError(appends[0].streamId, found.map((f) => f.eventId));
-      for (const { streamId, expectedRevision } of appends) checkExpected(streamId, expectedRevision, revisions.get(streamId)!);
-
-      const head = Number(rows[0].head);
-      const rowsToInsert: Array<{ streamId: string; revision: number; event: EventToAppend }> = [];
-      const results: AppendResult[] = [];
-      for (const { streamId, events } of appends) {
-        const current = revisions.get(streamId)!;
-        const first = current === null ? 0 : current + 1;
-        events.forEach((event, i) => rowsToInsert.push({ streamId, revision: first + i, event }));
-        results.push({ nextRevision: first + events.length - 1, position: head + rowsToInsert.length });
-      }
-      const position = head + rowsToInsert.length;
-      // The notification is delivered at commit only, so a woken subscriber always finds the events.
-      // Each event's hash is chained to the previous one's (event-chain.migration.ts): the head's
-      // hash is read in this same statement (the lock keeps it the head), and the database
-      // computes the hashes, over the jsonb values as stored and the recorded_at it sets.
-      // A named (prepared) statement: parsed and planned once per connection, which saves more
-      // than the hashes cost (`npm run bench`); no extra round trip, the Parse travels with the
-      // first Bind. (A pooler in transaction mode would need its prepared-statement support.)
-      await client.query({
-        name: 'event-store-append-streams',
-        text: `WITH inserted AS (
-           INSERT INTO event_store.events (position, stream_id, stream_type, revision, event_id, type, data, metadata, recorded_at, hash)
-           SELECT e.position, e.stream_id, e.stream_type, e.revision, e.event_id, e.type, e.data, e.metadata, now(),
-                  event_store.chain((SELECT hash FROM event_store.events WHERE position = $1),
-                                    e.position, e.stream_id, e.stream_type, e.revision, e.event_id, e.type, e.data, e.metadata, now())
-                    OVER (ORDER BY e.position ROWS UNBOUNDED PRECEDING)
-           FROM (SELECT $1::bigint + u.n AS position, u.stream_id, u.stream_type, u.revision, u.event_id, u.type, u.data, u.metadata
-                 FROM unnest($2::text[], $3::text[], $4::bigint[], $5::uuid[], $6::text[], $7::jsonb[], $8::jsonb[]) WITH ORDINALITY
-                      AS u(stream_id, stream_type, revision, event_id, type, data, metadata, n)) AS e
-           RETURNING 1)
-         SELECT pg_notify($9, $10) FROM (SELECT count(*) FROM inserted) AS done`,
-        values: [
-          head,
-          rowsToInsert.map((r) => r.streamId),
-          rowsToInsert.map((r) => streamTypeOf(r.streamId)),
-          rowsToInsert.map((r) => r.revision),
-          rowsToInsert.map((r) => r.event.eventId),
-          rowsToInsert.map((r) => r.event.type),
-          rowsToInsert.map((r) => JSON.stringify(r.event.data ?? null)),
-          rowsToInsert.map((r) => JSON.stringify(r.event.metadata)),
-          APPEND_CHANNEL,
-          String(position),
-        ],
-      });
-      await client.query('COMMIT');
-      return results;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
+      throw new IdempotencyViolationError(appends[0].streamId, found.map((f) => f.eventId));
     }
+    if (answer.conflict !== undefined) {
+      const stale = appends.find((a) => a.streamId === answer.conflict)!;
+      throw new WrongExpectedRevisionError(stale.streamId, stale.expectedRevision, current(stale.streamId));
+    }
+    let position = Number(answer.head);
+    return appends.map(({ streamId, events }) => {
+      position += events.length;
+      return { nextRevision: (current(streamId) ?? -1) + events.length, position };
+    });
   }
 
   async streamRevision(streamId: string): Promise<number | null> {
@@ -279,11 +253,3 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-function checkExpected(streamId: string, expected: ExpectedRevision, current: number | null): void {
-  const ok =
-    expected === 'any' ||
-    (expected === 'no_stream' && current === null) ||
-    (expected === 'stream_exists' && current !== null) ||
-    (typeof expected === 'number' && current === expected);
-  if (!ok) throw new WrongExpectedRevisionError(streamId, expected, current);
-}
