@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { IdempotencyKeys1763900000003 } from '@suivi/commands';
-import { EventChain1764300000000, EventStoreAppendFunction1764500000000, EventStoreSchema1763900000000 } from '@suivi/event-store';
+import { EventChain1764300000000, EventStoreAppendFunction1764500000000, EventStoreAppendGroup1764500000001, EventStoreSchema1763900000000 } from '@suivi/event-store';
 import { PersonalDataKeys1764200000001 } from '@suivi/personal-data';
 import {
   CoordinationRegionaleSchema1763900000005,
@@ -43,6 +43,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   AnnuaireSchema1764300000100,
   ImportsSchema1764400000000,
   EventStoreAppendFunction1764500000000,
+  EventStoreAppendGroup1764500000001,
 ];
 
 const MIGRATION_LOCK_KEY = 7_340_211_000;

@@ -4,7 +4,7 @@ export * from './upcasting';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { EventStoreSchema1763900000000 } from './postgres/event-store.migration';
 export { EventChain1764300000000 } from './postgres/event-chain.migration';
-export { EventStoreAppendFunction1764500000000 } from './postgres/append-function.migration';
+export { EventStoreAppendFunction1764500000000, EventStoreAppendGroup1764500000001 } from './postgres/append-function.migration';
 export * from './postgres/event-chain';
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 export * from './event-store.module';

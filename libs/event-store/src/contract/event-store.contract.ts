@@ -159,6 +159,29 @@ export function describeEventStoreContract(
         expect(await store.readStream(stream)).toHaveLength(2);
       });
 
+      it('keeps each of many concurrent appends its own outcome (grouped or not): one winner per expected revision, every "any" appended, retries answered', async () => {
+        const [contested, open] = [newStream(), newStream()];
+        const repeated = newStream();
+        const batch = [event('R0'), event('R1')];
+        const results = await Promise.allSettled([
+          ...Array.from({ length: 12 }, (_, i) => store.appendToStream(contested, [event(`G${i}`)], 'no_stream')),
+          ...Array.from({ length: 12 }, (_, i) => store.appendToStream(open, [event(`L${i}`)], 'any')),
+          ...Array.from({ length: 6 }, () => store.appendToStream(repeated, batch, 'no_stream')),
+        ]);
+        const [c, o, r] = [results.slice(0, 12), results.slice(12, 24), results.slice(24)];
+        expect(c.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
+        for (const x of c.filter((y) => y.status === 'rejected')) expect((x as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(o.every((x) => x.status === 'fulfilled')).toBe(true);
+        expect(new Set(o.map((x) => (x as PromiseFulfilledResult<{ nextRevision: number }>).value.nextRevision))).toEqual(new Set(Array.from({ length: 12 }, (_, i) => i)));
+        // The same append sent six times at once: one write, six identical answers.
+        const answers = r.map((x) => (x as PromiseFulfilledResult<unknown>).value);
+        expect(r.every((x) => x.status === 'fulfilled')).toBe(true);
+        expect(new Set(answers.map((x) => JSON.stringify(x))).size).toBe(1);
+        expect((await store.readStream(contested)).length).toBe(1);
+        expect((await store.readStream(open)).map((e) => e.revision)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+        expect((await store.readStream(repeated)).map((e) => e.type)).toEqual(['R0', 'R1']);
+      });
+
       it('reads an unknown stream as empty', async () => {
         const stream = newStream();
         expect(await store.readStream(stream)).toEqual([]);

@@ -74,3 +74,45 @@ export class EventStoreAppendFunction1764500000000 implements MigrationInterface
     await q.query(`DROP FUNCTION event_store.append(text[], text[], text[], text[], bigint[], uuid[], text[], jsonb[], jsonb[], bigint, text)`);
   }
 }
+
+/**
+ * Group commit: several appends (each with its own streams and expected revisions) in one
+ * statement and one commit, so that concurrent appends share the disk flush. Each runs through
+ * `event_store.append` in turn, on what the previous ones left (a stream appended by an earlier one
+ * of the group is seen at its new revision), and keeps its own outcome: one refused (conflict, ids
+ * already stored) does not stop the others. `p_appends` is a jsonb array of
+ * `{ streams, expected, rowStreams, rowStreamTypes, rowRanks, eventIds, types, data, metadata }`;
+ * the answer, the array of `event_store.append`'s answers in the same order.
+ */
+export class EventStoreAppendGroup1764500000001 implements MigrationInterface {
+  name = 'EventStoreAppendGroup1764500000001';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE FUNCTION event_store.append_group(p_appends jsonb, p_lock_key bigint, p_channel text) RETURNS jsonb
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        v_append jsonb;
+        v_answers jsonb := '[]'::jsonb;
+      BEGIN
+        FOR v_append IN SELECT value FROM jsonb_array_elements(p_appends) WITH ORDINALITY AS a(value, n) ORDER BY n LOOP
+          v_answers := v_answers || jsonb_build_array(event_store.append(
+            ARRAY(SELECT e FROM jsonb_array_elements_text(v_append -> 'streams') WITH ORDINALITY AS t(e, n) ORDER BY n),
+            ARRAY(SELECT e FROM jsonb_array_elements_text(v_append -> 'expected') WITH ORDINALITY AS t(e, n) ORDER BY n),
+            ARRAY(SELECT e FROM jsonb_array_elements_text(v_append -> 'rowStreams') WITH ORDINALITY AS t(e, n) ORDER BY n),
+            ARRAY(SELECT e FROM jsonb_array_elements_text(v_append -> 'rowStreamTypes') WITH ORDINALITY AS t(e, n) ORDER BY n),
+            ARRAY(SELECT e::bigint FROM jsonb_array_elements_text(v_append -> 'rowRanks') WITH ORDINALITY AS t(e, n) ORDER BY n),
+            ARRAY(SELECT e::uuid FROM jsonb_array_elements_text(v_append -> 'eventIds') WITH ORDINALITY AS t(e, n) ORDER BY n),
+            ARRAY(SELECT e FROM jsonb_array_elements_text(v_append -> 'types') WITH ORDINALITY AS t(e, n) ORDER BY n),
+            ARRAY(SELECT e FROM jsonb_array_elements(v_append -> 'data') WITH ORDINALITY AS t(e, n) ORDER BY n),
+            ARRAY(SELECT e FROM jsonb_array_elements(v_append -> 'metadata') WITH ORDINALITY AS t(e, n) ORDER BY n),
+            p_lock_key, p_channel));
+        END LOOP;
+        RETURN v_answers;
+      END $$`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP FUNCTION event_store.append_group(jsonb, bigint, text)`);
+  }
+}

@@ -55,6 +55,59 @@ interface EventRow {
 
 const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, recorded_at';
 
+/** Appends waiting for the one in flight (group commit): at most this many go in one statement. */
+const GROUP_MAX = 64;
+
+interface PendingAppend {
+  appends: StreamAppend[];
+  resolve: (results: AppendResult[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/** An append as `event_store.append` takes it: streams, then flat rows with their stream and rank. */
+function toParameters(appends: StreamAppend[]) {
+  const rowStreams: string[] = [];
+  const rowRanks: number[] = [];
+  for (const { streamId, events } of appends) events.forEach((_, i) => (rowStreams.push(streamId), rowRanks.push(i + 1)));
+  const all = appends.flatMap((a) => a.events);
+  return {
+    streams: appends.map((a) => a.streamId),
+    expected: appends.map((a) => String(a.expectedRevision)),
+    rowStreams,
+    rowStreamTypes: rowStreams.map(streamTypeOf),
+    rowRanks,
+    eventIds: all.map((e) => e.eventId),
+    types: all.map((e) => e.type),
+    data: all.map((e) => e.data ?? null),
+    metadata: all.map((e) => e.metadata),
+  };
+}
+
+/** Each stream's result from `event_store.append`'s answer, or the refusal it means. */
+function interpret(appends: StreamAppend[], answer: AppendAnswer): AppendResult[] {
+  const current = (streamId: string) => (answer.revisions[streamId] === null || answer.revisions[streamId] === undefined ? null : Number(answer.revisions[streamId]));
+  if (answer.found) {
+    // Some ids are stored already: the same append retried (its first answer), or a refusal.
+    const found = answer.found.map((f) => ({ ...f, revision: Number(f.revision), position: Number(f.position) }));
+    const retried = appends.map(({ streamId, events, expectedRevision }) => {
+      const ids = new Set(events.map((e) => e.eventId.toLowerCase()));
+      return answerOfRetry(streamId, events, expectedRevision, current(streamId), found.filter((f) => ids.has(f.eventId.toLowerCase())));
+    });
+    if (retried.every((r) => r !== null)) return retried as AppendResult[];
+    // Some streams hold their part and others not: not a retry of this same append.
+    throw new IdempotencyViolationError(appends[0].streamId, found.map((f) => f.eventId));
+  }
+  if (answer.conflict !== undefined) {
+    const stale = appends.find((a) => a.streamId === answer.conflict)!;
+    throw new WrongExpectedRevisionError(stale.streamId, stale.expectedRevision, current(stale.streamId));
+  }
+  let position = Number(answer.head);
+  return appends.map(({ streamId, events }) => {
+    position += events.length;
+    return { nextRevision: (current(streamId) ?? -1) + events.length, position };
+  });
+}
+
 /** What `event_store.append` answers (append-function.migration.ts). */
 interface AppendAnswer {
   revisions: Record<string, number | null>;
@@ -69,6 +122,8 @@ export class PostgresEventStore implements EventStore {
   private readonly notifier: AppendNotifier;
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
+  private readonly pending: PendingAppend[] = [];
+  private flushing = false;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.pool = new Pool({
@@ -97,50 +152,73 @@ export class PostgresEventStore implements EventStore {
     if (new Set(all.map((e) => e.eventId.toLowerCase())).size !== all.length) {
       throw new InvalidAppendError('the same eventId appears twice in one append');
     }
-    // One statement, hence one round trip and one commit (append-function.migration.ts). A named
-    // (prepared) statement: parsed and planned once per connection.
-    const rowStreams: string[] = [];
-    const rowRanks: number[] = [];
-    for (const { streamId, events } of appends) events.forEach((_, i) => (rowStreams.push(streamId), rowRanks.push(i + 1)));
+    return new Promise<AppendResult[]>((resolve, reject) => {
+      this.pending.push({ appends, resolve, reject });
+      void this.flush();
+    });
+  }
+
+  /**
+   * Group commit. One append at a time goes to the database; those that arrive meanwhile wait and
+   * then go together, in one statement and one commit (`event_store.append_group`), each with its
+   * own revision checks and outcome. A lone append goes at once: no added latency. Why not
+   * transaction-id ordering (xid8 and pg_snapshot_xmin), which lets writers commit in parallel:
+   * every reader would need a two-part checkpoint; grouping keeps one position per event, gap-free.
+   */
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) {
+        const group = this.pending.splice(0, GROUP_MAX);
+        try {
+          const answers = group.length === 1 ? [await this.appendOne(group[0].appends)] : await this.appendGroup(group.map((g) => g.appends));
+          group.forEach((g, i) => {
+            try {
+              g.resolve(interpret(g.appends, answers[i]));
+            } catch (error) {
+              g.reject(error);
+            }
+          });
+        } catch (error) {
+          for (const g of group) g.reject(error);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** One append: one statement, one round trip, one commit (append-function.migration.ts); prepared once per connection. */
+  private async appendOne(appends: StreamAppend[]): Promise<AppendAnswer> {
+    const p = toParameters(appends);
     const { rows } = await this.pool.query<{ r: AppendAnswer }>({
       name: 'event-store-append-function',
       text: 'SELECT event_store.append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS r',
       values: [
-        appends.map((a) => a.streamId),
-        appends.map((a) => String(a.expectedRevision)),
-        rowStreams,
-        rowStreams.map(streamTypeOf),
-        rowRanks,
-        all.map((e) => e.eventId),
-        all.map((e) => e.type),
-        all.map((e) => JSON.stringify(e.data ?? null)),
-        all.map((e) => JSON.stringify(e.metadata)),
+        p.streams,
+        p.expected,
+        p.rowStreams,
+        p.rowStreamTypes,
+        p.rowRanks,
+        p.eventIds,
+        p.types,
+        p.data.map((d) => JSON.stringify(d)),
+        p.metadata.map((m) => JSON.stringify(m)),
         APPEND_LOCK_KEY,
         APPEND_CHANNEL,
       ],
     });
-    const answer = rows[0].r;
-    const current = (streamId: string) => (answer.revisions[streamId] === null || answer.revisions[streamId] === undefined ? null : Number(answer.revisions[streamId]));
-    if (answer.found) {
-      // Some ids are stored already: the same append retried (its first answer), or a refusal.
-      const found = answer.found.map((f) => ({ ...f, revision: Number(f.revision), position: Number(f.position) }));
-      const retried = appends.map(({ streamId, events, expectedRevision }) => {
-        const ids = new Set(events.map((e) => e.eventId.toLowerCase()));
-        return answerOfRetry(streamId, events, expectedRevision, current(streamId), found.filter((f) => ids.has(f.eventId.toLowerCase())));
-      });
-      if (retried.every((r) => r !== null)) return retried as AppendResult[];
-      // Some streams hold their part and others not: not a retry of this same append.
-      throw new IdempotencyViolationError(appends[0].streamId, found.map((f) => f.eventId));
-    }
-    if (answer.conflict !== undefined) {
-      const stale = appends.find((a) => a.streamId === answer.conflict)!;
-      throw new WrongExpectedRevisionError(stale.streamId, stale.expectedRevision, current(stale.streamId));
-    }
-    let position = Number(answer.head);
-    return appends.map(({ streamId, events }) => {
-      position += events.length;
-      return { nextRevision: (current(streamId) ?? -1) + events.length, position };
+    return rows[0].r;
+  }
+
+  private async appendGroup(group: StreamAppend[][]): Promise<AppendAnswer[]> {
+    const { rows } = await this.pool.query<{ r: AppendAnswer[] }>({
+      name: 'event-store-append-group',
+      text: 'SELECT event_store.append_group($1, $2, $3) AS r',
+      values: [JSON.stringify(group.map(toParameters)), APPEND_LOCK_KEY, APPEND_CHANNEL],
     });
+    return rows[0].r;
   }
 
   async streamRevision(streamId: string): Promise<number | null> {
