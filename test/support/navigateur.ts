@@ -12,10 +12,12 @@ const absent = `Chromium est absent (${CHROMIUM}) : installez-le avec « apt-get
 
 /**
  * `describe` for the browser tests: they run where Chromium is; elsewhere they are skipped with the
- * reason printed, except in CI, where a missing browser fails them (.ci/run installs it first).
+ * reason printed (a laptop without Chromium), except under `.ci/run` (BROWSER_TESTS_REQUIRED=1) or
+ * with CI=true, where a missing browser fails them: CI never passes without having run them.
  */
 export function decrireDansLeNavigateur(nom: string, fn: () => void): void {
-  if (existsSync(CHROMIUM) || process.env.CI === 'true') return describe(nom, fn);
+  const requis = process.env.BROWSER_TESTS_REQUIRED === '1' || process.env.CI === 'true';
+  if (existsSync(CHROMIUM) || requis) return describe(nom, fn);
   console.warn(`tests du navigateur non lancés : ${absent}`);
   describe.skip(nom, fn);
 }
