@@ -1,6 +1,5 @@
 import { StreamTypeCountsProjection } from '../stream-type-counts/stream-type-counts.projection';
 import type { Projection } from './projection';
-import { ProjectionRunner } from './projection-runner';
 import { rebuildProjection, shadowCheckpointOf } from './rebuild';
 import type { RecordedEvent } from '@suivi/event-store';
 import { appendTestEvents, openRuntimeTestBed, streamTypeCountsInLog, streamTypeCountsOf, until } from './runtime.testing';
@@ -14,7 +13,6 @@ describe('rebuild beside the live projection (real PostgreSQL)', () => {
   let db: typeof bed.db;
   let store: typeof bed.store;
   let dataSource: typeof bed.dataSource;
-  const runners: ProjectionRunner[] = [];
   const options = { batchSize: 20, standbyRetryMs: 50, log: () => undefined };
   const projection = new StreamTypeCountsProjection();
 
@@ -24,19 +22,12 @@ describe('rebuild beside the live projection (real PostgreSQL)', () => {
     await append('marche', 200);
     await append('salarie', 150);
   });
-  afterEach(async () => {
-    await Promise.all(runners.splice(0).map((r) => r.stop()));
-  });
+  afterEach(() => bed.stopRunners());
   afterAll(async () => {
     await bed.close();
   });
 
-  const liveRunner = () => {
-    const runner = new ProjectionRunner(projection, store, dataSource, db.url, options);
-    runners.push(runner);
-    runner.start();
-    return runner;
-  };
+  const liveRunner = () => bed.liveRunner(projection, options);
   const append = (type: string, count: number) => appendTestEvents(store, type, count);
   const readModel = () => streamTypeCountsOf(dataSource);
   const expected = () => streamTypeCountsInLog(dataSource);

@@ -3,17 +3,31 @@ import { DataSource } from 'typeorm';
 import { PostgresEventStore, type EventToAppend } from '@suivi/event-store';
 import { createMigratedTestDatabase } from '../../../../test/support/test-database';
 import { StreamTypeCount } from '../stream-type-counts/stream-type-count.entity';
-import type { RunnerLogLevel } from './projection-runner';
+import type { Projection } from './projection';
+import { ProjectionRunner, type RunnerLogLevel } from './projection-runner';
 
-/** What the runtime's specs run against: a fresh migrated database, its event store and a DataSource. */
+/**
+ * What the runtime's specs run against: a fresh migrated database, its event store and a DataSource,
+ * and live runners started on it (stopped by `stopRunners`, after each test).
+ */
 export async function openRuntimeTestBed(prefix: string) {
   const db = await createMigratedTestDatabase(prefix);
   const store = new PostgresEventStore({ connectionString: db.url, idleWakeUpMs: 200 });
   const dataSource = await new DataSource({ type: 'postgres', url: db.url, entities: [StreamTypeCount] }).initialize();
+  const runners: ProjectionRunner[] = [];
   return {
     db,
     store,
     dataSource,
+    liveRunner(projection: Projection, options: ConstructorParameters<typeof ProjectionRunner>[4]) {
+      const runner = new ProjectionRunner(projection, store, dataSource, db.url, options);
+      runners.push(runner);
+      runner.start();
+      return runner;
+    },
+    async stopRunners() {
+      await Promise.all(runners.splice(0).map((r) => r.stop()));
+    },
     async close() {
       await store.close();
       await dataSource.destroy();

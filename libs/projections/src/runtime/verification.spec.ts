@@ -3,7 +3,6 @@ import type { EntityManager } from 'typeorm';
 import { StreamTypeCountsProjection } from '../stream-type-counts/stream-type-counts.projection';
 import type { Projection } from './projection';
 import { ProjectionLock } from './projection-lock';
-import { ProjectionRunner } from './projection-runner';
 import { rebuildProjection } from './rebuild';
 import { appendTestEvents, openRuntimeTestBed, streamTypeCountsInLog, streamTypeCountsOf, until } from './runtime.testing';
 import { beginVerification, VERIFICATION_LOCK, VerificationAlreadyRunningError, verifyProjections } from './verification';
@@ -17,7 +16,6 @@ describe('verification of a read model against the log (real PostgreSQL)', () =>
   let db: typeof bed.db;
   let store: typeof bed.store;
   let dataSource: typeof bed.dataSource;
-  const runners: ProjectionRunner[] = [];
   const options = { batchSize: 20, standbyRetryMs: 50, log: () => undefined };
   const projection = new StreamTypeCountsProjection();
   const TABLE = 'stream_type_counts.stream_type_counts';
@@ -28,19 +26,12 @@ describe('verification of a read model against the log (real PostgreSQL)', () =>
     await append('marche', 120);
     await append('salarie', 90);
   });
-  afterEach(async () => {
-    await Promise.all(runners.splice(0).map((r) => r.stop()));
-  });
+  afterEach(() => bed.stopRunners());
   afterAll(async () => {
     await bed.close();
   });
 
-  const liveRunner = () => {
-    const runner = new ProjectionRunner(projection, store, dataSource, db.url, options);
-    runners.push(runner);
-    runner.start();
-    return runner;
-  };
+  const liveRunner = () => bed.liveRunner(projection, options);
   const append = (type: string, count: number) => appendTestEvents(store, type, count);
   const checkpoint = async (): Promise<number> =>
     Number((await dataSource.query(`SELECT position FROM projections.checkpoints WHERE name = $1`, [projection.name]))[0]?.position ?? 0);
