@@ -73,7 +73,13 @@ export class IndicateursProjection implements Projection {
         await tx.query(`UPDATE marches SET suivi_regional = $2 WHERE id = $1`, [event.data.marcheId, event.type === 'SuiviRegionalDemarre']);
         return;
       case 'MarcheCloture':
-        await tx.query(`UPDATE marches SET date_cloture = $2 WHERE id = $1`, [event.data.marcheId, event.data.date]);
+        // Months after the closing month no longer count as realised (conformiteALaDate).
+        await tx.query(
+          `UPDATE marches SET date_cloture = $2, centiemes_realises = (
+             SELECT coalesce(sum(h.centiemes), 0) FROM heures_marche_mois h WHERE h.marche_id = $1 AND h.mois <= left($2, 7))
+           WHERE id = $1`,
+          [event.data.marcheId, event.data.date],
+        );
         return;
       case 'EntrepriseEnregistree': {
         const d = event.data;
@@ -115,8 +121,11 @@ export class IndicateursProjection implements Projection {
              INSERT INTO declarations (id, placement_id, salarie_id, marche_id, entreprise_id, mois, centiemes, centiemes_declares)
              SELECT $1, $2, $3, $4, p.entreprise_id, $5, $6, $6 FROM placements p WHERE p.id = $2
              RETURNING marche_id, mois, centiemes)
-           INSERT INTO heures_marche_mois (marche_id, mois, centiemes) SELECT marche_id, mois, centiemes FROM d
-           ON CONFLICT (marche_id, mois) DO UPDATE SET centiemes = heures_marche_mois.centiemes + excluded.centiemes`,
+           , h AS (
+             INSERT INTO heures_marche_mois (marche_id, mois, centiemes) SELECT marche_id, mois, centiemes FROM d
+             ON CONFLICT (marche_id, mois) DO UPDATE SET centiemes = heures_marche_mois.centiemes + excluded.centiemes)
+           UPDATE marches m SET centiemes_realises = m.centiemes_realises + d.centiemes
+           FROM d WHERE m.id = d.marche_id AND (m.date_cloture IS NULL OR d.mois <= left(m.date_cloture, 7))`,
           [d.declarationId, d.placementId, d.salarieId, d.marcheId, d.mois, enCentiemes(d.heures)],
         );
         return;
@@ -125,9 +134,12 @@ export class IndicateursProjection implements Projection {
         // The CTEs read the declaration as it was before the update: the month's sum moves by the difference.
         await tx.query(
           `WITH avant AS (SELECT marche_id, mois, centiemes FROM declarations WHERE id = $1),
-           maj AS (UPDATE declarations SET centiemes = $2 WHERE id = $1)
-           UPDATE heures_marche_mois h SET centiemes = h.centiemes + $2 - avant.centiemes
-           FROM avant WHERE h.marche_id = avant.marche_id AND h.mois = avant.mois`,
+           maj AS (UPDATE declarations SET centiemes = $2 WHERE id = $1),
+           par_mois AS (
+             UPDATE heures_marche_mois h SET centiemes = h.centiemes + $2 - avant.centiemes
+             FROM avant WHERE h.marche_id = avant.marche_id AND h.mois = avant.mois)
+           UPDATE marches m SET centiemes_realises = m.centiemes_realises + $2 - avant.centiemes
+           FROM avant WHERE m.id = avant.marche_id AND (m.date_cloture IS NULL OR avant.mois <= left(m.date_cloture, 7))`,
           [event.data.declarationId, enCentiemes(event.data.heures)],
         );
         return;
