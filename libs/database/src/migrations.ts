@@ -9,6 +9,7 @@ import {
   MarchesSousSecteur1764000000020,
   HeuresMarcheMois1764600000000,
   ListeMarches1764600000001,
+  PlacementsDates1764600000002,
   ProjectionErrors1764000000001,
   ProjectionSchemas1764000000002,
   ProjectionsRuntimeSchema1763900000001,
@@ -48,6 +49,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   EventStoreAppendGroup1764500000001,
   HeuresMarcheMois1764600000000,
   ListeMarches1764600000001,
+  PlacementsDates1764600000002,
 ];
 
 const MIGRATION_LOCK_KEY = 7_340_211_000;

@@ -36,13 +36,28 @@ export function conformiteDeLaLigne(m: Record<string, any>, date: string, tolera
   return conformiteALaDate({ dateDebut: m.date_debut, dateCloture: m.date_cloture, termes }, heures, date, tolerance);
 }
 
-/** Compliance at `date` of the marchés in scope: the indicateurs schema's only compliance query. */
-export async function conformites(em: EntityManager, p: Perimetre, date: string, tolerance: number): Promise<ConformiteMarche[]> {
+/**
+ * Compliance at `date` of the marchés in scope: the indicateurs schema's only compliance query. With `periode`,
+ * only the marchés whose period may overlap it under any of their terms (a superset of `periodeChevauche`'s,
+ * which the caller still applies): a year's report does not judge the whole country's history.
+ */
+export async function conformites(
+  em: EntityManager,
+  p: Perimetre,
+  date: string,
+  tolerance: number,
+  periode?: { du: string; au: string },
+): Promise<ConformiteMarche[]> {
   const { where, params } = filtre(p, 'm');
+  const b = params.length;
+  const dansLaPeriode = periode
+    ? `AND m.date_debut <= $${b + 2} AND (m.date_cloture IS NULL OR m.date_cloture >= $${b + 1})
+       AND (m.date_fin >= $${b + 1} OR EXISTS (SELECT 1 FROM indicateurs.termes_marches t WHERE t.marche_id = m.id AND t.date_fin >= $${b + 1}))`
+    : '';
   const rows: Array<Record<string, any>> = await em.query(
     `SELECT m.*, ${colonnesConformite('indicateurs', `SELECT marche_id, mois, centiemes FROM indicateurs.heures_marche_mois`)}
-     FROM indicateurs.marches m WHERE true ${where} ORDER BY m.numero, m.id`,
-    params,
+     FROM indicateurs.marches m WHERE true ${where} ${dansLaPeriode} ORDER BY m.numero, m.id`,
+    periode ? [...params, periode.du, periode.au] : params,
   );
   return rows.map((m) => ligneConformite(m, date, tolerance));
 }
