@@ -7,6 +7,8 @@ import {
   compterConformites,
   conformites,
   ENTITES_INDICATEURS,
+  HeuresMarcheMois1764600000000,
+  ListeMarches1764600000001,
   IndicateursProjection,
   pageDeConformites,
   rebuildProjection,
@@ -58,6 +60,25 @@ describe('marchés list: sorted, filtered and paged in the database', () => {
         SELECT coalesce(sum(h.centiemes), 0) FROM indicateurs.heures_marche_mois h
         WHERE h.marche_id = m.id AND (m.date_cloture IS NULL OR h.mois <= left(m.date_cloture, 7)))`);
     expect(realises).toEqual([]);
+  });
+
+  it('derives the same hours from a read model that predates them (the migrations of an upgraded database)', async () => {
+    const lire = async () => ({
+      mois: await dataSource.query(`SELECT marche_id, mois, centiemes FROM indicateurs.heures_marche_mois ORDER BY 1, 2`),
+      realises: await dataSource.query(`SELECT id, centiemes_realises FROM indicateurs.marches ORDER BY 1`),
+    });
+    const tenus = await lire();
+    expect(tenus.mois.length).toBeGreaterThan(500);
+    const runner = dataSource.createQueryRunner();
+    try {
+      await new ListeMarches1764600000001().down(runner);
+      await new HeuresMarcheMois1764600000000().down(runner);
+      await new HeuresMarcheMois1764600000000().up(runner);
+      await new ListeMarches1764600000001().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await lire()).toEqual(tenus);
   });
 
   const dates = ['2024-03-15', '2025-01-01', '2025-06-30', '2025-12-31', today, '2099-01-01'];
