@@ -7,6 +7,7 @@ import {
   CoordinationRegionaleSchema1763900000005,
   IndicateursSchema1763900000004,
   MarchesSousSecteur1764000000020,
+  HeuresMarcheMois1764600000000,
   ProjectionErrors1764000000001,
   ProjectionSchemas1764000000002,
   ProjectionsRuntimeSchema1763900000001,
@@ -44,6 +45,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ImportsSchema1764400000000,
   EventStoreAppendFunction1764500000000,
   EventStoreAppendGroup1764500000001,
+  HeuresMarcheMois1764600000000,
 ];
 
 const MIGRATION_LOCK_KEY = 7_340_211_000;

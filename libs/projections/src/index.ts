@@ -18,6 +18,7 @@ export { IndicateursSchema1763900000004 } from './indicateurs/indicateurs.migrat
 export { TermesMarches1764000000010 } from './indicateurs/termes-marches.migration';
 export { MarchesSousSecteur1764000000020 } from './indicateurs/sous-secteur.migration';
 export { SalariesTrancheAge1764200000020 } from './indicateurs/tranche-age.migration';
+export { HeuresMarcheMois1764600000000 } from './indicateurs/heures-marche-mois.migration';
 export * from './coordination-regionale/coordination-regionale.entities';
 export * from './coordination-regionale/coordination-regionale.projection';
 export { CoordinationRegionaleSchema1763900000005 } from './coordination-regionale/coordination-regionale.migration';

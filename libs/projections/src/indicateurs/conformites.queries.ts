@@ -40,10 +40,7 @@ export function conformiteDeLaLigne(m: Record<string, any>, date: string, tolera
 export async function conformites(em: EntityManager, p: Perimetre, date: string, tolerance: number): Promise<ConformiteMarche[]> {
   const { where, params } = filtre(p, 'm');
   const rows: Array<Record<string, any>> = await em.query(
-    `SELECT m.*, ${colonnesConformite(
-      'indicateurs',
-      `SELECT d.marche_id, d.mois, sum(d.centiemes)::bigint AS centiemes FROM indicateurs.declarations d GROUP BY d.marche_id, d.mois`,
-    )}
+    `SELECT m.*, ${colonnesConformite('indicateurs', `SELECT marche_id, mois, centiemes FROM indicateurs.heures_marche_mois`)}
      FROM indicateurs.marches m WHERE true ${where} ORDER BY m.numero, m.id`,
     params,
   );

@@ -112,6 +112,14 @@ export class DeclarationLue {
   @Column({ name: 'centiemes_declares', type: 'bigint', transformer: int }) centiemesDeclares: number;
 }
 
+/** A marché's hours of one month, after corrections: the sum of its `declarations` rows (migration HeuresMarcheMois1764600000000). */
+@Entity({ schema: SCHEMA, name: 'heures_marche_mois' })
+export class HeuresMarcheMoisLues {
+  @PrimaryColumn({ name: 'marche_id', type: 'uuid' }) marcheId: string;
+  @PrimaryColumn('text') mois: string;
+  @Column({ type: 'bigint', transformer: int }) centiemes: number;
+}
+
 @Entity({ schema: SCHEMA, name: 'objectifs' })
 export class ObjectifsLus {
   @PrimaryColumn('int') annee: number;
@@ -130,5 +138,6 @@ export const ENTITES_INDICATEURS = [
   EligibiliteLue,
   PlacementLu,
   DeclarationLue,
+  HeuresMarcheMoisLues,
   ObjectifsLus,
 ];

@@ -111,14 +111,25 @@ export class IndicateursProjection implements Projection {
       case 'HeuresDeclarees': {
         const d = event.data;
         await tx.query(
-          `INSERT INTO declarations (id, placement_id, salarie_id, marche_id, entreprise_id, mois, centiemes, centiemes_declares)
-           SELECT $1, $2, $3, $4, p.entreprise_id, $5, $6, $6 FROM placements p WHERE p.id = $2`,
+          `WITH d AS (
+             INSERT INTO declarations (id, placement_id, salarie_id, marche_id, entreprise_id, mois, centiemes, centiemes_declares)
+             SELECT $1, $2, $3, $4, p.entreprise_id, $5, $6, $6 FROM placements p WHERE p.id = $2
+             RETURNING marche_id, mois, centiemes)
+           INSERT INTO heures_marche_mois (marche_id, mois, centiemes) SELECT marche_id, mois, centiemes FROM d
+           ON CONFLICT (marche_id, mois) DO UPDATE SET centiemes = heures_marche_mois.centiemes + excluded.centiemes`,
           [d.declarationId, d.placementId, d.salarieId, d.marcheId, d.mois, enCentiemes(d.heures)],
         );
         return;
       }
       case 'HeuresCorrigees':
-        await tx.query(`UPDATE declarations SET centiemes = $2 WHERE id = $1`, [event.data.declarationId, enCentiemes(event.data.heures)]);
+        // The CTEs read the declaration as it was before the update: the month's sum moves by the difference.
+        await tx.query(
+          `WITH avant AS (SELECT marche_id, mois, centiemes FROM declarations WHERE id = $1),
+           maj AS (UPDATE declarations SET centiemes = $2 WHERE id = $1)
+           UPDATE heures_marche_mois h SET centiemes = h.centiemes + $2 - avant.centiemes
+           FROM avant WHERE h.marche_id = avant.marche_id AND h.mois = avant.mois`,
+          [event.data.declarationId, enCentiemes(event.data.heures)],
+        );
         return;
       case 'PlacementTermine': {
         const d = event.data;
