@@ -56,17 +56,17 @@ export interface ReplayOptions {
   batchSize: number;
   /** "rebuild", "verification": names the operation in errors. */
   what: string;
-  /** Called before each batch: throws to stop (a lost lock, a cancellation). */
+  /** Called before each transaction: throws to stop (a lost lock, a cancellation). */
   beforeBatch?: () => void;
-  /** Runs inside each batch's transaction, after `apply` (e.g. saves the copy's own checkpoint). */
+  /** Runs inside each transaction, after its batches' `apply` (e.g. saves the copy's own checkpoint). */
   inBatch?: (tx: EntityManager, last: number) => Promise<void>;
-  /** After each committed batch. */
+  /** After each committed transaction. */
   afterBatch?: (cursor: ReplayCursor) => void;
 }
 
 /**
- * Replays the events after `cursor.position` up to `upTo` into `schema`, one transaction per
- * batch, and advances `cursor` as batches commit. A failing batch names its positions.
+ * Replays the events after `cursor.position` up to `upTo` into `schema`, a few batches per
+ * transaction, and advances `cursor` as transactions commit. A failing transaction names its positions.
  */
 export async function replayInto(
   projection: Projection,
@@ -77,26 +77,61 @@ export async function replayInto(
   upTo: number,
   options: ReplayOptions,
 ): Promise<void> {
-  while (cursor.position < upTo) {
+  // The next batch is read while this one is applied: reading and writing overlap (the database does both,
+  // on other connections), and at most two batches are in memory whatever the log's length.
+  const read = (after: number) => {
+    const page = readUpTo(store, after, upTo, options.batchSize);
+    // Awaited at the next turn; a batch failing first must not leave it as an unhandled rejection.
+    page.catch(() => undefined);
+    return page;
+  };
+  let next = cursor.position < upTo ? read(cursor.position) : null;
+  while (next) {
+    const first = await next;
+    next = null;
+    if (first.length === 0) return;
     options.beforeBatch?.();
-    const batch = await readUpTo(store, cursor.position, upTo, options.batchSize);
-    if (batch.length === 0) return;
-    const last = batch[batch.length - 1].position;
+    let batch = first;
+    let last = first[0].position;
+    let events = 0;
     await dataSource
       .transaction(async (tx) => {
-        await useSchema(tx, schema);
-        await projection.apply(batch, tx);
+        await useCopySchema(tx, schema);
+        // A few batches per transaction: a copy is invisible until it is switched or compared, so fewer commits cost nothing.
+        for (let batches = 1; ; batches++) {
+          last = batch[batch.length - 1].position;
+          if (last < upTo) next = read(last);
+          await projection.apply(batch, tx);
+          events += batch.length;
+          if (batches >= BATCHES_PER_COPY_TRANSACTION || !next) break;
+          batch = await next;
+          next = null;
+          if (batch.length === 0) break;
+        }
         await options.inBatch?.(tx, last);
       })
       .catch((error: unknown) => {
         // Say where in the log, so that the failing event can be found; the live generation is untouched.
         const message = error instanceof Error ? error.message : String(error);
-        throw new Error(`${options.what} of ${projection.name} failed on events ${batch[0].position} to ${last}: ${message}`, { cause: error });
+        throw new Error(`${options.what} of ${projection.name} failed on events ${first[0].position} to ${last}: ${message}`, { cause: error });
       });
     cursor.position = last;
-    cursor.events += batch.length;
+    cursor.events += events;
     options.afterBatch?.(cursor);
   }
+}
+
+/** How many batches of a replay into a copy share one transaction (and one commit, with the copy's checkpoint). */
+const BATCHES_PER_COPY_TRANSACTION = 4;
+
+/**
+ * `useSchema` for a copy's transaction, with an asynchronous commit: a copy's batches need no flush to disk each.
+ * An asynchronous commit still keeps or loses a batch whole, with its checkpoint; a crash stops the replay anyway
+ * (the next rebuild drops the copy), and the synchronous commit that switches or renames the copy flushes the
+ * ones before it.
+ */
+async function useCopySchema(tx: EntityManager, schema: string): Promise<void> {
+  await tx.query(`SELECT set_config('search_path', $1, true), set_config('synchronous_commit', 'off', true)`, [quoteIdent(schema)]);
 }
 
 /**
