@@ -58,15 +58,15 @@ export interface ReplayOptions {
   what: string;
   /** Called before each transaction: throws to stop (a lost lock, a cancellation). */
   beforeBatch?: () => void;
-  /** Runs inside each transaction, after its batches' `apply` (e.g. saves the copy's own checkpoint). */
+  /** Runs inside each transaction, after `apply` (e.g. saves the copy's own checkpoint). */
   inBatch?: (tx: EntityManager, last: number) => Promise<void>;
   /** After each committed transaction. */
   afterBatch?: (cursor: ReplayCursor) => void;
 }
 
 /**
- * Replays the events after `cursor.position` up to `upTo` into `schema`, a few batches per
- * transaction, and advances `cursor` as transactions commit. A failing transaction names its positions.
+ * Replays the events after `cursor.position` up to `upTo` into `schema`, several batches' events per
+ * `apply` and transaction, and advances `cursor` as transactions commit. A failing one names its positions.
  */
 export async function replayInto(
   projection: Projection,
@@ -77,52 +77,44 @@ export async function replayInto(
   upTo: number,
   options: ReplayOptions,
 ): Promise<void> {
-  // The next batch is read while this one is applied: reading and writing overlap (the database does both,
-  // on other connections), and at most two batches are in memory whatever the log's length.
+  // A copy is invisible until it is switched or compared: it takes several batches' events per `apply` and per
+  // transaction, since a batch costs a few statements whatever its length (memory stays bounded by that size).
+  const size = options.batchSize * BATCHES_PER_COPY_TRANSACTION;
+  // The next events are read while these are applied: reading and writing overlap (on other connections), and
+  // at most two reads are in memory whatever the log's length.
   const read = (after: number) => {
-    const page = readUpTo(store, after, upTo, options.batchSize);
-    // Awaited at the next turn; a batch failing first must not leave it as an unhandled rejection.
+    const page = readUpTo(store, after, upTo, size);
+    // Awaited at the next turn; a transaction failing first must not leave it as an unhandled rejection.
     page.catch(() => undefined);
     return page;
   };
   let next = cursor.position < upTo ? read(cursor.position) : null;
   while (next) {
-    const first = await next;
+    const batch = await next;
     next = null;
-    if (first.length === 0) return;
+    if (batch.length === 0) return;
     options.beforeBatch?.();
-    let batch = first;
-    let last = first[0].position;
-    let events = 0;
+    const last = batch[batch.length - 1].position;
+    if (last < upTo) next = read(last);
     await dataSource
       .transaction(async (tx) => {
         await useCopySchema(tx, schema);
-        // A few batches per transaction: a copy is invisible until it is switched or compared, so fewer commits cost nothing.
-        for (let batches = 1; ; batches++) {
-          last = batch[batch.length - 1].position;
-          if (last < upTo) next = read(last);
-          await projection.apply(batch, tx);
-          events += batch.length;
-          if (batches >= BATCHES_PER_COPY_TRANSACTION || !next) break;
-          batch = await next;
-          next = null;
-          if (batch.length === 0) break;
-        }
+        await projection.apply(batch, tx);
         await options.inBatch?.(tx, last);
       })
       .catch((error: unknown) => {
         // Say where in the log, so that the failing event can be found; the live generation is untouched.
         const message = error instanceof Error ? error.message : String(error);
-        throw new Error(`${options.what} of ${projection.name} failed on events ${first[0].position} to ${last}: ${message}`, { cause: error });
+        throw new Error(`${options.what} of ${projection.name} failed on events ${batch[0].position} to ${last}: ${message}`, { cause: error });
       });
     cursor.position = last;
-    cursor.events += events;
+    cursor.events += batch.length;
     options.afterBatch?.(cursor);
   }
 }
 
-/** How many batches of a replay into a copy share one transaction (and one commit, with the copy's checkpoint). */
-const BATCHES_PER_COPY_TRANSACTION = 4;
+/** How many batches' events a replay into a copy applies at once, in one transaction (and one commit, with the copy's checkpoint). */
+const BATCHES_PER_COPY_TRANSACTION = 8;
 
 /**
  * `useSchema` for a copy's transaction, with an asynchronous commit: a copy's batches need no flush to disk each.
