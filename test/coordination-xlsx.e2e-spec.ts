@@ -127,6 +127,10 @@ describe('GET /api/coordination-regionale/marches en XLSX', () => {
     expect(body.items[0]).toMatchObject({ id: body.items[0].marcheId, numero: expect.any(String), donneurOrdreNom: 'Région BFC' });
     // Who sees identities reads it without the secrecy's field.
     expect(await json('&taillePage=1', {})).not.toHaveProperty('secretStatistique');
+    // The database pages: page 2 of 1 row is the second of the whole list, a page past the end is empty with the same total.
+    const tous = (await json('&taillePage=2')).items.map((m: any) => m.marcheId);
+    expect((await json('&taillePage=1&page=2')).items.map((m: any) => m.marcheId)).toEqual([tous[1]]);
+    expect(await json('&taillePage=1&page=3')).toMatchObject({ items: [], total: 2, page: 3 });
   });
 
   it('?format=xlsx : une feuille « Marchés suivis », exactement les marchés suivis, chiffres et dates typés', async () => {

@@ -69,4 +69,10 @@ describe('validateConfig', () => {
     const config = validateConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: 'esdb://localhost:2113?tls=false' });
     expect(config.EVENTSTORE_URL).toBe('esdb://localhost:2113?tls=false');
   });
+
+  it('accepts a cluster connection string and refuses a scheme the client cannot parse', () => {
+    const cluster = 'esdb+discover://esdb-cluster:2113?tls=false&nodePreference=leader';
+    expect(validateConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: cluster }).EVENTSTORE_URL).toBe(cluster);
+    expect(() => validateConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: 'kurrentdb://localhost:2113' })).toThrow(/EVENTSTORE_URL/);
+  });
 });

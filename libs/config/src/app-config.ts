@@ -68,8 +68,9 @@ export class AppConfig {
   EVENT_STORE: 'postgres' | 'eventstoredb' = 'postgres';
 
   @ValidateIf((c: AppConfig) => c.EVENT_STORE === 'eventstoredb')
-  @Matches(/^(esdb|kurrentdb|esdb\+discover|kurrentdb\+discover|kurrent|kdb):\/\/.+/, {
-    message: 'EVENTSTORE_URL must be an esdb:// or kurrentdb:// connection string when EVENT_STORE=eventstoredb',
+  // Only the schemes @eventstore/db-client 6 parses: a kurrentdb:// URL would pass here and fail at connection.
+  @Matches(/^esdb(\+discover)?:\/\/.+/, {
+    message: 'EVENTSTORE_URL must be an esdb:// or esdb+discover:// connection string when EVENT_STORE=eventstoredb',
   })
   EVENTSTORE_URL?: string;
 

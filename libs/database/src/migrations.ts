@@ -8,6 +8,8 @@ import {
   IndicateursSchema1763900000004,
   MarchesSousSecteur1764000000020,
   HeuresMarcheMois1764600000000,
+  ListeMarches1764600000001,
+  PlacementsDates1764600000002,
   ProjectionErrors1764000000001,
   ProjectionSchemas1764000000002,
   ProjectionsRuntimeSchema1763900000001,
@@ -46,6 +48,8 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   EventStoreAppendFunction1764500000000,
   EventStoreAppendGroup1764500000001,
   HeuresMarcheMois1764600000000,
+  ListeMarches1764600000001,
+  PlacementsDates1764600000002,
 ];
 
 const MIGRATION_LOCK_KEY = 7_340_211_000;

@@ -6,12 +6,13 @@ import { createMigratedTestDatabase } from '../../../test/support/test-database'
 import { allProjections } from './all-projections';
 import { rebuildProjection } from './runtime/rebuild';
 import { tablesOf } from './runtime/replay';
-import type { Projection } from './runtime/projection';
+import { useSchema, type Projection } from './runtime/projection';
 
 /**
  * Projections write a batch with a few multi-row statements; what they write must be what applying the events
- * one by one in log order writes. The same log is replayed with batches of 1 event (one by one), of 3 (the
- * tricky pairs split across batches) and of the whole log (every pair in one batch): the tables must be equal.
+ * one by one in log order writes. The same log is applied in batches of 1 event (one by one), of 3 (the tricky
+ * pairs split across batches) and of the whole log (every pair in one batch), and rebuilt (several batches per
+ * `apply`): the tables must be equal.
  */
 describe('projections: a batch gives the tables of its events applied one by one', () => {
   let db: Awaited<ReturnType<typeof createMigratedTestDatabase>>;
@@ -19,7 +20,7 @@ describe('projections: a batch gives the tables of its events applied one by one
   let dataSource: DataSource;
 
   const id = () => randomUUID();
-  const [donneur, operation, m1, m2, e1, s1, s2, p1, p2, pInconnu, d1, d2, d3, d4, u1] = Array.from({ length: 15 }, id);
+  const [donneur, operation, m1, m2, e1, s1, s2, p1, p2, pInconnu, d1, d2, d3, d4, d5, u1] = Array.from({ length: 16 }, id);
   let jour = 0;
   const append = async (streamId: string, type: string, data: Record<string, unknown>) => {
     // A day per event: the terms' and follow periods' days move with the log.
@@ -112,6 +113,10 @@ describe('projections: a batch gives the tables of its events applied one by one
       salarieId: s1, placementId: p1, marcheId: m1, dateFin: '2025-04-30', sortie: 'abandon', sortiePositive: false, categorieSortie: 'autre',
     });
     await append(`marche-${m1}`, 'MarcheCloture', { marcheId: m1, date: '2025-06-15' });
+    // after the closing, hours of a later month (not realised) and corrections of both months;
+    await append(`salarie-${s1}`, 'HeuresDeclarees', heures(p1, m1, d5, '2025-07', 6));
+    await append(`salarie-${s1}`, 'HeuresCorrigees', correction(d5, m1, '2025-07', 8, 6));
+    await append(`salarie-${s1}`, 'HeuresCorrigees', correction(d2, m1, '2025-03', 6, 5));
     // a person registered then erased; objectives set twice for a year (the last wins); a user created then changed.
     await append(`salarie-${s2}`, 'SalarieEnregistre', salarie(s2));
     await append(`salarie-${s2}`, 'SalarieEfface', { salarieId: s2, motif: 'autre' });
@@ -140,8 +145,17 @@ describe('projections: a batch gives the tables of its events applied one by one
     return result;
   }
 
-  async function rebuiltWith(projection: Projection, batchSize: number): Promise<Record<string, string[]>> {
-    await rebuildProjection(projection, store, dataSource, db.url, { batchSize, standbyRetryMs: 50, log: () => undefined });
+  /** Empties the projection's tables and applies the whole log to them in batches of `size` events, one transaction each. */
+  async function appliedBy(projection: Projection, size: number): Promise<Record<string, string[]>> {
+    const tables = await tablesOf(dataSource.manager, projection.schema);
+    await dataSource.query(`TRUNCATE ${tables.map((t) => `"${projection.schema}"."${t}"`).join(', ')}`);
+    const events = await store.readAll({ after: 0, maxCount: 10_000 });
+    for (let i = 0; i < events.length; i += size) {
+      await dataSource.transaction(async (tx) => {
+        await useSchema(tx, projection.schema);
+        await projection.apply(events.slice(i, i + size), tx);
+      });
+    }
     return contents(projection);
   }
 
@@ -152,14 +166,16 @@ describe('projections: a batch gives the tables of its events applied one by one
     );
 
   for (const projection of allProjections()) {
-    it(`${projection.name}: when rebuilt with batches of 1, 3 and the whole log, then its tables are the same`, async () => {
+    it(`${projection.name}: when applied in batches of 1, 3 and the whole log, and rebuilt, then its tables are the same`, async () => {
       const migrated = await indexesOf(projection.schema);
-      const oneByOne = await rebuiltWith(projection, 1);
+      const oneByOne = await appliedBy(projection, 1);
+      expect(Object.values(oneByOne).some((rows) => rows.length > 0)).toBe(true);
+      expect(await appliedBy(projection, 3)).toEqual(oneByOne);
+      expect(await appliedBy(projection, 10_000)).toEqual(oneByOne);
+      await rebuildProjection(projection, store, dataSource, db.url, { batchSize: 2, standbyRetryMs: 50, log: () => undefined });
+      expect(await contents(projection)).toEqual(oneByOne);
       // The rebuild builds the secondary indexes after its replay: the switched schema has the migrations' ones.
       expect(await indexesOf(projection.schema)).toEqual(migrated);
-      expect(Object.values(oneByOne).some((rows) => rows.length > 0)).toBe(true);
-      expect(await rebuiltWith(projection, 3)).toEqual(oneByOne);
-      expect(await rebuiltWith(projection, 10_000)).toEqual(oneByOne);
     });
   }
 
@@ -168,13 +184,20 @@ describe('projections: a batch gives the tables of its events applied one by one
     await rebuildProjection(indicateurs, store, dataSource, db.url, { batchSize: 10_000, standbyRetryMs: 50, log: () => undefined });
     const q = (sql: string) => dataSource.query(sql);
     expect(await q(`SELECT id, entreprise_id, centiemes, centiemes_declares FROM indicateurs.declarations ORDER BY centiemes_declares`)).toEqual([
-      { id: d2, entreprise_id: e1, centiemes: '500', centiemes_declares: '500' },
+      { id: d2, entreprise_id: e1, centiemes: '600', centiemes_declares: '500' },
+      { id: d5, entreprise_id: e1, centiemes: '800', centiemes_declares: '600' },
       { id: d1, entreprise_id: e1, centiemes: '750', centiemes_declares: '1000' },
       { id: d4, entreprise_id: e1, centiemes: '2000', centiemes_declares: '2000' },
     ]);
     expect(await q(`SELECT marche_id, mois, centiemes FROM indicateurs.heures_marche_mois ORDER BY centiemes`)).toEqual([
-      { marche_id: m1, mois: '2025-03', centiemes: '1250' },
+      { marche_id: m1, mois: '2025-07', centiemes: '800' },
+      { marche_id: m1, mois: '2025-03', centiemes: '1350' },
       { marche_id: m2, mois: '2025-03', centiemes: '2000' },
+    ]);
+    // Realised: every month up to the closing month (June) once closed.
+    expect(await q(`SELECT id, centiemes_realises FROM indicateurs.marches ORDER BY numero`)).toEqual([
+      { id: m1, centiemes_realises: '1350' },
+      { id: m2, centiemes_realises: '2000' },
     ]);
     expect(await q(`SELECT id, date_fin, sortie FROM indicateurs.placements ORDER BY date_debut`)).toEqual([
       { id: p1, date_fin: '2025-04-30', sortie: 'abandon' },
@@ -198,10 +221,11 @@ describe('projections: a batch gives the tables of its events applied one by one
       await rebuildProjection(projection, store, dataSource, db.url, { batchSize: 10_000, standbyRetryMs: 50, log: () => undefined });
     }
     expect(await dataSource.query(`SELECT marche_id, mois, centiemes FROM coordination.heures ORDER BY mois, centiemes`)).toEqual([
-      { marche_id: m1, mois: '2025-03', centiemes: '1250' },
+      { marche_id: m1, mois: '2025-03', centiemes: '1350' },
       { marche_id: m2, mois: '2025-03', centiemes: '2000' },
       // the hours on an unknown placement count here: this read model sums the events, it has no placements
       { marche_id: m1, mois: '2025-04', centiemes: '400' },
+      { marche_id: m1, mois: '2025-07', centiemes: '800' },
     ]);
     expect(await dataSource.query(`SELECT du IS NOT NULL AS du, au IS NULL AS ouverte FROM coordination.periodes_suivi ORDER BY position`)).toEqual([
       { du: true, ouverte: false },

@@ -19,6 +19,8 @@ export { TermesMarches1764000000010 } from './indicateurs/termes-marches.migrati
 export { MarchesSousSecteur1764000000020 } from './indicateurs/sous-secteur.migration';
 export { SalariesTrancheAge1764200000020 } from './indicateurs/tranche-age.migration';
 export { HeuresMarcheMois1764600000000 } from './indicateurs/heures-marche-mois.migration';
+export { ListeMarches1764600000001 } from './indicateurs/liste-marches.migration';
+export { PlacementsDates1764600000002 } from './indicateurs/dates-placements.migration';
 export * from './coordination-regionale/coordination-regionale.entities';
 export * from './coordination-regionale/coordination-regionale.projection';
 export { CoordinationRegionaleSchema1763900000005 } from './coordination-regionale/coordination-regionale.migration';

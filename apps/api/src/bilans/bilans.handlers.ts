@@ -84,9 +84,8 @@ export class LireBilanHandler implements IQueryHandler<LireBilan, BilanVue> {
     const cibles = portee.donneurOrdreId === null ? await em.findOneBy(ObjectifsLus, { annee }) : null;
     // Compliance as at the end of the year, or today while the year runs.
     const date = [`${annee}-12-31`, this.reader.today()].sort()[0];
-    const marches = (await conformites(em, perimetre, date, this.reader.tolerance)).filter((m) =>
-      periodeChevauche(m, `${annee}-01-01`, `${annee}-12-31`),
-    );
+    const periode = { du: `${annee}-01-01`, au: `${annee}-12-31` };
+    const marches = (await conformites(em, perimetre, date, this.reader.tolerance, periode)).filter((m) => periodeChevauche(m, periode.du, periode.au));
     const parStatut: Record<string, number> = {};
     for (const m of marches) parStatut[m.statut] = (parStatut[m.statut] ?? 0) + 1;
     const idsDonneursOrdre = [...new Set(marches.map((m) => m.donneurOrdreId))];

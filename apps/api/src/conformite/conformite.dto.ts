@@ -1,5 +1,6 @@
 import { ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
+import { TRIS_CONFORMITE, type TriConformite } from '@suivi/projections';
 import { PaginationDto } from '../read-side/pagination';
 import { DateDto, LectureDto, PerimetreDto } from '../read-side/read-query.dto';
 import { FormatFichier } from '../exports-xlsx/format.dto';
@@ -7,7 +8,6 @@ import { RECHERCHE_MAX } from '../entreprises/entreprises.dto';
 import { Texte } from '../validation/fields';
 
 export const STATUTS_CONFORMITE = ['en_avance', 'conforme', 'en_retard', 'atteint', 'non_atteint'] as const;
-export const TRIS = ['numero', 'tauxRealisation', 'heuresRealisees', 'heuresManquantes', 'heuresPrevues', 'dateFin'] as const;
 
 export class ListeMarchesDto extends IntersectionType(
   DateDto,
@@ -19,10 +19,10 @@ export class ListeMarchesDto extends IntersectionType(
   @IsIn(STATUTS_CONFORMITE as unknown as string[], { message: `statut doit valoir l'une de ces valeurs : ${STATUTS_CONFORMITE.join(', ')}` })
   statut?: string;
 
-  @ApiPropertyOptional({ enum: TRIS, default: 'numero' })
+  @ApiPropertyOptional({ enum: TRIS_CONFORMITE, default: 'numero' })
   @IsOptional()
-  @IsIn(TRIS as unknown as string[], { message: `tri doit valoir l'une de ces valeurs : ${TRIS.join(', ')}` })
-  tri?: (typeof TRIS)[number];
+  @IsIn(TRIS_CONFORMITE as unknown as string[], { message: `tri doit valoir l'une de ces valeurs : ${TRIS_CONFORMITE.join(', ')}` })
+  tri?: TriConformite;
 
   @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' })
   @IsOptional()

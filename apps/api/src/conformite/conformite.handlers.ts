@@ -1,8 +1,8 @@
 import { NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { conformites, type ConformiteMarche } from '@suivi/projections';
+import type { StatutConformite } from '@suivi/domain';
+import { compterConformites, conformites, pageDeConformites, type ConformiteMarche } from '@suivi/projections';
 import { restreindre, type Portee } from '../acces/portee';
-import { paginer } from '../read-side/pagination';
 import { ProjectionReader } from '../read-side/projection-reader';
 import type { DateDto } from '../read-side/read-query.dto';
 import type { Fraicheur } from '../read-side/freshness';
@@ -61,26 +61,29 @@ export class ListerMarchesHandler implements IQueryHandler<ListerMarches, ListeM
   async execute({ dto, portee, tout }: ListerMarches): Promise<ListeMarchesVue> {
     const fraicheur = await this.reader.prepare('indicateurs', dto.apres);
     const date = dto.date ?? this.reader.today();
-    const tri = dto.tri ?? 'numero';
-    const sens = dto.ordre === 'desc' ? -1 : 1;
     // Filters, statut, sort, total and pages all work on the caller's rows only (an acheteur's: their donneur d'ordre's).
     const perimetre = restreindre({ donneurOrdreId: dto.donneurOrdreId, operationId: dto.operationId, secteur: dto.secteur, q: dto.q }, portee);
-    const toutes = (await conformites(this.reader.dataSource.manager, perimetre, date, this.reader.tolerance)).filter((m) => !dto.statut || m.statut === dto.statut);
-    toutes.sort((a, b) => {
-      const [x, y] = [a[tri], b[tri]];
-      return (x < y ? -1 : x > y ? 1 : a.marcheId < b.marcheId ? -1 : 1) * sens;
-    });
-    const items = toutes.map((m) => ({ id: m.marcheId, ...m }));
-    if (tout) {
-      if (items.length > EXPORT_MARCHES_MAX) {
-        throw new UnprocessableEntityException({
-          code: 'EXPORT_TROP_VOLUMINEUX',
-          message: `L'export compterait ${items.length} marchés, au-delà de ${EXPORT_MARCHES_MAX} : restreignez-le (donneurOrdreId, operationId, secteur, statut).`,
-          details: { lignes: items.length, maximum: EXPORT_MARCHES_MAX },
-        });
-      }
-      return { items, total: items.length, page: 1, taillePage: items.length, date, fraicheur };
+    const em = this.reader.dataSource.manager;
+    const page = dto.page ?? 1;
+    const taillePage = dto.taillePage ?? 50;
+    const statut = dto.statut as StatutConformite | undefined;
+    const jugement = { date, aujourdhui: this.reader.today(), tolerance: this.reader.tolerance };
+    const total = await compterConformites(em, perimetre, jugement, statut);
+    if (tout && total > EXPORT_MARCHES_MAX) {
+      throw new UnprocessableEntityException({
+        code: 'EXPORT_TROP_VOLUMINEUX',
+        message: `L'export compterait ${total} marchés, au-delà de ${EXPORT_MARCHES_MAX} : restreignez-le (donneurOrdreId, operationId, secteur, statut).`,
+        details: { lignes: total, maximum: EXPORT_MARCHES_MAX },
+      });
     }
-    return { ...paginer(items, dto), date, fraicheur };
+    const items = await pageDeConformites(em, perimetre, jugement, {
+      tri: dto.tri ?? 'numero',
+      ordre: dto.ordre ?? 'asc',
+      statut,
+      limite: tout ? null : taillePage,
+      decalage: (page - 1) * taillePage,
+    });
+    if (tout) return { items: items.map((m) => ({ id: m.marcheId, ...m })), total, page: 1, taillePage: total, date, fraicheur };
+    return { items: items.map((m) => ({ id: m.marcheId, ...m })), total, page, taillePage, date, fraicheur };
   }
 }

@@ -1,10 +1,10 @@
 import { UnprocessableEntityException } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { IntersectionType } from '@nestjs/swagger';
-import { indicateursCoordination, marchesSuivis, type IndicateursCoordination, type MarcheSuivi } from '@suivi/projections';
+import { compterMarchesSuivis, indicateursCoordination, marchesSuivis, type IndicateursCoordination, type MarcheSuivi } from '@suivi/projections';
 import { EXPORT_MARCHES_MAX } from '../conformite/conformite.handlers';
 import type { Fraicheur } from '../read-side/freshness';
-import { PaginationDto, paginer } from '../read-side/pagination';
+import { PaginationDto } from '../read-side/pagination';
 import { ProjectionReader } from '../read-side/projection-reader';
 import { DateDto, periodeDe, type PeriodeEtDateDto } from '../read-side/read-query.dto';
 
@@ -35,18 +35,23 @@ export class ListerMarchesSuivisHandler implements IQueryHandler<ListerMarchesSu
   async execute({ dto, tout }: ListerMarchesSuivis): Promise<MarchesSuivisVue> {
     const fraicheur = await this.reader.prepare(PROJECTION, dto.apres);
     const date = dto.date ?? this.reader.today();
-    const suivis = (await marchesSuivis(this.reader.dataSource.manager, date, this.reader.tolerance)).map((m) => ({ id: m.marcheId, ...m }));
-    if (tout) {
-      if (suivis.length > EXPORT_MARCHES_MAX) {
-        throw new UnprocessableEntityException({
-          code: 'EXPORT_TROP_VOLUMINEUX',
-          message: `L'export compterait ${suivis.length} marchés suivis, au-delà de ${EXPORT_MARCHES_MAX} : lisez la liste page par page (JSON).`,
-          details: { lignes: suivis.length, maximum: EXPORT_MARCHES_MAX },
-        });
-      }
-      return { items: suivis, total: suivis.length, page: 1, taillePage: suivis.length, date, fraicheur };
+    const em = this.reader.dataSource.manager;
+    const jour = { du: date, au: date };
+    const total = await compterMarchesSuivis(em, jour);
+    if (tout && total > EXPORT_MARCHES_MAX) {
+      throw new UnprocessableEntityException({
+        code: 'EXPORT_TROP_VOLUMINEUX',
+        message: `L'export compterait ${total} marchés suivis, au-delà de ${EXPORT_MARCHES_MAX} : lisez la liste page par page (JSON).`,
+        details: { lignes: total, maximum: EXPORT_MARCHES_MAX },
+      });
     }
-    return { ...paginer(suivis, dto), date, fraicheur };
+    const page = dto.page ?? 1;
+    const taillePage = dto.taillePage ?? 50;
+    const suivis = (
+      await marchesSuivis(em, date, this.reader.tolerance, jour, tout ? undefined : { limite: taillePage, decalage: (page - 1) * taillePage })
+    ).map((m) => ({ id: m.marcheId, ...m }));
+    if (tout) return { items: suivis, total, page: 1, taillePage: total, date, fraicheur };
+    return { items: suivis, total, page, taillePage, date, fraicheur };
   }
 }
 

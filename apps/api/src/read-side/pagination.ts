@@ -22,10 +22,3 @@ export class PaginationDto {
   @Max(500, { message: 'taillePage doit être un entier de 1 à 500' })
   taillePage?: number;
 }
-
-/** The list shape of API.md: `{ items, total, page, taillePage }`. */
-export function paginer<T>(all: T[], dto: PaginationDto): { items: T[]; total: number; page: number; taillePage: number } {
-  const page = dto.page ?? 1;
-  const taillePage = dto.taillePage ?? 50;
-  return { items: all.slice((page - 1) * taillePage, page * taillePage), total: all.length, page, taillePage };
-}

@@ -14,25 +14,36 @@ export interface MarcheSuivi extends ConformiteALaDate {
   dateCloture: string | null;
 }
 
+/** Followed now, or at some point of [$1, $2] (a follow period stopped the day it started is empty). */
+const SUIVIS_DANS_LA_PERIODE = `(m.suivi OR EXISTS (
+  SELECT 1 FROM coordination.periodes_suivi p WHERE p.marche_id = m.id AND p.du <= $2 AND (p.au IS NULL OR (p.au > $1 AND p.au > p.du))))`;
+
+/** How many marchés `marchesSuivis` answers for the same period: the total of its pages. */
+export async function compterMarchesSuivis(em: EntityManager, periode: { du: string; au: string }): Promise<number> {
+  const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM coordination.marches m WHERE ${SUIVIS_DANS_LA_PERIODE}`, [periode.du, periode.au]);
+  return n;
+}
+
 /**
  * The marchés of the coordination: those it follows now, and those it followed at some point of `periode`
  * (by default the day `date`; a follow period runs from its start day, included, to its stop day, excluded:
  * started and stopped the same day, it is empty),
  * even if no longer followed. Each with its compliance at `date` by the one definition (`conformiteALaDate`:
  * terms in force at the date, hours capped at the closing, the later ones apart): the coordination schema's
- * only compliance query.
+ * only compliance query. With `page`, that page only (the order is the database's: donneur d'ordre, number, id).
  */
 export async function marchesSuivis(
   em: EntityManager,
   date: string,
   tolerance: number,
   periode: { du: string; au: string } = { du: date, au: date },
+  page?: { limite: number; decalage: number },
 ): Promise<MarcheSuivi[]> {
   const rows: Array<Record<string, any>> = await em.query(
     `SELECT m.*, d.nom AS donneur_ordre_nom, ${colonnesConformite('coordination', 'SELECT marche_id, mois, centiemes FROM coordination.heures')}
      FROM coordination.marches m JOIN coordination.donneurs_ordre d ON d.id = m.donneur_ordre_id
-     WHERE m.suivi OR EXISTS (SELECT 1 FROM coordination.periodes_suivi p WHERE p.marche_id = m.id AND p.du <= $2 AND (p.au IS NULL OR (p.au > $1 AND p.au > p.du)))
-     ORDER BY d.nom, m.numero, m.id`,
+     WHERE ${SUIVIS_DANS_LA_PERIODE}
+     ORDER BY d.nom, m.numero, m.id ${page ? `LIMIT ${page.limite} OFFSET ${page.decalage}` : ''}`,
     [periode.du, periode.au],
   );
   return rows.map((m) => ({

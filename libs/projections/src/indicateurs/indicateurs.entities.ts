@@ -42,6 +42,8 @@ export class MarcheLu {
   @Column({ name: 'date_fin', type: 'text' }) dateFin: string;
   @Column({ name: 'date_cloture', type: 'text', nullable: true }) dateCloture: string | null;
   @Column({ name: 'suivi_regional', type: 'boolean' }) suiviRegional: boolean;
+  /** Realised hours as they stand today: every month declared, up to the closing month once closed (migration ListeMarches1764600000001). */
+  @Column({ name: 'centiemes_realises', type: 'bigint', transformer: int }) centiemesRealises: number;
 }
 
 /** The terms of a marché from `depuis` on: as registered, then after each avenant (migration TermesMarches1764000000010). */

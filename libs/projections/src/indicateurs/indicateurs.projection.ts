@@ -32,28 +32,40 @@ const PLACEMENTS_INSERT = `
   INSERT INTO placements (id, salarie_id, marche_id, entreprise_id, entreprise_utilisatrice_id, modalite, type_contrat, date_debut)
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[])`;
 // The entreprise is the placement's (a declaration without its placement is skipped, as one by one); the month's sums
-// move by the declarations actually inserted, summed per (marché, month) since one statement may not touch a row twice.
+// and the marché's realised hours (months up to its closing month once closed) move by the declarations actually
+// inserted, summed per row since one statement may not touch a row twice. Closings flush the buffers first, so the
+// closing date read here is the one in force at each declaration.
 const DECLARATIONS_INSERT = `
   WITH d AS (
     INSERT INTO declarations (id, placement_id, salarie_id, marche_id, entreprise_id, mois, centiemes, centiemes_declares)
     SELECT r.id, r.placement_id, r.salarie_id, r.marche_id, p.entreprise_id, r.mois, r.centiemes, r.centiemes
     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::bigint[])
-      WITH ORDINALITY AS r (id, placement_id, salarie_id, marche_id, mois, centiemes, n)
+      AS r (id, placement_id, salarie_id, marche_id, mois, centiemes)
     JOIN placements p ON p.id = r.placement_id
-    ORDER BY r.n
-    RETURNING marche_id, mois, centiemes)
-  INSERT INTO heures_marche_mois (marche_id, mois, centiemes)
-  SELECT marche_id, mois, sum(centiemes) FROM d GROUP BY marche_id, mois
-  ON CONFLICT (marche_id, mois) DO UPDATE SET centiemes = heures_marche_mois.centiemes + excluded.centiemes`;
+    RETURNING marche_id, mois, centiemes),
+  par_mois AS (
+    INSERT INTO heures_marche_mois (marche_id, mois, centiemes)
+    SELECT marche_id, mois, sum(centiemes) FROM d GROUP BY marche_id, mois
+    ON CONFLICT (marche_id, mois) DO UPDATE SET centiemes = heures_marche_mois.centiemes + excluded.centiemes)
+  UPDATE marches m SET centiemes_realises = m.centiemes_realises + s.centiemes
+  FROM (SELECT d.marche_id, sum(d.centiemes) AS centiemes FROM d JOIN marches c ON c.id = d.marche_id
+        WHERE c.date_cloture IS NULL OR d.mois <= left(c.date_cloture, 7) GROUP BY d.marche_id) s
+  WHERE m.id = s.marche_id`;
 // One row per declaration (its last correction of the batch): every CTE reads the declarations as they were
-// before the update, so the month's sum moves by last − before, which is the sum of the corrections' differences.
+// before the update, so the month's sum and the marché's realised hours move by last − before, which is the sum of
+// the corrections' differences.
 const CORRECTIONS_UPDATE = `
   WITH c AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) AS c (id, centiemes)),
   avant AS (SELECT d.marche_id, d.mois, c.centiemes - d.centiemes AS difference FROM declarations d JOIN c ON c.id = d.id),
-  maj AS (UPDATE declarations d SET centiemes = c.centiemes FROM c WHERE d.id = c.id)
-  UPDATE heures_marche_mois h SET centiemes = h.centiemes + s.difference
-  FROM (SELECT marche_id, mois, sum(difference) AS difference FROM avant GROUP BY marche_id, mois) s
-  WHERE h.marche_id = s.marche_id AND h.mois = s.mois`;
+  maj AS (UPDATE declarations d SET centiemes = c.centiemes FROM c WHERE d.id = c.id),
+  par_mois AS (
+    UPDATE heures_marche_mois h SET centiemes = h.centiemes + s.difference
+    FROM (SELECT marche_id, mois, sum(difference) AS difference FROM avant GROUP BY marche_id, mois) s
+    WHERE h.marche_id = s.marche_id AND h.mois = s.mois)
+  UPDATE marches m SET centiemes_realises = m.centiemes_realises + s.difference
+  FROM (SELECT a.marche_id, sum(a.difference) AS difference FROM avant a JOIN marches c ON c.id = a.marche_id
+        WHERE c.date_cloture IS NULL OR a.mois <= left(c.date_cloture, 7) GROUP BY a.marche_id) s
+  WHERE m.id = s.marche_id`;
 // One row per placement, its last ending of the batch (every column is overwritten).
 const FINS_UPDATE = `
   UPDATE placements p SET date_fin = r.date_fin, sortie = r.sortie, sortie_positive = r.sortie_positive, categorie_sortie = r.categorie_sortie
@@ -76,7 +88,9 @@ const OBJECTIFS_UPSERT = `
  * before their terms, placements before the declarations that take their entreprise, declarations before their
  * corrections), updates last, each kept to the last state of its row. Nothing read by a buffered write changes
  * between the event and the flush, except through the rare events that update a marché (avenant, suivi,
- * closing): those flush every buffer first and write on their own. Nothing is kept from one batch to the next.
+ * closing, which the realised hours read): those flush every buffer first and write on their own. Sums
+ * (`heures_marche_mois`, `centiemes_realises`) move by the sum of their events' amounts. Nothing is kept from one
+ * batch to the next.
  */
 export class IndicateursProjection implements Projection {
   readonly name = 'indicateurs';
@@ -199,7 +213,13 @@ export class IndicateursProjection implements Projection {
         await tx.query(`UPDATE marches SET suivi_regional = $2 WHERE id = $1`, [event.data.marcheId, event.type === 'SuiviRegionalDemarre']);
         return;
       case 'MarcheCloture':
-        await tx.query(`UPDATE marches SET date_cloture = $2 WHERE id = $1`, [event.data.marcheId, event.data.date]);
+        // Months after the closing month no longer count as realised (conformiteALaDate).
+        await tx.query(
+          `UPDATE marches SET date_cloture = $2, centiemes_realises = (
+             SELECT coalesce(sum(h.centiemes), 0) FROM heures_marche_mois h WHERE h.marche_id = $1 AND h.mois <= left($2, 7))
+           WHERE id = $1`,
+          [event.data.marcheId, event.data.date],
+        );
         return;
       default:
         return;

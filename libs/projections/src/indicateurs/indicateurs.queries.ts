@@ -98,33 +98,34 @@ const part = (n: number, total: number) => (total === 0 ? 0 : Math.round((n / to
  */
 export async function calculerIndicateurs(em: EntityManager, p: Perimetre, options: OptionsIndicateurs = {}): Promise<Indicateurs> {
   const { declarations, args, params, where, base, du, au } = declarationsDuPerimetre(p);
-  const totaux = await totauxDuPerimetre(em, p);
-  const parSecteur: Array<{ secteur: string; centiemes: string }> = await em.query(
-    `WITH d AS (${declarations}) SELECT secteur, sum(centiemes)::bigint AS centiemes FROM d GROUP BY secteur`,
-    args,
-  );
-  const niveaux: Array<{ cle: string; n: number }> = await em.query(
-    `WITH d AS (${declarations})
-     SELECT s.niveau_formation AS cle, count(*)::int AS n FROM (SELECT DISTINCT salarie_id FROM d) pe
-     JOIN indicateurs.salaries s ON s.id = pe.salarie_id GROUP BY 1`,
-    args,
-  );
-  const criteres: Array<{ cle: string; n: number }> = await em.query(
-    `WITH d AS (${declarations})
-     SELECT c.critere AS cle, count(DISTINCT e.salarie_id)::int AS n
-     FROM (SELECT DISTINCT salarie_id FROM d) pe
-     JOIN indicateurs.eligibilites e ON e.salarie_id = pe.salarie_id AND e.date_validation <= $${base + 3}
-     CROSS JOIN LATERAL unnest(e.criteres) AS c(critere) GROUP BY 1`,
-    [...args, au],
-  );
-
-  const debutes: Array<{ type_contrat: string; modalite: string; n: number }> = await em.query(
-    `WITH pl AS (${placementsDuPerimetre(where)}) SELECT type_contrat, modalite, count(*)::int AS n FROM pl
-     WHERE date_debut BETWEEN $${base + 1} AND $${base + 2} GROUP BY 1, 2`,
-    [...params, du, au],
-  );
-  const embauches = await compterEmbauches(em, p);
-  const sorties = await sortiesParPersonne(em, p, options);
+  const [totaux, parSecteur, niveaux, criteres, debutes, embauches, sorties] = await lireEnsemble(em, [
+    () => totauxDuPerimetre(em, p),
+    () =>
+      em.query(`WITH d AS (${declarations}) SELECT secteur, sum(centiemes)::bigint AS centiemes FROM d GROUP BY secteur`, args) as Promise<
+        Array<{ secteur: string; centiemes: string }>
+      >,
+    () => em.query(
+      `WITH d AS (${declarations})
+       SELECT s.niveau_formation AS cle, count(*)::int AS n FROM (SELECT DISTINCT salarie_id FROM d) pe
+       JOIN indicateurs.salaries s ON s.id = pe.salarie_id GROUP BY 1`,
+      args,
+    ) as Promise<Array<{ cle: string; n: number }>>,
+    () => em.query(
+      `WITH d AS (${declarations})
+       SELECT c.critere AS cle, count(DISTINCT e.salarie_id)::int AS n
+       FROM (SELECT DISTINCT salarie_id FROM d) pe
+       JOIN indicateurs.eligibilites e ON e.salarie_id = pe.salarie_id AND e.date_validation <= $${base + 3}
+       CROSS JOIN LATERAL unnest(e.criteres) AS c(critere) GROUP BY 1`,
+      [...args, au],
+    ) as Promise<Array<{ cle: string; n: number }>>,
+    () => em.query(
+      `WITH pl AS (${placementsDuPerimetre(where)}) SELECT type_contrat, modalite, count(*)::int AS n FROM pl
+       WHERE date_debut BETWEEN $${base + 1} AND $${base + 2} GROUP BY 1, 2`,
+      [...params, du, au],
+    ) as Promise<Array<{ type_contrat: string; modalite: string; n: number }>>,
+    () => compterEmbauches(em, p),
+    () => sortiesParPersonne(em, p, options),
+  ] as const);
 
   const heures = totaux.centiemes;
   const compter = <T>(rows: T[], cle: (r: T) => string, n: (r: T) => number) =>
@@ -156,6 +157,20 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre, optio
     placementsEmbauche: embauches.placements,
     ...sorties,
   };
+}
+
+/**
+ * Runs independent reads together on a pool (each on its own connection, side by side); on a manager bound to one
+ * connection (a transaction, a reading at a past instant), one after the other, since a connection runs one query at a time.
+ */
+async function lireEnsemble<T extends readonly (() => Promise<unknown>)[]>(
+  em: EntityManager,
+  lectures: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  if (!em.queryRunner) return Promise.all(lectures.map((lire) => lire())) as any;
+  const resultats: unknown[] = [];
+  for (const lire of lectures) resultats.push(await lire());
+  return resultats as any;
 }
 
 /** The declarations a figure covers (after corrections, > 0, months overlapping [du, au], marchés in scope), as SQL and its arguments. */
@@ -198,23 +213,28 @@ export async function totauxDuPerimetre(em: EntityManager, p: Perimetre): Promis
      personnes AS (
        SELECT d.salarie_id, sum(d.centiemes) AS centiemes
        FROM d GROUP BY d.salarie_id
+     ),
+     -- One pass over the people with hours: each count is a filter of the same join.
+     publics AS (
+       SELECT count(*)::int AS salaries,
+         count(*) FILTER (WHERE s.sexe = 'F')::int AS femmes,
+         coalesce(sum(pe.centiemes) FILTER (WHERE s.sexe = 'F'), 0)::bigint AS centiemes_femmes,
+         count(*) FILTER (WHERE s.quartier_qpv IS NOT NULL)::int AS qpv,
+         coalesce(sum(pe.centiemes) FILTER (WHERE s.quartier_qpv IS NOT NULL), 0)::bigint AS centiemes_qpv,
+         count(*) FILTER (WHERE s.tranche_age = 'moins_26')::int AS moins26,
+         count(*) FILTER (WHERE s.tranche_age = '50_plus')::int AS plus50
+       FROM personnes pe LEFT JOIN indicateurs.salaries s ON s.id = pe.salarie_id
      )
-     SELECT
+     SELECT publics.*,
        (SELECT coalesce(sum(centiemes), 0) FROM d)::bigint AS centiemes,
-       (SELECT count(*) FROM personnes)::int AS salaries,
-       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.sexe = 'F')::int AS femmes,
-       (SELECT coalesce(sum(pe.centiemes), 0) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.sexe = 'F')::bigint AS centiemes_femmes,
-       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.quartier_qpv IS NOT NULL)::int AS qpv,
-       (SELECT coalesce(sum(pe.centiemes), 0) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.quartier_qpv IS NOT NULL)::bigint AS centiemes_qpv,
-       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.tranche_age = 'moins_26')::int AS moins26,
-       (SELECT count(*) FROM personnes pe JOIN indicateurs.salaries s ON s.id = pe.salarie_id WHERE s.tranche_age = '50_plus')::int AS plus50,
        (SELECT count(DISTINCT e) FROM (
           SELECT entreprise_id AS e FROM d
-          UNION SELECT p.entreprise_utilisatrice_id FROM d JOIN indicateurs.placements p ON p.id = d.placement_id
-          WHERE p.entreprise_utilisatrice_id IS NOT NULL) hotes)::int AS entreprises,
+          UNION SELECT p.entreprise_utilisatrice_id FROM (SELECT DISTINCT placement_id FROM d) x
+          JOIN indicateurs.placements p ON p.id = x.placement_id WHERE p.entreprise_utilisatrice_id IS NOT NULL) hotes)::int AS entreprises,
        (SELECT count(DISTINCT operation_id) FROM d)::int AS operations,
        (SELECT count(DISTINCT donneur_ordre_id) FROM d)::int AS donneurs_ordre,
-       (SELECT count(DISTINCT marche_id) FROM d)::int AS marches`,
+       (SELECT count(DISTINCT marche_id) FROM d)::int AS marches
+     FROM publics`,
     args,
   );
   return {

@@ -163,26 +163,27 @@ export async function operationsDuBilan(em: EntityManager, p: Perimetre): Promis
          least(coalesce(t.date_fin, m0.date_fin), coalesce(m0.date_cloture, coalesce(t.date_fin, m0.date_fin))) AS date_fin
        FROM m0 LEFT JOIN termes t ON t.marche_id = m0.id
      ),
-     decl AS (
-       SELECT d.marche_id, d.salarie_id, d.centiemes, d.mois >= $${b + 1} AS dans_periode
-       FROM indicateurs.declarations d JOIN m ON m.id = d.marche_id WHERE d.centiemes > 0 AND d.mois <= $${b + 2}
+     -- Hours by marché from the months kept by the projection (a sum over declarations, zeros adding nothing).
+     heures AS (
+       SELECT h.marche_id, coalesce(sum(h.centiemes) FILTER (WHERE h.mois >= $${b + 1}), 0) AS periode, sum(h.centiemes) AS cumul
+       FROM indicateurs.heures_marche_mois h JOIN m ON m.id = h.marche_id WHERE h.mois <= $${b + 2} GROUP BY h.marche_id
      ),
      retenus AS (
-       SELECT m.* FROM m
-       WHERE (m.date_debut <= $${b + 4} AND m.date_fin >= $${b + 3})
-          OR EXISTS (SELECT 1 FROM decl WHERE decl.marche_id = m.id AND decl.dans_periode)
+       SELECT m.*, coalesce(h.periode, 0) AS periode, coalesce(h.cumul, 0) AS cumul FROM m LEFT JOIN heures h ON h.marche_id = m.id
+       WHERE (m.date_debut <= $${b + 4} AND m.date_fin >= $${b + 3}) OR coalesce(h.periode, 0) > 0
      ),
-     prevues AS (SELECT operation_id, count(*)::int AS marches, sum(heures_prevues_centiemes)::bigint AS prevues FROM retenus GROUP BY 1),
-     realisees AS (
-       SELECT r.operation_id,
-         coalesce(sum(decl.centiemes) FILTER (WHERE decl.dans_periode), 0)::bigint AS periode,
-         sum(decl.centiemes)::bigint AS cumul,
-         count(DISTINCT decl.salarie_id) FILTER (WHERE decl.dans_periode)::int AS salaries
-       FROM retenus r JOIN decl ON decl.marche_id = r.id GROUP BY 1
+     prevues AS (
+       SELECT operation_id, count(*)::int AS marches, sum(heures_prevues_centiemes)::bigint AS prevues,
+         sum(periode)::bigint AS periode, sum(cumul)::bigint AS cumul
+       FROM retenus GROUP BY 1
+     ),
+     salaries AS (
+       SELECT r.operation_id, count(DISTINCT d.salarie_id)::int AS salaries
+       FROM indicateurs.declarations d JOIN retenus r ON r.id = d.marche_id
+       WHERE d.centiemes > 0 AND d.mois BETWEEN $${b + 1} AND $${b + 2} GROUP BY 1
      )
-     SELECT o.id, o.nom, o.commune, o.donneur_ordre_id, pr.marches, pr.prevues,
-       coalesce(re.periode, 0)::bigint AS periode, coalesce(re.cumul, 0)::bigint AS cumul, coalesce(re.salaries, 0)::int AS salaries
-     FROM prevues pr JOIN indicateurs.operations o ON o.id = pr.operation_id LEFT JOIN realisees re ON re.operation_id = pr.operation_id
+     SELECT o.id, o.nom, o.commune, o.donneur_ordre_id, pr.marches, pr.prevues, pr.periode, pr.cumul, coalesce(s.salaries, 0)::int AS salaries
+     FROM prevues pr JOIN indicateurs.operations o ON o.id = pr.operation_id LEFT JOIN salaries s ON s.operation_id = pr.operation_id
      ORDER BY o.nom, o.id`,
     [...params, moisDu, moisAu, du, au],
   );
