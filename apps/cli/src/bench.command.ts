@@ -11,7 +11,7 @@ import { CliModule } from './cli.module';
 import { BASELINE_SCHEMA_SQL, baselineAppender, runAppends, storeAppender, type AppendRun } from './bench/append-bench';
 import { openBenchDatabase, serverInfo, type ServerInfo } from './bench/bench-database';
 import { positiveInt } from './bench/options';
-import { readWholeLog, rebuild, type ReplayRun } from './bench/replay-bench';
+import { appendDemoYears, readRawLog, readWholeLog, rebuild, rebuildAll, type ReplayRun } from './bench/replay-bench';
 import { fixed, formatTable, int, round } from './bench/report';
 
 const REPLAYED_PROJECTION = 'stream-type-counts';
@@ -55,8 +55,7 @@ async function bench(options: BenchOptions): Promise<void> {
     app = await NestFactory.createApplicationContext(CliModule.forRoot(config, db.url), { logger: ['error', 'warn'] });
     const store = app.get<EventStore>(EVENT_STORE);
     const dataSource = app.get(DataSource);
-    const projection = app.get<Projection[]>(PROJECTIONS).find((p) => p.name === REPLAYED_PROJECTION);
-    if (!projection) throw new Error(`projection ${REPLAYED_PROJECTION} not found`);
+    const projections = app.get<Projection[]>(PROJECTIONS);
 
     const server = await serverInfo(pool);
     for (const sql of BASELINE_SCHEMA_SQL) await pool.query(sql);
@@ -83,15 +82,20 @@ async function bench(options: BenchOptions): Promise<void> {
     await checkLog(pool, cases);
 
     const batchSize = config.PROJECTION_BATCH_SIZE;
-    // Untimed pass first so that neither measured pass is the one that pulls the log into cache.
-    await measured('replay warm-up (untimed)', pool, () => readWholeLog(store, 5_000));
-    const readAll = await measured(`replay baseline readAll batch=${batchSize}`, pool, () => readWholeLog(store, batchSize));
-    const rebuilt = await measured(`replay rebuild ${projection.name} batch=${batchSize}`, pool, () =>
-      rebuild(projection, store, dataSource, db.url, batchSize),
-    );
-    await checkProjection(pool, rebuilt.events);
+    const replays: ReplayCase[] = [];
+    let years = 0;
+    // Two log lengths, so that the peak memory of a rebuild can be seen not to grow with the log.
+    for (const upTo of DEMO_YEARS) {
+      const appended = await measured(`append demo years ${years + 1} to ${upTo} (untimed)`, pool, async () => {
+        const started = Date.now();
+        const events = await appendDemoYears(store, years, upTo - years);
+        return { events, seconds: (Date.now() - started) / 1000 };
+      });
+      years = upTo;
+      replays.push(await replayCase(`${upTo} demo year(s)`, appended.events, projections, store, dataSource, db.url, pool, batchSize));
+    }
 
-    report({ options, origin: db.origin, server, cases, batchSize, readAll, rebuilt });
+    report({ options, origin: db.origin, server, cases, batchSize, replays });
   } finally {
     await app?.close().catch(() => undefined);
     await writeStore.close().catch(() => undefined);
@@ -100,6 +104,45 @@ async function bench(options: BenchOptions): Promise<void> {
   }
 }
 
+
+/** Demo years in the log at each measured length (cumulative): 1, then 3. */
+const DEMO_YEARS = [1, 3];
+
+interface ReplayCase {
+  label: string;
+  logEvents: number;
+  raw: ReplayRun;
+  readAll: ReplayRun;
+  /** Each projection rebuilt alone, then all of them one after the other (`all`), as `projections:rebuild` does. */
+  rebuilds: Array<{ name: string; run: ReplayRun }>;
+}
+
+/** Reads and rebuilds the whole log at its current length: the raw read and `readAll` are the baselines. */
+async function replayCase(
+  label: string,
+  demoEvents: number,
+  projections: Projection[],
+  store: EventStore,
+  dataSource: DataSource,
+  url: string,
+  pool: Pool,
+  batchSize: number,
+): Promise<ReplayCase> {
+  progress(`replay at ${label} (+${demoEvents} demo events)`);
+  // Untimed pass first so that neither measured pass is the one that pulls the log into cache.
+  await measured('replay warm-up (untimed)', pool, () => readWholeLog(store, 5_000));
+  const raw = await measured(`replay baseline raw read batch=${batchSize}`, pool, () => readRawLog(pool, batchSize));
+  const readAll = await measured(`replay baseline readAll batch=${batchSize}`, pool, () => readWholeLog(store, batchSize));
+  const rebuilds: ReplayCase['rebuilds'] = [];
+  for (const projection of projections) {
+    const run = await measured(`replay rebuild ${projection.name} batch=${batchSize}`, pool, () => rebuild(projection, store, dataSource, url, batchSize));
+    rebuilds.push({ name: projection.name, run });
+    if (projection.name === REPLAYED_PROJECTION) await checkProjection(pool, run.events);
+  }
+  const all = await measured(`replay rebuild all (one after the other) batch=${batchSize}`, pool, () => rebuildAll(projections, store, dataSource, url, batchSize));
+  rebuilds.push({ name: 'all', run: all });
+  return { label, logEvents: raw.events, raw, readAll, rebuilds };
+}
 
 /** Runs one step with a progress line on stderr, after a CHECKPOINT so no step pays for the previous one's dirty pages. */
 async function measured<T extends { seconds: number }>(label: string, pool: Pool, run: () => Promise<T>): Promise<T> {
@@ -142,8 +185,7 @@ function report(r: {
   server: ServerInfo;
   cases: AppendCase[];
   batchSize: number;
-  readAll: ReplayRun;
-  rebuilt: ReplayRun;
+  replays: ReplayCase[];
 }): void {
   const cpuList = cpus();
   const memGiB = totalmem() / 1024 ** 3;
@@ -173,15 +215,30 @@ function report(r: {
       ]),
     ),
     '',
-    `Replay of the whole log (batch ${r.batchSize} = PROJECTION_BATCH_SIZE):`,
-    formatTable(
-      ['what', 'events', 'seconds', 'events/s', 'vs readAll'],
-      [
-        [`rebuild ${REPLAYED_PROJECTION}`, int(r.rebuilt.events), fixed(r.rebuilt.seconds, 2), int(r.rebuilt.eventsPerSecond),
-          fixed(r.rebuilt.eventsPerSecond / r.readAll.eventsPerSecond, 2)],
-        ['readAll only (baseline)', int(r.readAll.events), fixed(r.readAll.seconds, 2), int(r.readAll.eventsPerSecond), '1.00'],
-      ],
-    ),
+    `Replay of the whole log (batch ${r.batchSize} = PROJECTION_BATCH_SIZE): the bench's appended events plus demo years (seed:demo plans);`,
+    '  raw = SELECT position, stream_id, type, data, metadata by keyset pages; "all" rebuilds every projection one after the other',
+    '  (its events/s = log events / total time); peak RSS = highest RSS of this process sampled every 20 ms during the step.',
+    ...r.replays.flatMap((c) => [
+      '',
+      `${c.label}: ${int(c.logEvents)} events in the log`,
+      formatTable(
+        ['what', 'events', 'seconds', 'events/s', 'vs raw', 'vs readAll', 'peak RSS MiB'],
+        [
+          ...c.rebuilds.map(({ name, run }) => [
+            `rebuild ${name}`,
+            int(run.events),
+            fixed(run.seconds, 2),
+            int(c.logEvents / run.seconds),
+            fixed(c.logEvents / run.seconds / c.raw.eventsPerSecond, 2),
+            fixed(c.logEvents / run.seconds / c.readAll.eventsPerSecond, 2),
+            int(run.peakRssMiB),
+          ]),
+          ['readAll only (baseline)', int(c.readAll.events), fixed(c.readAll.seconds, 2), int(c.readAll.eventsPerSecond),
+            fixed(c.readAll.eventsPerSecond / c.raw.eventsPerSecond, 2), '1.00', int(c.readAll.peakRssMiB)],
+          ['raw read (baseline)', int(c.raw.events), fixed(c.raw.seconds, 2), int(c.raw.eventsPerSecond), '1.00', '', int(c.raw.peakRssMiB)],
+        ],
+      ),
+    ]),
     '',
   ];
   console.log(lines.join('\n'));
@@ -195,7 +252,7 @@ function report(r: {
     p50Ms: round(a.p50Ms, 2),
     p99Ms: round(a.p99Ms, 2),
   });
-  const replayJson = (a: ReplayRun) => ({ events: a.events, seconds: round(a.seconds, 3), eventsPerSecond: round(a.eventsPerSecond) });
+  const replayJson = (a: ReplayRun) => ({ events: a.events, seconds: round(a.seconds, 3), eventsPerSecond: round(a.eventsPerSecond), peakRssMiB: round(a.peakRssMiB) });
   const result = {
     postgres: { version: r.server.version, server: process.env.BENCH_DATABASE_URL ? 'external' : 'embedded' },
     machine: { cpus: cpuList.length, cpuModel: cpuList[0]?.model.trim(), totalMemGiB: round(memGiB, 1), node: process.version },
@@ -212,13 +269,19 @@ function report(r: {
       baseline: appendJson(c.baseline),
       ratio: round(c.ours.eventsPerSecond / c.baseline.eventsPerSecond, 3),
     })),
-    replay: {
-      projection: REPLAYED_PROJECTION,
+    replay: r.replays.map((c) => ({
+      label: c.label,
       batchSize: r.batchSize,
-      rebuild: replayJson(r.rebuilt),
-      readAll: replayJson(r.readAll),
-      ratio: round(r.rebuilt.eventsPerSecond / r.readAll.eventsPerSecond, 3),
-    },
+      logEvents: c.logEvents,
+      raw: replayJson(c.raw),
+      readAll: replayJson(c.readAll),
+      rebuilds: c.rebuilds.map(({ name, run }) => ({
+        projection: name,
+        ...replayJson(run),
+        ratioToRaw: round(c.logEvents / run.seconds / c.raw.eventsPerSecond, 3),
+        ratioToReadAll: round(c.logEvents / run.seconds / c.readAll.eventsPerSecond, 3),
+      })),
+    })),
   };
   console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
 }

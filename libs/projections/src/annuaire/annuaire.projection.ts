@@ -3,6 +3,19 @@ import type { EntityManager } from 'typeorm';
 import type { Projection } from '../runtime/projection';
 import { SalarieAnnuaire, SCHEMA_ANNUAIRE } from './annuaire.entities';
 import { cleDeRecherche } from './normalisation';
+import { BatchedRows, flushInOrder } from '../runtime/batched-rows';
+
+// The last registration of a person in a batch wins (its insert, or its update of every field but `efface`).
+const SALARIES_UPSERT = `
+  INSERT INTO salaries (id, nom, prenom, recherche, sexe, tranche_age, commune, efface, position)
+  SELECT id, nom, prenom, recherche, sexe, tranche_age, commune, false, position
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+    AS r (id, nom, prenom, recherche, sexe, tranche_age, commune, position)
+  ON CONFLICT (id) DO UPDATE SET nom = excluded.nom, prenom = excluded.prenom, recherche = excluded.recherche, sexe = excluded.sexe,
+    tranche_age = excluded.tranche_age, commune = excluded.commune, position = excluded.position`;
+const SALARIES_EFFACER = `
+  UPDATE salaries s SET nom = NULL, prenom = NULL, recherche = NULL, efface = true, position = r.position
+  FROM unnest($1::uuid[], $2::bigint[]) AS r (id, position) WHERE s.id = r.id`;
 
 /**
  * Gives events their personal fields back (decrypted with each person's key), or null where the
@@ -38,6 +51,9 @@ export class AnnuaireProjection implements Projection {
     const enregistres = utiles.filter((e) => e.type === 'SalarieEnregistre');
     const reveles = this.reveal && enregistres.length > 0 ? await this.reveal(enregistres) : enregistres;
     const clair = new Map(reveles.map((e, i) => [enregistres[i], e]));
+    // Per call: nothing is kept from one batch to the next.
+    const enregistrements = new BatchedRows(SALARIES_UPSERT);
+    const effacements = new BatchedRows(SALARIES_EFFACER);
     for (const recorded of utiles) {
       const position = String(recorded.position);
       if (recorded.type === 'SalarieEnregistre') {
@@ -45,16 +61,16 @@ export class AnnuaireProjection implements Projection {
         // Without reveal, the stored event holds a ciphertext (or, before encryption, clear names): never write them.
         const nom = this.reveal && typeof data.nom === 'string' ? data.nom : null;
         const prenom = this.reveal && typeof data.prenom === 'string' ? data.prenom : null;
-        await tx.query(
-          `INSERT INTO salaries (id, nom, prenom, recherche, sexe, tranche_age, commune, efface, position)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, false, $8)
-           ON CONFLICT (id) DO UPDATE SET nom = $2, prenom = $3, recherche = $4, sexe = $5, tranche_age = $6, commune = $7, position = $8`,
-          [data.salarieId, nom, prenom, cleDeRecherche(nom, prenom), data.sexe, data.trancheAge ?? null, data.commune, position],
-        );
+        const cle = data.salarieId.toLowerCase();
+        // A registration after an erasure of the same person in this batch: the erasure is written first.
+        if (effacements.has(cle)) await flushInOrder(tx, [enregistrements, effacements]);
+        enregistrements.set(cle, [data.salarieId, nom, prenom, cleDeRecherche(nom, prenom), data.sexe, data.trancheAge ?? null, data.commune, position]);
       } else {
         const { salarieId } = recorded.data as { salarieId: string };
-        await tx.query(`UPDATE salaries SET nom = NULL, prenom = NULL, recherche = NULL, efface = true, position = $2 WHERE id = $1`, [salarieId, position]);
+        effacements.set(salarieId.toLowerCase(), [salarieId, position]);
       }
     }
+    // Registrations before erasures: an erasure buffered after a registration of the same person comes after it in the log.
+    await flushInOrder(tx, [enregistrements, effacements]);
   }
 }

@@ -2,14 +2,30 @@ import type { RecordedEvent } from '@suivi/event-store';
 import { enCentiemes, jourDe, type EvenementDuDomaine } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
 import type { Projection } from '../runtime/projection';
-import { ajouterTermes } from '../indicateurs/termes-marches';
+import { BatchedRows, flushInOrder } from '../runtime/batched-rows';
+import { ajouterTermes, TERMES_MARCHES_INSERT } from '../indicateurs/termes-marches';
 import { ENTITES_COORDINATION, SCHEMA_COORDINATION } from './coordination-regionale.entities';
+
+const DONNEURS_ORDRE_INSERT = `INSERT INTO donneurs_ordre (id, nom) SELECT * FROM unnest($1::uuid[], $2::text[])`;
+const MARCHES_INSERT = `
+  INSERT INTO marches (id, donneur_ordre_id, numero, objet, secteur, heures_prevues_centiemes, date_debut, date_fin, date_cloture, suivi)
+  SELECT id, donneur_ordre_id, numero, objet, secteur, heures_prevues_centiemes, date_debut, date_fin, NULL, false
+  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[])
+    AS r (id, donneur_ordre_id, numero, objet, secteur, heures_prevues_centiemes, date_debut, date_fin)`;
+// Additions commute and nothing else reads `heures` within a batch: one summed row per (marché, month).
+const HEURES_ADD = `
+  INSERT INTO heures (marche_id, mois, centiemes) SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[])
+  ON CONFLICT (marche_id, mois) DO UPDATE SET centiemes = heures.centiemes + excluded.centiemes`;
 
 /**
  * The regional coordination's projection: its own schema and checkpoint, so that it can be
  * deployed (PROJECTIONS=coordination-regionale) and rebuilt on its own. Table names are
  * unqualified: the runtime's search_path points them at the live schema or a rebuild's shadow. Hours are kept for
  * every marché, so that a marché that starts being followed shows its whole history.
+ *
+ * A batch is applied with a few multi-row statements (see `BatchedRows`): the frequent events (new rows,
+ * hours) are buffered in log order; the rare ones that update a marché (avenant, suivi, closing) first
+ * flush every buffer, since they may touch a row inserted earlier in the batch, then write on their own.
  */
 export class CoordinationRegionaleProjection implements Projection {
   readonly name = 'coordination-regionale';
@@ -17,24 +33,51 @@ export class CoordinationRegionaleProjection implements Projection {
   readonly entities = ENTITES_COORDINATION;
 
   async apply(events: RecordedEvent[], tx: EntityManager): Promise<void> {
-    for (const event of events) await this.applyOne(event as RecordedEvent & EvenementDuDomaine, tx);
+    // Per call: nothing is kept from one batch to the next.
+    const donneurs = new BatchedRows(DONNEURS_ORDRE_INSERT);
+    const marches = new BatchedRows(MARCHES_INSERT);
+    const termes = new BatchedRows(TERMES_MARCHES_INSERT);
+    const heures = new BatchedRows(HEURES_ADD, (before, next) => [before[0], before[1], (before[2] as number) + (next[2] as number)]);
+    // Marchés before their terms (which read them); the others are independent.
+    const all = [donneurs, marches, termes, heures];
+    const ajouterHeures = (marcheId: string, mois: string, centiemes: number) => heures.set(`${marcheId.toLowerCase()}|${mois}`, [marcheId, mois, centiemes]);
+
+    for (const recorded of events) {
+      const event = recorded as RecordedEvent & EvenementDuDomaine;
+      switch (event.type) {
+        case 'DonneurOrdreEnregistre':
+          donneurs.add([event.data.donneurOrdreId, event.data.nom]);
+          break;
+        case 'MarcheEnregistre': {
+          const d = event.data;
+          marches.add([d.marcheId, d.donneurOrdreId, d.numero, d.objet, d.secteur, enCentiemes(d.heuresPrevues), d.dateDebut, d.dateFin]);
+          termes.add([event.position, d.marcheId, jourDe(new Date(event.metadata.occurredAt))]);
+          break;
+        }
+        case 'HeuresDeclarees':
+          ajouterHeures(event.data.marcheId, event.data.mois, enCentiemes(event.data.heures));
+          break;
+        case 'HeuresCorrigees':
+          // The event carries the hours it replaces: the delta needs no lookup.
+          ajouterHeures(event.data.marcheId, event.data.mois, enCentiemes(event.data.heures) - enCentiemes(event.data.heuresPrecedentes));
+          break;
+        case 'AvenantConclu':
+        case 'SuiviRegionalDemarre':
+        case 'SuiviRegionalArrete':
+        case 'MarcheCloture':
+          await flushInOrder(tx, all);
+          await this.changerMarche(event, tx);
+          break;
+        default:
+          break;
+      }
+    }
+    await flushInOrder(tx, all);
   }
 
-  private async applyOne(event: RecordedEvent & EvenementDuDomaine, tx: EntityManager): Promise<void> {
+  /** One event that changes a marché, written on its own (they are rare), after the buffers are flushed. */
+  private async changerMarche(event: RecordedEvent & EvenementDuDomaine, tx: EntityManager): Promise<void> {
     switch (event.type) {
-      case 'DonneurOrdreEnregistre':
-        await tx.query(`INSERT INTO donneurs_ordre (id, nom) VALUES ($1, $2)`, [event.data.donneurOrdreId, event.data.nom]);
-        return;
-      case 'MarcheEnregistre': {
-        const d = event.data;
-        await tx.query(
-          `INSERT INTO marches (id, donneur_ordre_id, numero, objet, secteur, heures_prevues_centiemes, date_debut, date_fin, date_cloture, suivi)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, false)`,
-          [d.marcheId, d.donneurOrdreId, d.numero, d.objet, d.secteur, enCentiemes(d.heuresPrevues), d.dateDebut, d.dateFin],
-        );
-        await ajouterTermes(tx, event);
-        return;
-      }
       case 'AvenantConclu': {
         const d = event.data;
         await tx.query(
@@ -59,23 +102,8 @@ export class CoordinationRegionaleProjection implements Projection {
       case 'MarcheCloture':
         await tx.query(`UPDATE marches SET date_cloture = $2 WHERE id = $1`, [event.data.marcheId, event.data.date]);
         return;
-      case 'HeuresDeclarees':
-        await this.ajouterHeures(tx, event.data.marcheId, event.data.mois, enCentiemes(event.data.heures));
-        return;
-      case 'HeuresCorrigees':
-        // The event carries the hours it replaces: the delta needs no lookup.
-        await this.ajouterHeures(tx, event.data.marcheId, event.data.mois, enCentiemes(event.data.heures) - enCentiemes(event.data.heuresPrecedentes));
-        return;
       default:
         return;
     }
-  }
-
-  private async ajouterHeures(tx: EntityManager, marcheId: string, mois: string, centiemes: number): Promise<void> {
-    await tx.query(
-      `INSERT INTO heures (marche_id, mois, centiemes) VALUES ($1, $2, $3)
-       ON CONFLICT (marche_id, mois) DO UPDATE SET centiemes = heures.centiemes + excluded.centiemes`,
-      [marcheId, mois, centiemes],
-    );
   }
 }

@@ -1,14 +1,96 @@
 import type { RecordedEvent } from '@suivi/event-store';
-import { enCentiemes, sousSecteurDe, type EvenementDuDomaine } from '@suivi/domain';
+import { enCentiemes, jourDe, sousSecteurDe, type EvenementDuDomaine } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
 import type { Projection } from '../runtime/projection';
-import { ajouterTermes } from './termes-marches';
+import { BatchedRows, flushInOrder } from '../runtime/batched-rows';
+import { ajouterTermes, TERMES_MARCHES_INSERT } from './termes-marches';
 import { ENTITES_INDICATEURS, SCHEMA_INDICATEURS } from './indicateurs.entities';
 
+const DONNEURS_ORDRE_INSERT = `
+  INSERT INTO donneurs_ordre (id, nom, type, region) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])`;
+const OPERATIONS_INSERT = `
+  INSERT INTO operations (id, donneur_ordre_id, nom, commune) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])`;
+const MARCHES_INSERT = `
+  INSERT INTO marches (id, donneur_ordre_id, operation_id, numero, objet, secteur, base_juridique,
+    heures_prevues_centiemes, date_debut, date_fin, date_cloture, suivi_regional, sous_secteur)
+  SELECT id, donneur_ordre_id, operation_id, numero, objet, secteur, base_juridique,
+    heures_prevues_centiemes, date_debut, date_fin, NULL, false, sous_secteur
+  FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[])
+    AS r (id, donneur_ordre_id, operation_id, numero, objet, secteur, base_juridique, heures_prevues_centiemes, date_debut, date_fin, sous_secteur)`;
+const ENTREPRISES_INSERT = `
+  INSERT INTO entreprises (id, siret, raison_sociale, type) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])`;
+// The statistics fields only: never the identity (nom, prenom, dateNaissance, adresse), which may be encrypted or erased.
+const SALARIES_INSERT = `
+  INSERT INTO salaries (id, sexe, tranche_age, commune, quartier_qpv, niveau_formation)
+  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`;
+// A row's criteria travel as a JSON array: unnest would flatten a two-dimensional text[].
+const ELIGIBILITES_INSERT = `
+  INSERT INTO eligibilites (position, salarie_id, criteres, date_validation)
+  SELECT position, salarie_id, CASE WHEN criteres IS NOT NULL THEN ARRAY(SELECT json_array_elements_text(criteres)) END, date_validation
+  FROM unnest($1::bigint[], $2::uuid[], $3::json[], $4::text[]) AS r (position, salarie_id, criteres, date_validation)`;
+const PLACEMENTS_INSERT = `
+  INSERT INTO placements (id, salarie_id, marche_id, entreprise_id, entreprise_utilisatrice_id, modalite, type_contrat, date_debut)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[])`;
+// The entreprise is the placement's (a declaration without its placement is skipped, as one by one); the month's sums
+// and the marché's realised hours (months up to its closing month once closed) move by the declarations actually
+// inserted, summed per row since one statement may not touch a row twice. Closings flush the buffers first, so the
+// closing date read here is the one in force at each declaration.
+const DECLARATIONS_INSERT = `
+  WITH d AS (
+    INSERT INTO declarations (id, placement_id, salarie_id, marche_id, entreprise_id, mois, centiemes, centiemes_declares)
+    SELECT r.id, r.placement_id, r.salarie_id, r.marche_id, p.entreprise_id, r.mois, r.centiemes, r.centiemes
+    FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::bigint[])
+      AS r (id, placement_id, salarie_id, marche_id, mois, centiemes)
+    JOIN placements p ON p.id = r.placement_id
+    RETURNING marche_id, mois, centiemes),
+  par_mois AS (
+    INSERT INTO heures_marche_mois (marche_id, mois, centiemes)
+    SELECT marche_id, mois, sum(centiemes) FROM d GROUP BY marche_id, mois
+    ON CONFLICT (marche_id, mois) DO UPDATE SET centiemes = heures_marche_mois.centiemes + excluded.centiemes)
+  UPDATE marches m SET centiemes_realises = m.centiemes_realises + s.centiemes
+  FROM (SELECT d.marche_id, sum(d.centiemes) AS centiemes FROM d JOIN marches c ON c.id = d.marche_id
+        WHERE c.date_cloture IS NULL OR d.mois <= left(c.date_cloture, 7) GROUP BY d.marche_id) s
+  WHERE m.id = s.marche_id`;
+// One row per declaration (its last correction of the batch): every CTE reads the declarations as they were
+// before the update, so the month's sum and the marché's realised hours move by last − before, which is the sum of
+// the corrections' differences.
+const CORRECTIONS_UPDATE = `
+  WITH c AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) AS c (id, centiemes)),
+  avant AS (SELECT d.marche_id, d.mois, c.centiemes - d.centiemes AS difference FROM declarations d JOIN c ON c.id = d.id),
+  maj AS (UPDATE declarations d SET centiemes = c.centiemes FROM c WHERE d.id = c.id),
+  par_mois AS (
+    UPDATE heures_marche_mois h SET centiemes = h.centiemes + s.difference
+    FROM (SELECT marche_id, mois, sum(difference) AS difference FROM avant GROUP BY marche_id, mois) s
+    WHERE h.marche_id = s.marche_id AND h.mois = s.mois)
+  UPDATE marches m SET centiemes_realises = m.centiemes_realises + s.difference
+  FROM (SELECT a.marche_id, sum(a.difference) AS difference FROM avant a JOIN marches c ON c.id = a.marche_id
+        WHERE c.date_cloture IS NULL OR a.mois <= left(c.date_cloture, 7) GROUP BY a.marche_id) s
+  WHERE m.id = s.marche_id`;
+// One row per placement, its last ending of the batch (every column is overwritten).
+const FINS_UPDATE = `
+  UPDATE placements p SET date_fin = r.date_fin, sortie = r.sortie, sortie_positive = r.sortie_positive, categorie_sortie = r.categorie_sortie
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::text[]) AS r (id, date_fin, sortie, sortie_positive, categorie_sortie)
+  WHERE p.id = r.id`;
+// One row per year, its last setting of the batch.
+const OBJECTIFS_UPSERT = `
+  INSERT INTO objectifs (annee, heures, part_qpv_personnes, personnes_en_emploi)
+  SELECT * FROM unnest($1::int[], $2::numeric[], $3::numeric[], $4::int[])
+  ON CONFLICT (annee) DO UPDATE SET heures = excluded.heures, part_qpv_personnes = excluded.part_qpv_personnes,
+    personnes_en_emploi = excluded.personnes_en_emploi`;
+
 /**
- * Maintains the tables behind /indicateurs, /marches (compliance) and /bilans. Events are
- * applied one statement each, in log order, inside the runtime's batch transaction. Table names
- * are unqualified: the runtime's search_path points them at the live schema or a rebuild's shadow.
+ * Maintains the tables behind /indicateurs, /marches (compliance) and /bilans. Table names are unqualified:
+ * the runtime's search_path points them at the live schema or a rebuild's shadow.
+ *
+ * A batch is written with a few multi-row statements, with the tables as applying its events one by one in
+ * log order would leave them. The batch is walked in order and each event's write buffered (`BatchedRows`);
+ * at the end the buffers are flushed in dependency order: new rows before the rows that read them (marchés
+ * before their terms, placements before the declarations that take their entreprise, declarations before their
+ * corrections), updates last, each kept to the last state of its row. Nothing read by a buffered write changes
+ * between the event and the flush, except through the rare events that update a marché (avenant, suivi,
+ * closing, which the realised hours read): those flush every buffer first and write on their own. Sums
+ * (`heures_marche_mois`, `centiemes_realises`) move by the sum of their events' amounts. Nothing is kept from one
+ * batch to the next.
  */
 export class IndicateursProjection implements Projection {
   readonly name = 'indicateurs';
@@ -16,33 +98,37 @@ export class IndicateursProjection implements Projection {
   readonly entities = ENTITES_INDICATEURS;
 
   async apply(events: RecordedEvent[], tx: EntityManager): Promise<void> {
-    for (const event of events) await this.applyOne(event as RecordedEvent & EvenementDuDomaine, tx);
-  }
+    const donneurs = new BatchedRows(DONNEURS_ORDRE_INSERT);
+    const operations = new BatchedRows(OPERATIONS_INSERT);
+    const marches = new BatchedRows(MARCHES_INSERT);
+    const termes = new BatchedRows(TERMES_MARCHES_INSERT);
+    const entreprises = new BatchedRows(ENTREPRISES_INSERT);
+    const salaries = new BatchedRows(SALARIES_INSERT);
+    const eligibilites = new BatchedRows(ELIGIBILITES_INSERT);
+    const placements = new BatchedRows(PLACEMENTS_INSERT);
+    const declarations = new BatchedRows(DECLARATIONS_INSERT);
+    const corrections = new BatchedRows(CORRECTIONS_UPDATE);
+    const fins = new BatchedRows(FINS_UPDATE);
+    const objectifs = new BatchedRows(OBJECTIFS_UPSERT);
+    // The flush order: each statement after those whose rows it reads.
+    const all = [donneurs, operations, marches, termes, entreprises, salaries, eligibilites, placements, declarations, corrections, fins, objectifs];
 
-  private async applyOne(event: RecordedEvent & EvenementDuDomaine, tx: EntityManager): Promise<void> {
-    switch (event.type) {
-      case 'DonneurOrdreEnregistre': {
-        const d = event.data;
-        await tx.query(`INSERT INTO donneurs_ordre (id, nom, type, region) VALUES ($1, $2, $3, $4)`, [d.donneurOrdreId, d.nom, d.type, d.region]);
-        return;
-      }
-      case 'OperationOuverte': {
-        const d = event.data;
-        await tx.query(`INSERT INTO operations (id, donneur_ordre_id, nom, commune) VALUES ($1, $2, $3, $4)`, [
-          d.operationId,
-          d.donneurOrdreId,
-          d.nom,
-          d.commune,
-        ]);
-        return;
-      }
-      case 'MarcheEnregistre': {
-        const d = event.data;
-        await tx.query(
-          `INSERT INTO marches (id, donneur_ordre_id, operation_id, numero, objet, secteur, base_juridique,
-             heures_prevues_centiemes, date_debut, date_fin, date_cloture, suivi_regional, sous_secteur)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, false, $11)`,
-          [
+    for (const recorded of events) {
+      const event = recorded as RecordedEvent & EvenementDuDomaine;
+      switch (event.type) {
+        case 'DonneurOrdreEnregistre': {
+          const d = event.data;
+          donneurs.add([d.donneurOrdreId, d.nom, d.type, d.region]);
+          break;
+        }
+        case 'OperationOuverte': {
+          const d = event.data;
+          operations.add([d.operationId, d.donneurOrdreId, d.nom, d.commune]);
+          break;
+        }
+        case 'MarcheEnregistre': {
+          const d = event.data;
+          marches.add([
             d.marcheId,
             d.donneurOrdreId,
             d.operationId,
@@ -54,11 +140,65 @@ export class IndicateursProjection implements Projection {
             d.dateDebut,
             d.dateFin,
             sousSecteurDe(d),
-          ],
-        );
-        await ajouterTermes(tx, event);
-        return;
+          ]);
+          termes.add([event.position, d.marcheId, jourDe(new Date(event.metadata.occurredAt))]);
+          break;
+        }
+        case 'AvenantConclu':
+        case 'SuiviRegionalDemarre':
+        case 'SuiviRegionalArrete':
+        case 'MarcheCloture':
+          await flushInOrder(tx, all);
+          await this.changerMarche(event, tx);
+          break;
+        case 'EntrepriseEnregistree': {
+          const d = event.data;
+          entreprises.add([d.entrepriseId, d.siret, d.raisonSociale, d.type]);
+          break;
+        }
+        case 'SalarieEnregistre': {
+          const d = event.data;
+          salaries.add([d.salarieId, d.sexe, d.trancheAge, d.commune, d.quartierQpv, d.niveauFormation]);
+          break;
+        }
+        case 'EligibiliteValidee': {
+          const d = event.data;
+          eligibilites.add([event.position, d.salarieId, d.criteres == null ? null : JSON.stringify(d.criteres), d.dateValidation]);
+          break;
+        }
+        case 'PlacementDemarre': {
+          const d = event.data;
+          placements.add([d.placementId, d.salarieId, d.marcheId, d.entrepriseId, d.entrepriseUtilisatriceId, d.modalite, d.typeContrat, d.dateDebut]);
+          break;
+        }
+        case 'HeuresDeclarees': {
+          const d = event.data;
+          declarations.add([d.declarationId, d.placementId, d.salarieId, d.marcheId, d.mois, enCentiemes(d.heures)]);
+          break;
+        }
+        case 'HeuresCorrigees':
+          corrections.set(event.data.declarationId.toLowerCase(), [event.data.declarationId, enCentiemes(event.data.heures)]);
+          break;
+        case 'PlacementTermine': {
+          const d = event.data;
+          fins.set(d.placementId.toLowerCase(), [d.placementId, d.dateFin, d.sortie, d.sortiePositive, d.categorieSortie]);
+          break;
+        }
+        case 'ObjectifsFixes': {
+          const d = event.data;
+          objectifs.set(String(d.annee), [d.annee, d.heures, d.partQpvPersonnes, d.personnesEnEmploi]);
+          break;
+        }
+        default:
+          break; // locators and SIRET reservations carry nothing for indicators
       }
+    }
+    await flushInOrder(tx, all);
+  }
+
+  /** One event that changes a marché, written on its own (they are rare), after the buffers are flushed. */
+  private async changerMarche(event: RecordedEvent & EvenementDuDomaine, tx: EntityManager): Promise<void> {
+    switch (event.type) {
       case 'AvenantConclu': {
         const d = event.data;
         await tx.query(
@@ -81,88 +221,8 @@ export class IndicateursProjection implements Projection {
           [event.data.marcheId, event.data.date],
         );
         return;
-      case 'EntrepriseEnregistree': {
-        const d = event.data;
-        await tx.query(`INSERT INTO entreprises (id, siret, raison_sociale, type) VALUES ($1, $2, $3, $4)`, [d.entrepriseId, d.siret, d.raisonSociale, d.type]);
-        return;
-      }
-      case 'SalarieEnregistre': {
-        const d = event.data;
-        await tx.query(
-          // The statistics fields only: never the identity (nom, prenom, dateNaissance, adresse), which may be encrypted or erased.
-          `INSERT INTO salaries (id, sexe, tranche_age, commune, quartier_qpv, niveau_formation) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [d.salarieId, d.sexe, d.trancheAge, d.commune, d.quartierQpv, d.niveauFormation],
-        );
-        return;
-      }
-      case 'EligibiliteValidee': {
-        const d = event.data;
-        await tx.query(`INSERT INTO eligibilites (position, salarie_id, criteres, date_validation) VALUES ($1, $2, $3, $4)`, [
-          event.position,
-          d.salarieId,
-          d.criteres,
-          d.dateValidation,
-        ]);
-        return;
-      }
-      case 'PlacementDemarre': {
-        const d = event.data;
-        await tx.query(
-          `INSERT INTO placements (id, salarie_id, marche_id, entreprise_id, entreprise_utilisatrice_id, modalite, type_contrat, date_debut)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [d.placementId, d.salarieId, d.marcheId, d.entrepriseId, d.entrepriseUtilisatriceId, d.modalite, d.typeContrat, d.dateDebut],
-        );
-        return;
-      }
-      case 'HeuresDeclarees': {
-        const d = event.data;
-        await tx.query(
-          `WITH d AS (
-             INSERT INTO declarations (id, placement_id, salarie_id, marche_id, entreprise_id, mois, centiemes, centiemes_declares)
-             SELECT $1, $2, $3, $4, p.entreprise_id, $5, $6, $6 FROM placements p WHERE p.id = $2
-             RETURNING marche_id, mois, centiemes)
-           , h AS (
-             INSERT INTO heures_marche_mois (marche_id, mois, centiemes) SELECT marche_id, mois, centiemes FROM d
-             ON CONFLICT (marche_id, mois) DO UPDATE SET centiemes = heures_marche_mois.centiemes + excluded.centiemes)
-           UPDATE marches m SET centiemes_realises = m.centiemes_realises + d.centiemes
-           FROM d WHERE m.id = d.marche_id AND (m.date_cloture IS NULL OR d.mois <= left(m.date_cloture, 7))`,
-          [d.declarationId, d.placementId, d.salarieId, d.marcheId, d.mois, enCentiemes(d.heures)],
-        );
-        return;
-      }
-      case 'HeuresCorrigees':
-        // The CTEs read the declaration as it was before the update: the month's sum moves by the difference.
-        await tx.query(
-          `WITH avant AS (SELECT marche_id, mois, centiemes FROM declarations WHERE id = $1),
-           maj AS (UPDATE declarations SET centiemes = $2 WHERE id = $1),
-           par_mois AS (
-             UPDATE heures_marche_mois h SET centiemes = h.centiemes + $2 - avant.centiemes
-             FROM avant WHERE h.marche_id = avant.marche_id AND h.mois = avant.mois)
-           UPDATE marches m SET centiemes_realises = m.centiemes_realises + $2 - avant.centiemes
-           FROM avant WHERE m.id = avant.marche_id AND (m.date_cloture IS NULL OR avant.mois <= left(m.date_cloture, 7))`,
-          [event.data.declarationId, enCentiemes(event.data.heures)],
-        );
-        return;
-      case 'PlacementTermine': {
-        const d = event.data;
-        await tx.query(
-          `UPDATE placements SET date_fin = $2, sortie = $3, sortie_positive = $4, categorie_sortie = $5 WHERE id = $1`,
-          [d.placementId, d.dateFin, d.sortie, d.sortiePositive, d.categorieSortie],
-        );
-        return;
-      }
-      case 'ObjectifsFixes': {
-        const d = event.data;
-        await tx.query(
-          `INSERT INTO objectifs (annee, heures, part_qpv_personnes, personnes_en_emploi) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (annee) DO UPDATE SET heures = excluded.heures, part_qpv_personnes = excluded.part_qpv_personnes,
-             personnes_en_emploi = excluded.personnes_en_emploi`,
-          [d.annee, d.heures, d.partQpvPersonnes, d.personnesEnEmploi],
-        );
-        return;
-      }
       default:
-        return; // locators and SIRET reservations carry nothing for indicators
+        return;
     }
   }
 }

@@ -13,3 +13,12 @@ export async function ajouterTermes(tx: EntityManager, event: RecordedEvent & (M
     [event.position, event.data.marcheId, jourDe(new Date(event.metadata.occurredAt))],
   );
 }
+
+/**
+ * `ajouterTermes` for many events at once (rows of position, marché id, Paris day), reading the marchés as
+ * they stand when it runs: flushed right after the marchés' own writes of the same events.
+ */
+export const TERMES_MARCHES_INSERT = `
+  INSERT INTO termes_marches (position, marche_id, depuis, heures_prevues_centiemes, date_fin)
+  SELECT t.position, m.id, t.depuis, m.heures_prevues_centiemes, m.date_fin
+  FROM unnest($1::bigint[], $2::uuid[], $3::text[]) AS t (position, marche_id, depuis) JOIN marches m ON m.id = t.marche_id`;

@@ -41,6 +41,7 @@ const CATCH_UP_ROUNDS = 10;
  * 1. `<schema>_rebuild` is created with the live tables' definitions (leftovers of an
  *    interrupted rebuild are dropped first) and the log is replayed into it from zero, under
  *    its own checkpoint row, while the live generation goes on serving and following the log.
+ *    Its secondary indexes are built after the replay, over whole tables, rather than row by row.
  * 2. One transaction switches: it locks the live checkpoint row (the live runner locks it first
  *    in every batch, so its next batch waits), applies to the shadow the events up to the live
  *    position, renames `<schema>` to `<schema>_old` and `<schema>_rebuild` to `<schema>`, and sets
@@ -80,6 +81,7 @@ export async function rebuildProjection(
   let switched = false;
   try {
     await createShadow(dataSource, live, shadow, retired, shadowName);
+    const indexes = await dropSecondaryIndexes(dataSource, shadow);
     const cursor: ReplayCursor = { position: 0, events: 0 };
     let target = await store.headPosition();
     options.onProgress?.({ position: cursor.position, target });
@@ -102,6 +104,12 @@ export async function rebuildProjection(
       if (livePosition - cursor.position <= options.batchSize) break;
       target = Math.max(target, livePosition);
       await replay(livePosition);
+    }
+
+    // Built once over the whole table instead of row by row during the replay; before the switch, which reads them.
+    for (const definition of indexes) {
+      checkLock();
+      await dataSource.query(definition);
     }
 
     checkLock();
@@ -146,6 +154,23 @@ async function createShadow(dataSource: DataSource, live: string, shadow: string
     await ensureCheckpoint(tx, shadowName);
     await saveCheckpoint(tx, shadowName, 0);
   });
+}
+
+/**
+ * Drops the shadow's indexes that neither enforce uniqueness nor back a constraint (what the projections' writes
+ * rely on: keys, ON CONFLICT targets) and answers their definitions, to build them again after the replay: the
+ * same names and definitions, so the switched schema is the live one's copy.
+ */
+async function dropSecondaryIndexes(dataSource: DataSource, shadow: string): Promise<string[]> {
+  const indexes: Array<{ name: string; definition: string }> = await dataSource.query(
+    `SELECT ic.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+     FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace
+     WHERE n.nspname = $1 AND NOT i.indisunique AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+     ORDER BY ic.relname`,
+    [shadow],
+  );
+  for (const { name } of indexes) await dataSource.query(`DROP INDEX ${quoteIdent(shadow)}.${quoteIdent(name)}`);
+  return indexes.map((index) => index.definition);
 }
 
 async function dropShadow(dataSource: DataSource, shadow: string, shadowName: string): Promise<void> {

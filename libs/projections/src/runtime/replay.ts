@@ -56,17 +56,17 @@ export interface ReplayOptions {
   batchSize: number;
   /** "rebuild", "verification": names the operation in errors. */
   what: string;
-  /** Called before each batch: throws to stop (a lost lock, a cancellation). */
+  /** Called before each transaction: throws to stop (a lost lock, a cancellation). */
   beforeBatch?: () => void;
-  /** Runs inside each batch's transaction, after `apply` (e.g. saves the copy's own checkpoint). */
+  /** Runs inside each transaction, after `apply` (e.g. saves the copy's own checkpoint). */
   inBatch?: (tx: EntityManager, last: number) => Promise<void>;
-  /** After each committed batch. */
+  /** After each committed transaction. */
   afterBatch?: (cursor: ReplayCursor) => void;
 }
 
 /**
- * Replays the events after `cursor.position` up to `upTo` into `schema`, one transaction per
- * batch, and advances `cursor` as batches commit. A failing batch names its positions.
+ * Replays the events after `cursor.position` up to `upTo` into `schema`, several batches' events per
+ * `apply` and transaction, and advances `cursor` as transactions commit. A failing one names its positions.
  */
 export async function replayInto(
   projection: Projection,
@@ -77,14 +77,28 @@ export async function replayInto(
   upTo: number,
   options: ReplayOptions,
 ): Promise<void> {
-  while (cursor.position < upTo) {
-    options.beforeBatch?.();
-    const batch = await readUpTo(store, cursor.position, upTo, options.batchSize);
+  // A copy is invisible until it is switched or compared: it takes several batches' events per `apply` and per
+  // transaction, since a batch costs a few statements whatever its length (memory stays bounded by that size).
+  const size = options.batchSize * BATCHES_PER_COPY_TRANSACTION;
+  // The next events are read while these are applied: reading and writing overlap (on other connections), and
+  // at most two reads are in memory whatever the log's length.
+  const read = (after: number) => {
+    const page = readUpTo(store, after, upTo, size);
+    // Awaited at the next turn; a transaction failing first must not leave it as an unhandled rejection.
+    page.catch(() => undefined);
+    return page;
+  };
+  let next = cursor.position < upTo ? read(cursor.position) : null;
+  while (next) {
+    const batch = await next;
+    next = null;
     if (batch.length === 0) return;
+    options.beforeBatch?.();
     const last = batch[batch.length - 1].position;
+    if (last < upTo) next = read(last);
     await dataSource
       .transaction(async (tx) => {
-        await useSchema(tx, schema);
+        await useCopySchema(tx, schema);
         await projection.apply(batch, tx);
         await options.inBatch?.(tx, last);
       })
@@ -97,6 +111,19 @@ export async function replayInto(
     cursor.events += batch.length;
     options.afterBatch?.(cursor);
   }
+}
+
+/** How many batches' events a replay into a copy applies at once, in one transaction (and one commit, with the copy's checkpoint). */
+const BATCHES_PER_COPY_TRANSACTION = 8;
+
+/**
+ * `useSchema` for a copy's transaction, with an asynchronous commit: a copy's batches need no flush to disk each.
+ * An asynchronous commit still keeps or loses a batch whole, with its checkpoint; a crash stops the replay anyway
+ * (the next rebuild drops the copy), and the synchronous commit that switches or renames the copy flushes the
+ * ones before it.
+ */
+async function useCopySchema(tx: EntityManager, schema: string): Promise<void> {
+  await tx.query(`SELECT set_config('search_path', $1, true), set_config('synchronous_commit', 'off', true)`, [quoteIdent(schema)]);
 }
 
 /**
