@@ -26,7 +26,7 @@ export const CIBLES = {
   apiRssMb: 300,
 } as const;
 
-export function buildRows(load: LoadRun, rebuild: RebuildBench, api: ApiBench): Row[] {
+export function buildRows(load: LoadRun, rebuild: RebuildBench, api: ApiBench | null): Row[] {
   const rows: Row[] = [];
   const rates = load.phaseRates.length > 0 ? load.phaseRates : [load.events / load.appendSeconds];
   const sorted = [...rates].sort((a, b) => a - b);
@@ -48,9 +48,10 @@ export function buildRows(load: LoadRun, rebuild: RebuildBench, api: ApiBench): 
   const one = rebuild.single.eventsPerSecond;
   rows.push(single(`reconstruction de ${rebuild.single.name} seule`, 'év/s', one, `≥ ${CIBLES.rebuildRate} et ≥ ${CIBLES.rebuildRatio * 100} % de la lecture brute (${pct(one / raw)})`, one >= CIBLES.rebuildRate && one / raw >= CIBLES.rebuildRatio));
   rows.push(single('RSS max du processus pendant les reconstructions', 'Mo', rebuild.peakRssMb, '—', null));
+  if (!api) return rows;
   for (const q of api.queries) rows.push(query(q));
   rows.push({
-    figure: `déclarations de fond (${api.writes.clients} clients, ${api.writes.ok} acceptées, ${api.writes.perSecond.toFixed(1)}/s)`,
+    figure: `écritures de fond (${api.writes.clients} clients : ${api.writes.declared} déclarations, ${api.writes.corrected} corrections, ${api.writes.perSecond.toFixed(1)}/s)`,
     unit: 'ms',
     median: api.writes.p50,
     min: NaN,
@@ -72,7 +73,7 @@ function query(q: QueryStats): Row {
     : CIBLES.listeP99;
   const errors = Object.entries(q.errors).map(([code, n]) => `${code}×${n}`).join(' ');
   return {
-    figure: `${q.name} (${q.role}, n=${q.n})${errors ? ` — ERREURS ${errors}` : ''}`,
+    figure: `${q.name} (${q.role}, n=${q.n}${q.n < 30 ? ' : budget de temps atteint' : ''})${errors ? ` — ERREURS ${errors}` : ''}`,
     unit: 'ms',
     median: q.p50,
     min: q.min,

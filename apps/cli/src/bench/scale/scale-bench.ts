@@ -38,6 +38,7 @@ export interface ScaleOptions {
   batchStreams: number;
   repetitions: number;
   apiWriters: number;
+  budgetRequete: number;
 }
 
 /** Events of the national shape at fraction 1, for the progress bar (measured: 89,866 at 0.01). */
@@ -52,7 +53,8 @@ export function addScaleOptions(command: Command): Command {
     .option('--json', 'with --scale: also write bench/results/<date>-<scale>.json')
     .option('--batch-streams <n>', 'with --scale: stream appends per appendToStreams call', positiveInt, 250)
     .option('--repetitions <n>', 'with --scale: timed repetitions of each api query', positiveInt, 30)
-    .option('--api-writers <n>', 'with --scale: clients declaring hours during the queries', positiveInt, 3);
+    .option('--api-writers <n>', 'with --scale: clients declaring hours during the queries', positiveInt, 3)
+    .option('--budget-requete <s>', 'with --scale: seconds after which a slow query stops repeating (at least 5 times)', positiveInt, 90);
 }
 
 function fraction(value: string): number {
@@ -119,10 +121,19 @@ export async function benchScale(options: ScaleOptions & { scale: Scale }): Prom
 
     // 4. The api under a write load.
     progress(`api : ${options.repetitions} répétitions par requête, ${options.apiWriters} clients qui déclarent des heures en fond`);
-    const api = await benchApi(db.url, secrets, motDePasse, world, { repetitions: options.repetitions, writers: options.apiWriters }, progress);
+    let api: ApiBench | null = null;
+    let apiError: string | null = null;
+    try {
+      api = await benchApi(db.url, secrets, motDePasse, world, { repetitions: options.repetitions, writers: options.apiWriters, budgetSeconds: options.budgetRequete }, progress);
+    } catch (error) {
+      // What was measured before stays worth reporting; the failure is a finding of its own.
+      apiError = error instanceof Error ? error.message : String(error);
+      progress(`ÉCHEC de la mesure de l'api : ${apiError.slice(0, 4000)}`);
+    }
 
     // 5. Report.
     const rows = buildRows(loadRun, rebuild, api);
+    if (apiError) rows.push({ figure: `api : ÉCHEC (${apiError.split('\n')[0].slice(0, 200)})`, unit: '', median: NaN, min: NaN, max: NaN, p99: null, target: '—', met: false });
     const result = {
       bench: 'scale',
       scale,
@@ -143,6 +154,7 @@ export async function benchScale(options: ScaleOptions & { scale: Scale }): Prom
       load: { ...loadRun, phaseRates: undefined, eventsPerSecond: round(loadRun.events / loadRun.appendSeconds), batchStreams: options.batchStreams, writers: options.writers },
       rebuild,
       api,
+      apiError,
       world: { annee: world.annee, donneurOrdreId: world.donneurOrdreId, marcheId: world.marcheId, placementsOuverts: world.placementsOuverts.length },
       rows,
       seconds: round((performance.now() - started) / 1000, 1),
