@@ -222,7 +222,7 @@ export function* genererNational(log: DecidedLog, seed: number, fraction: number
     // New marchés, on operations drawn by weight.
     for (let i = 0, count = n(TAILLE_NATIONALE.marchesParAn / 12); i < count && operations.length > 0; i++) {
       const operation = operations[tirer(cumulOperations, rm)];
-      const marche = nouveauMarche(rm, id('marche', nMarches), nMarches, operation, m, classiques, struct);
+      const marche = nouveauMarche(rm, id('marche', nMarches), operation, m, classiques, struct);
       const numero = `${annee}-${String(nMarches + 1).padStart(7, '0')}`;
       const btp = marche.secteur === 'btp';
       const sousSecteur = btp ? (rm.chance(0.7) ? 'batiment' : 'travaux_publics') : undefined;
@@ -262,7 +262,7 @@ export function* genererNational(log: DecidedLog, seed: number, fraction: number
     // People: newcomers and people coming back for another placement, then the month's hours.
     const ouvertsAuMoisSuivant = marches.filter((x) => x.debutM <= m && x.finM > m);
     const cumulMarches = cumul(ouvertsAuMoisSuivant.map((x) => x.heures));
-    const demarrer = (salarieId: string, userId: string, apres: string, k: number): void => {
+    const demarrer = (salarieId: string, userId: string, apres: string): void => {
       const marche = ouvertsAuMoisSuivant[tirer(cumulMarches, rp)];
       const dateDebut = apres > marche.dateDebut ? apres : marche.dateDebut;
       const duree = rp.table(DUREES);
@@ -274,12 +274,11 @@ export function* genererNational(log: DecidedLog, seed: number, fraction: number
         userId,
         dto: { id: p.id, salarieId, marcheId: marche.id, entrepriseId: emploi.employeur.id, entrepriseUtilisatriceId: emploi.utilisatrice, modalite: emploi.modalite, typeContrat: emploi.contrat, dateDebut },
       });
-      void k;
       nPlacements++;
       ouverts.push(p);
     };
     if (ouvertsAuMoisSuivant.length > 0) {
-      for (const r of retours) demarrer(r.salarieId, r.user, r.apres, 1);
+      for (const r of retours) demarrer(r.salarieId, r.user, r.apres);
       for (let i = 0, count = n(TAILLE_NATIONALE.personnesParAn / 12); i < count; i++) {
         const salarieId = id('salarie', nPersonnes);
         const region = rp.int(0, REGIONS.length - 1);
@@ -309,7 +308,7 @@ export function* genererNational(log: DecidedLog, seed: number, fraction: number
         const criteres: CritereEligibilite[] = rp.chance(0.5) ? ['deld'] : rp.chance(0.6) ? ['brsa'] : ['deld', 'rqth'];
         if (qpv && rp.chance(0.4)) criteres.push('qpv_sans_emploi');
         cmd({ kind: 'eligibilite', key: `salarie/${nPersonnes}/eligibilite`, userId, salarieId, dto: { criteres, dateValidation } });
-        demarrer(salarieId, userId, dateValidation, 0);
+        demarrer(salarieId, userId, dateValidation);
         nPersonnes++;
       }
     }
@@ -357,7 +356,6 @@ export function* genererNational(log: DecidedLog, seed: number, fraction: number
 function nouveauMarche(
   r: Random,
   id: string,
-  k: number,
   operation: Operation,
   m: number,
   classiques: Entreprise[],
@@ -381,7 +379,6 @@ function nouveauMarche(
     if (r.chance(0.15)) siae = r.pick(struct(r.table<TypeEntreprise>([['ei', 35], ['aci', 35], ['etti', 30]])));
   }
   const avenant = r.chance(0.05) && duree >= 6;
-  void k;
   return {
     id,
     operation,
