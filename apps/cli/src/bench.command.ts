@@ -13,10 +13,11 @@ import { openBenchDatabase, serverInfo, type ServerInfo } from './bench/bench-da
 import { positiveInt } from './bench/options';
 import { appendDemoYears, readRawLog, readWholeLog, rebuild, rebuildAll, type ReplayRun } from './bench/replay-bench';
 import { fixed, formatTable, int, round } from './bench/report';
+import { addScaleOptions, benchScale, type ScaleOptions } from './bench/scale/scale-bench';
 
 const REPLAYED_PROJECTION = 'stream-type-counts';
 
-interface BenchOptions {
+interface BenchOptions extends Omit<ScaleOptions, 'writers'> {
   events: number;
   eventsSingle: number;
   writers: number;
@@ -30,16 +31,17 @@ interface AppendCase {
 }
 
 export function registerBenchCommand(program: Command): void {
-  program
+  const command = program
     .command('bench')
     .description('append and replay throughput of the PostgreSQL event store, on a throwaway database')
     .option('--events <n>', 'events per batch-100 run (shared by the writers)', positiveInt, 100_000)
     .option('--events-single <n>', 'events per batch-1 run (shared by the writers)', positiveInt, 10_000)
-    .option('--writers <n>', 'concurrent writers (each size is also run with 1 writer)', positiveInt, 4)
-    .action((options: BenchOptions) => bench(options));
+    .option('--writers <n>', 'concurrent writers (each size is also run with 1 writer)', positiveInt, 4);
+  addScaleOptions(command).action((options: BenchOptions) => bench(options));
 }
 
 async function bench(options: BenchOptions): Promise<void> {
+  if (options.scale) return benchScale({ ...options, scale: options.scale });
   // EVENT_STORE is forced: this bench measures the PostgreSQL adapter whatever the environment says.
   const config = validateConfig({ ...process.env, EVENT_STORE: 'postgres' });
   if (process.env.DATABASE_URL) progress('DATABASE_URL is ignored: the bench never runs on the service database');
