@@ -60,6 +60,8 @@ interface HttpBenchOptions {
   cpuProf?: string;
   /** Diagnosis: the api without its in-process projectors (what the request path costs alone). */
   projectors: boolean;
+  /** Another build's api, to compare (its migrations must be this build's). */
+  apiMain: string;
   json?: boolean;
 }
 
@@ -128,6 +130,7 @@ export function registerHttpBenchCommand(program: Command): void {
     .option('--duration <s>', 'seconds of each run', positiveInt, 15)
     .option('--placements <n>', 'people with a placement (12 months each: the declarations available)', positiveInt, 2_500)
     .option('--cpu-prof <dir>', "run the api with node --cpu-prof, its profile written in this folder when it stops")
+    .option('--api-main <file>', "the api to run (another build's dist/apps/api/src/main.js, to compare)", API_MAIN)
     .option('--no-projectors', 'diagnosis: the api without its in-process projectors (the read side is not kept up to date)')
     .option('--json', 'also write bench/results/http-<date>.json')
     .action((options: HttpBenchOptions) => benchHttp(options));
@@ -158,7 +161,7 @@ async function benchHttp(options: HttpBenchOptions): Promise<void> {
   const started = performance.now();
   for (const [chemin, quoi] of [
     [CLI_MAIN, 'the compiled CLI'],
-    [API_MAIN, 'the compiled api'],
+    [options.apiMain, 'the compiled api'],
   ] as const) {
     if (!existsSync(chemin)) throw new Error(`${quoi} is missing (${chemin}): run the build first`);
   }
@@ -204,7 +207,7 @@ async function benchHttp(options: HttpBenchOptions): Promise<void> {
     if (options.cpuProf) mkdirSync(options.cpuProf, { recursive: true });
     const nodeArgs = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [];
     progress(`starting the api on port ${port}${options.cpuProf ? ` (CPU profile into ${options.cpuProf})` : ''} ...`);
-    api = startApi(env, nodeArgs);
+    api = startApi(env, [...nodeArgs, options.apiMain]);
     const base = `http://127.0.0.1:${port}`;
     await waitForHealth(base, api);
     if (options.projectors) await waitForReady(base, api);
@@ -286,7 +289,7 @@ async function benchHttp(options: HttpBenchOptions): Promise<void> {
       date: new Date().toISOString(),
       postgres: { version: server.version, settings: server.settings, server: process.env.BENCH_DATABASE_URL ? 'external' : 'embedded' },
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim(), totalMemGiB: round(totalmem() / 1024 ** 3, 1), node: process.version, loadavg: loadavg() },
-      params: { connections: options.connections, durationSeconds: options.duration, placements: placements.length, marches: MARCHES, cpuProf: Boolean(options.cpuProf), projectors: options.projectors },
+      params: { connections: options.connections, durationSeconds: options.duration, placements: placements.length, marches: MARCHES, cpuProf: Boolean(options.cpuProf), projectors: options.projectors, apiMain: options.apiMain },
       seedSeconds: round(seedSeconds, 1),
       health,
       declarations,
@@ -568,8 +571,8 @@ interface ApiChild {
   exitCode?: number | null;
 }
 
-function startApi(env: NodeJS.ProcessEnv, nodeArgs: string[]): ApiChild {
-  const child = spawn(process.execPath, [...nodeArgs, API_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+function startApi(env: NodeJS.ProcessEnv, args: string[]): ApiChild {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const keep = (d: Buffer) => {
     output.push(d.toString('utf8'));

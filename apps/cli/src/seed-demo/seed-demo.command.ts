@@ -39,7 +39,7 @@ export function registerSeedDemoCommand(program: Command): void {
     .command('seed:demo')
     .description(`fill an empty event store with a demo year (${ANNEE}) shaped like the 2023 figures, through the command side`)
     .option('--seed <n>', 'seed of the generator (same seed, same data)', integer, DEFAULT_SEED)
-    .option('--concurrency <n>', 'independent commands in flight (their appends go to the store together)', positiveInt, 64)
+    .option('--concurrency <n>', 'independent commands in flight (their appends go to the store together)', positiveInt, 256)
     .action((options: SeedDemoOptions) => seedDemo(options));
 }
 
