@@ -45,9 +45,9 @@ import { fixed, int, round } from './report';
  *    with the facilitatrice's Bearer token: every request a different declaration (placement ×
  *    month, placements first so that concurrent requests hit different streams), each with its own
  *    Idempotency-Key. Peak RSS of the api (VmRSS sampled, VmHWM) during each run.
- * 4. Checks: no non-2xx answer to the declarations, every declaration answered 2xx is in the log
- *    once, and the log holds no more HeuresDeclarees than the 2xx answers plus the requests still
- *    in flight when the clock stopped.
+ * 4. Checks: no non-2xx answer to the declarations; the requests cut by the end of the run are sent
+ *    again with their Idempotency-Key (the api answers what it recorded, or records them now); then
+ *    the log holds exactly one HeuresDeclarees per declaration answered 2xx, and nothing else.
  *
  * The api's rate limits are raised for the run: one user at this pace is what they exist to stop,
  * and a 429 measures the limiter, not the request path.
@@ -89,7 +89,7 @@ interface AutocannonRequest {
   headers?: Record<string, string>;
   body?: string;
   setupRequest?: (request: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest;
-  onResponse?: (status: number, body: string) => void;
+  onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
 }
 interface AutocannonOptions {
   url: string;
@@ -220,8 +220,9 @@ async function benchHttp(options: HttpBenchOptions): Promise<void> {
       autocannon({ url: `${base}/health`, connections: options.connections, duration: options.duration }),
     );
     const ok = new Set<string>();
+    /** Every request built, by its Idempotency-Key; those answered are taken out. */
+    const sansReponse = new Map<string, { path: string; body: string }>();
     let next = 0;
-    let sent = 0;
     const paires = placements.length * MOIS.length;
     const declarations = await measured(api, `POST /api/placements/{id}/heures, ${options.connections} connections, ${options.duration} s`, () =>
       autocannon({
@@ -231,59 +232,59 @@ async function benchHttp(options: HttpBenchOptions): Promise<void> {
         requests: [
           {
             method: 'POST',
-            setupRequest: (request) => {
+            // autocannon gives a connection's context to the building of its request and to its answer (one request at a time).
+            setupRequest: (request, context) => {
               const i = next++;
               // Placements first, then months: concurrent requests write different salariés' streams.
               const placementId = placements[i % placements.length];
               const mois = MOIS[Math.floor(i / placements.length) % MOIS.length];
-              sent++;
-              return {
-                ...request,
-                path: `/api/placements/${placementId}/heures`,
-                headers: {
-                  'content-type': 'application/json',
-                  accept: 'application/json',
-                  authorization: `Bearer ${jeton}`,
-                  'idempotency-key': randomUUID(),
-                },
-                body: JSON.stringify({ mois, heures: 7 + (i % 100) }),
-              };
+              const cle = randomUUID();
+              const path = `/api/placements/${placementId}/heures`;
+              const body = JSON.stringify({ mois, heures: 7 + (i % 100) });
+              sansReponse.set(cle, { path, body });
+              context.cle = cle;
+              return { ...request, path, headers: enTetes(jeton, cle), body };
             },
-            onResponse: (status, body) => {
+            onResponse: (status, body, context) => {
+              sansReponse.delete(String(context.cle));
               if (status >= 200 && status < 300) ok.add((JSON.parse(body) as { id: string }).id);
             },
           },
         ],
       }),
     );
-
-    // 4. The log must hold what was answered.
     if (next > paires) throw new Error(`${next} requests for ${paires} declarations available: run again with more --placements`);
+
+    // 4. Requests cut by the end of the run (sent or not) again, each with its key: the api answers
+    // what it recorded, or records it now. Then every 2xx is one declaration, and the log holds exactly those.
+    await sleep(1_000);
+    let rejouees = 0;
+    for (const [cle, { path, body }] of sansReponse) {
+      const res = await fetch(`${base}${path}`, { method: 'POST', headers: enTetes(jeton, cle), body });
+      const texte = await res.text();
+      if (!res.ok) throw new Error(`replay of a request cut by the end of the run: ${res.status} ${texte.slice(0, 300)}`);
+      ok.add((JSON.parse(texte) as { id: string }).id);
+      rejouees++;
+    }
     if (options.projectors) await waitForReady(base, api);
-    else await sleep(1_000);
     const declarees = await countEvents(pool, 'HeuresDeclarees');
     const { rows } = await pool.query<{ id: string; n: string }>(
       `SELECT data->>'declarationId' AS id, count(*) AS n FROM event_store.events WHERE type = 'HeuresDeclarees' GROUP BY 1`,
     );
     const dansLeLog = new Map(rows.map((r) => [r.id, Number(r.n)]));
     const manquantes = [...ok].filter((id) => dansLeLog.get(id) !== 1);
-    // Their outcome is unknown to the client: the api may have recorded them after the clock stopped.
-    const enVol = Math.max(0, declarations.sent - declarations.total);
     const verification = {
       reponses2xx: declarations.ok,
+      rejouees,
       idsDistincts: ok.size,
       heuresDeclareesDansLeLog: declarees,
       manquantes: manquantes.length,
-      enVolALArret: enVol,
-      construites: sent,
     };
-    progress(`check: ${declarees} HeuresDeclarees in the log for ${declarations.ok} answers 2xx (${ok.size} distinct ids)`);
+    progress(`check: ${declarees} HeuresDeclarees in the log for ${declarations.ok} answers 2xx + ${rejouees} requests cut by the end, replayed (${ok.size} distinct ids)`);
     if (declarations.non2xx > 0) throw new Error(`${declarations.non2xx} declarations answered non-2xx: ${JSON.stringify(declarations.statusCodes)}`);
-    if (ok.size !== declarations.ok) throw new Error(`${declarations.ok} answers 2xx for ${ok.size} distinct declarations`);
+    if (ok.size !== declarations.ok + rejouees) throw new Error(`${declarations.ok + rejouees} answers 2xx for ${ok.size} distinct declarations`);
     if (manquantes.length > 0) throw new Error(`${manquantes.length} declarations answered 2xx are not in the log once (first: ${manquantes[0]})`);
-    if (declarees < declarations.ok || declarees > declarations.ok + enVol) {
-      throw new Error(`the log holds ${declarees} HeuresDeclarees for ${declarations.ok} answers 2xx`);
-    }
+    if (declarees !== ok.size) throw new Error(`the log holds ${declarees} HeuresDeclarees for ${ok.size} declarations answered 2xx`);
 
     const result = {
       date: new Date().toISOString(),
@@ -648,6 +649,10 @@ async function connexion(base: string, identifiant: string, motDePasse: string):
   return body.jeton;
 }
 
+function enTetes(jeton: string, cle: string): Record<string, string> {
+  return { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${jeton}`, 'idempotency-key': cle };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------
@@ -662,7 +667,7 @@ function report(r: {
   declarations: Run;
   ratio: number;
   peakRssMiB: number;
-  verification: { reponses2xx: number; heuresDeclareesDansLeLog: number; enVolALArret: number };
+  verification: { reponses2xx: number; rejouees: number; heuresDeclareesDansLeLog: number };
 }): void {
   const md = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
   const ligne = (run: Run, nom: string) =>
@@ -692,8 +697,8 @@ function report(r: {
       ligne(r.declarations, 'POST /api/placements/{id}/heures'),
       '',
       `declarations / health: **${fixed(r.ratio * 100, 1)} %** of the request rate; api peak RSS ${fixed(r.peakRssMiB, 0)} MiB`,
-      `log: ${int(r.verification.heuresDeclareesDansLeLog)} HeuresDeclarees for ${int(r.verification.reponses2xx)} answers 2xx ` +
-        `(${r.verification.enVolALArret} requests in flight when the clock stopped)`,
+      `log: exactly ${int(r.verification.heuresDeclareesDansLeLog)} HeuresDeclarees for ${int(r.verification.reponses2xx)} answers 2xx during the run ` +
+        `+ ${r.verification.rejouees} requests cut by its end, sent again with their Idempotency-Key after it`,
       '',
     ].join('\n'),
   );
