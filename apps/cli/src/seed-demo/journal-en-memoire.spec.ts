@@ -79,6 +79,28 @@ describe('JournalEnMemoire (seed:demo)', () => {
     await expect(encore).resolves.toHaveLength(1);
   });
 
+  it('sends the appends that arrive during a statement together in the next one, a stream at most once in each', async () => {
+    const { store, recus, acquitter } = storeFactice();
+    JournalEnMemoire.installer(store);
+    const premier = store.appendToStream('a', [evenement(1)], 'no_stream');
+    const suivants = Promise.all([
+      store.appendToStream('b', [evenement(2)], 'no_stream'),
+      store.appendToStreams([{ streamId: 'c', events: [evenement(3), evenement(4)], expectedRevision: 'no_stream' }]),
+      store.appendToStream('b', [evenement(5)], 'any'),
+    ] as const);
+    acquitter();
+    await premier;
+    await new Promise((resolve) => setImmediate(resolve));
+    acquitter();
+    await new Promise((resolve) => setImmediate(resolve));
+    acquitter();
+    const [b, [c], b2] = await suivants;
+    expect(recus.map((envoi) => envoi.map((a) => a.streamId))).toEqual([['a'], ['b', 'c'], ['b']]);
+    // Each command gets its own stream's answer from the shared statement.
+    expect([b, c, b2].map((r) => r.position)).toEqual([2, 4, 5]);
+    expect(c.nextRevision).toBe(1);
+  });
+
   it('reads or makes each key once', async () => {
     const cle: ClePersonnelle = { etat: 'active', cle: Buffer.alloc(32) };
     const appels: string[] = [];

@@ -10,12 +10,15 @@ import {
 } from '@suivi/event-store';
 import type { ClePersonnelle, PersonalKeys } from '@suivi/personal-data';
 
+/** Upper bound of one statement: big enough to amortise it, small enough to keep its transaction short. */
+const EVENEMENTS_PAR_ENVOI = 2_000;
+
 /**
  * seed:demo writes an empty log and is its only writer (checked before it starts), so every stream
  * it reads is one it wrote: it keeps them in memory and the handlers read them without a round trip.
  * Appends still go to the store, each with the expected revision the handler decided on: checked
- * here first (the same refusal as the store's), then by PostgreSQL, whose group commit puts the
- * appends of the commands in flight into one statement and one commit.
+ * here first (the same refusal as the store's), then by PostgreSQL, where the appends of the
+ * commands in flight go together as one multi-stream append (one statement, one commit).
  *
  * A stream is seen as the store would show it: only what the store acknowledged (data as JSON gives
  * it back, positions and revisions from its answer). Installed on the app's own store instance, so
@@ -25,8 +28,12 @@ export class JournalEnMemoire {
   private readonly flux = new Map<string, RecordedEvent[]>();
   /** Revision of a stream once its appends in flight land: a second writer must have read it. */
   private readonly enVol = new Map<string, number>();
+  /** Appends waiting for the statement in flight to end. */
+  private readonly file: Array<{ appends: StreamAppend[]; resolve: (results: AppendResult[]) => void; reject: (error: unknown) => void }> = [];
+  private envoiEnCours = false;
   lectures = 0;
   ajouts = 0;
+  envois = 0;
 
   /** `ajouterAuStore`: the store's own appendToStreams. */
   private constructor(private readonly ajouterAuStore: (appends: StreamAppend[]) => Promise<AppendResult[]>) {}
@@ -72,7 +79,7 @@ export class JournalEnMemoire {
     for (const { streamId, expectedRevision } of appends) this.verifier(streamId, expectedRevision);
     for (const { streamId, events } of appends) this.enVol.set(streamId, this.revisionPrevue(streamId) + events.length);
     try {
-      const results = await this.ajouterAuStore(appends);
+      const results = await this.envoyer(appends);
       const recordedAt = new Date().toISOString();
       appends.forEach(({ streamId, events }, i) => {
         const { nextRevision, position } = results[i];
@@ -99,6 +106,59 @@ export class JournalEnMemoire {
       // Refused (or unknown) by the store: the seed reports it and stops; the streams read as the store acknowledged them.
       for (const { streamId } of appends) this.enVol.delete(streamId);
       throw error;
+    }
+  }
+
+  /** Queues an append for the next statement; answers its streams' results. */
+  private envoyer(appends: StreamAppend[]): Promise<AppendResult[]> {
+    return new Promise((resolve, reject) => {
+      this.file.push({ appends, resolve, reject });
+      void this.vider();
+    });
+  }
+
+  /**
+   * What arrived while the previous statement ran goes to the store as one multi-stream append:
+   * one statement and one transaction for hundreds of streams, each with its expected revision
+   * (the store's group commit, one check per append, is what limited the seed). A stream named
+   * twice waits for the next statement. A refusal refuses the whole statement: every command in
+   * it is answered the store's error, and a conflict is decided again by its executor.
+   */
+  private async vider(): Promise<void> {
+    if (this.envoiEnCours) return;
+    this.envoiEnCours = true;
+    try {
+      while (this.file.length > 0) {
+        const lot: typeof this.file = [];
+        const reste: typeof this.file = [];
+        const flux = new Set<string>();
+        let evenements = 0;
+        for (const envoi of this.file) {
+          if (evenements < EVENEMENTS_PAR_ENVOI && envoi.appends.every((a) => !flux.has(a.streamId))) {
+            lot.push(envoi);
+            for (const a of envoi.appends) {
+              flux.add(a.streamId);
+              evenements += a.events.length;
+            }
+          } else {
+            reste.push(envoi);
+          }
+        }
+        this.file.splice(0, this.file.length, ...reste);
+        try {
+          this.envois++;
+          const results = await this.ajouterAuStore(lot.flatMap((envoi) => envoi.appends));
+          let k = 0;
+          for (const envoi of lot) {
+            envoi.resolve(results.slice(k, k + envoi.appends.length));
+            k += envoi.appends.length;
+          }
+        } catch (error) {
+          for (const envoi of lot) envoi.reject(error);
+        }
+      }
+    } finally {
+      this.envoiEnCours = false;
     }
   }
 
