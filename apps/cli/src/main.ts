@@ -10,6 +10,7 @@ import { registerAuditChainCommand } from './audit-chain.command';
 import { registerImportHeuresCommand } from './import-heures.command';
 import { registerImportBenchCommand } from './bench/import-bench';
 import { registerWebBenchCommand } from './bench/web-bench';
+import { registerHttpBenchCommand } from './bench/http-bench';
 
 const program = new Command('suivi-clauses').description('admin commands of suivi-clauses');
 registerDatabaseCommands(program);
@@ -22,6 +23,7 @@ registerAuditChainCommand(program);
 registerImportHeuresCommand(program);
 registerImportBenchCommand(program);
 registerWebBenchCommand(program);
+registerHttpBenchCommand(program);
 
 program.parseAsync(process.argv).then(
   () => process.exit(0),

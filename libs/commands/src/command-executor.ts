@@ -116,6 +116,28 @@ export class CommandExecutor {
     if (appends.length > 0) await this.store.appendToStreams(appends);
   }
 
+  /**
+   * For a stream that is new in the common case (a locator written by the request that creates
+   * what it points to): decides on the initial state and appends with `no_stream`, without reading
+   * the stream first, one round trip less. A stream that exists after all is refused by the store,
+   * and the command goes the usual way (read, decide on the real state, append).
+   */
+  async executeOnBelievedNewStream<C, E extends DomainEvent, S>(execution: Execution<C, E, S>): Promise<ExecutionResult<S, E>> {
+    const { streamId, decider, context } = execution;
+    // What the usual way does on a replay or a reservation needs the stream's events: no shortcut then.
+    if (execution.reserve || context.idempotencySeed || context.expectedRevision !== undefined) return this.execute(execution);
+    const initial = decider.initialState;
+    const events = decider.decide(await execution.command(initial), initial);
+    if (events.length === 0) return this.execute(execution);
+    try {
+      const result = await this.store.appendToStream(streamId, await this.protection.protect(events.map((e, i) => this.toAppend(e, i, execution))), 'no_stream');
+      return { state: events.reduce(decider.evolve, initial), revision: result.nextRevision, position: result.position, recordedAt: new Date().toISOString(), events };
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) return this.execute(execution);
+      throw error;
+    }
+  }
+
   /** Best effort: a release that fails leaves a reservation that the next taker finds stale. */
   private async releaseAll(taken: Taken): Promise<void> {
     for (const reservation of taken.reservations.splice(0)) await reservation.release().catch(() => undefined);

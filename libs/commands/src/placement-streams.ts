@@ -42,7 +42,13 @@ export async function rattacher(
   landed: (() => Promise<boolean>) | null,
 ): Promise<Reservation | null> {
   const locatorContext = { ...context, expectedRevision: undefined, idempotencySeed: undefined };
-  const { events } = await executor.execute({ streamId, decider: rattachementDecider, context: locatorContext, command: () => ({ type: 'Rattacher' as const, event }) });
+  // A locator is new unless the same request came before: no read first (executeOnBelievedNewStream).
+  const { events } = await executor.executeOnBelievedNewStream({
+    streamId,
+    decider: rattachementDecider,
+    context: locatorContext,
+    command: () => ({ type: 'Rattacher' as const, event }),
+  });
   if (events.length === 0 || landed === null) return null;
   return {
     release: async () => {

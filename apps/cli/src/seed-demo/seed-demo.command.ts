@@ -8,6 +8,7 @@ import { type AppConfig, validateConfig } from '@suivi/config';
 import { openDatabase, runMigrations, type DatabaseConnection } from '@suivi/database';
 import { DomainError, HEURES_PAR_ETP, UPCASTERS_DU_DOMAINE, jourDe } from '@suivi/domain';
 import { EVENT_STORE, WrongExpectedRevisionError, createEventStore, type EventStore } from '@suivi/event-store';
+import { PersonalKeys } from '@suivi/personal-data';
 import { PROJECTIONS, projectionStatuses, type Projection } from '@suivi/projections';
 import { createApiApp } from '../../../api/src/api-app';
 import { CalculerCalibrationCommand } from '../../../api/src/calibrations/calibrations.handlers';
@@ -19,6 +20,7 @@ import { OuvrirOperationCommand } from '../../../api/src/operations/operations.h
 import { DeclarerHeuresCommand, DemarrerPlacementCommand, TerminerPlacementCommand } from '../../../api/src/placements/placements.handlers';
 import { EnregistrerSalarieCommand, ValiderEligibiliteCommand } from '../../../api/src/salaries/salaries.handlers';
 import type { ResultatEcriture } from '../../../api/src/write-side/write-result';
+import { JournalEnMemoire, garderLesCles } from './journal-en-memoire';
 import { verifierPlan, type Refus } from './plan-check';
 import { ANNEE, DEFAULT_SEED, correlationIdOf, genererPlan, idempotencySeedOf, resumerPlan, type Plan, type PlannedCommand, type ResumePlan } from './plan';
 
@@ -37,7 +39,7 @@ export function registerSeedDemoCommand(program: Command): void {
     .command('seed:demo')
     .description(`fill an empty event store with a demo year (${ANNEE}) shaped like the 2023 figures, through the command side`)
     .option('--seed <n>', 'seed of the generator (same seed, same data)', integer, DEFAULT_SEED)
-    .option('--concurrency <n>', 'independent commands in flight', positiveInt, 8)
+    .option('--concurrency <n>', 'independent commands in flight (their appends go to the store together)', positiveInt, 256)
     .action((options: SeedDemoOptions) => seedDemo(options));
 }
 
@@ -74,7 +76,16 @@ async function seedDemo(options: SeedDemoOptions): Promise<void> {
     await app.init();
     const store = app.get<EventStore>(EVENT_STORE);
 
-    const run = await executer(plan, app.get(CommandBus), options.concurrency);
+    // The log was empty and this command is its only writer: its streams are read from memory (journal-en-memoire.ts).
+    const { retirer } = JournalEnMemoire.installer(store);
+    const rendreLesCles = garderLesCles(app.get(PersonalKeys));
+    let run: Execution;
+    try {
+      run = await executer(plan, app.get(CommandBus), options.concurrency);
+    } finally {
+      retirer();
+      rendreLesCles();
+    }
     const evenements = await compterEvenements(store, head);
     const projections = config.PROJECTORS_IN_PROCESS ? await attendreProjections(app, store) : null;
     afficherResume(resume, run, evenements, verification.evenements, projections, (Date.now() - started) / 1000, options, database);
