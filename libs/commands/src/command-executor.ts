@@ -1,5 +1,5 @@
 import { fold, versionDuSchema, type Decider, type DomainEvent } from '@suivi/domain';
-import { WrongExpectedRevisionError, type EventStore, type EventToAppend, type RecordedEvent } from '@suivi/event-store';
+import { WrongExpectedRevisionError, type EventStore, type EventToAppend, type RecordedEvent, type StreamAppend } from '@suivi/event-store';
 import type { CommandContext } from './command-context';
 import { randomUUID } from 'node:crypto';
 import { uuidV5 } from './deterministic-id';
@@ -33,6 +33,20 @@ export interface Execution<C, E extends DomainEvent, S> {
    * took nothing (already held): a request that ends refused releases what it took.
    */
   reserve?: (events: E[], state: S) => Promise<Reservation | null>;
+  /**
+   * Instead of `reserve`, streams believed new that must hold an event along with this command's
+   * (a locator that is right whatever happens, never given back): appended in the same call, first
+   * (one statement and one transaction on PostgreSQL), one round trip and one commit less. Decided
+   * on their initial state with `no_stream`; when one exists after all, `reserve` takes over.
+   */
+  alongsideNew?: (events: E[], state: S) => NewStreamPart[];
+}
+
+/** A command decided on a stream believed new, written along with another (Execution.alongsideNew). */
+export interface NewStreamPart {
+  streamId: string;
+  decider: Decider<any, DomainEvent, any>;
+  command: unknown;
 }
 
 /** Something a command took in another stream before its own append. */
@@ -138,6 +152,18 @@ export class CommandExecutor {
     }
   }
 
+  /** The appends of Execution.alongsideNew: ids of their own (not the request's), as a locator's. */
+  private async newStreamAppends(parts: NewStreamPart[], context: CommandContext): Promise<StreamAppend[]> {
+    const appends: StreamAppend[] = [];
+    for (const part of parts) {
+      const events = part.decider.decide(part.command, part.decider.initialState);
+      if (events.length === 0) continue;
+      const execution = { streamId: part.streamId, decider: part.decider, context: { ...context, idempotencySeed: undefined }, command: () => part.command };
+      appends.push({ streamId: part.streamId, events: await this.protection.protect(events.map((e, i) => this.toAppend(e, i, execution))), expectedRevision: 'no_stream' });
+    }
+    return appends;
+  }
+
   /** Best effort: a release that fails leaves a reservation that the next taker finds stale. */
   private async releaseAll(taken: Taken): Promise<void> {
     for (const reservation of taken.reservations.splice(0)) await reservation.release().catch(() => undefined);
@@ -145,6 +171,7 @@ export class CommandExecutor {
 
   private async decideAndAppend<C, E extends DomainEvent, S>(execution: Execution<C, E, S>, taken: Taken): Promise<ExecutionResult<S, E>> {
     const { streamId, decider, context } = execution;
+    let alongsideNewFailed = false;
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.readStream(streamId);
       const replay = this.alreadyAppended(execution, recorded);
@@ -157,14 +184,21 @@ export class CommandExecutor {
       const command = await execution.command(current.state);
       const events = decider.decide(command, current.state);
       if (events.length === 0) return { ...current, events };
-      const reservation = await execution.reserve?.(events, current.state);
-      if (reservation) taken.reservations.push(reservation);
+      const alongside = alongsideNewFailed ? [] : await this.newStreamAppends(execution.alongsideNew?.(events, current.state) ?? [], context);
+      if (alongside.length === 0) {
+        const reservation = await execution.reserve?.(events, current.state);
+        if (reservation) taken.reservations.push(reservation);
+      }
       try {
-        const result = await this.store.appendToStream(
+        const own = {
           streamId,
-          await this.protection.protect(events.map((e, i) => this.toAppend(e, i, execution))),
-          current.revision === null ? 'no_stream' : current.revision,
-        );
+          events: await this.protection.protect(events.map((e, i) => this.toAppend(e, i, execution))),
+          expectedRevision: current.revision === null ? ('no_stream' as const) : current.revision,
+        };
+        const result =
+          alongside.length === 0
+            ? await this.store.appendToStream(own.streamId, own.events, own.expectedRevision)
+            : (await this.store.appendToStreams([...alongside, own]))[alongside.length];
         return {
           state: events.reduce(decider.evolve, current.state),
           revision: result.nextRevision,
@@ -174,6 +208,11 @@ export class CommandExecutor {
         };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) taken.appendOutcomeUnknown = true;
+        // A stream believed new exists (the same request came before): `reserve` does it, at once.
+        if (error instanceof WrongExpectedRevisionError && alongside.some((a) => a.streamId === error.streamId)) {
+          alongsideNewFailed = true;
+          continue;
+        }
         const retry = error instanceof WrongExpectedRevisionError && context.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
         if (!retry) throw error;
         // Jittered backoff, so that racing writers stop colliding in lockstep.

@@ -1,6 +1,6 @@
 import { marcheDecider, marcheStream, rattachementDecider, type DeclarationRattachee, type MarcheVu, type PlacementRattache } from '@suivi/domain';
 import type { CommandContext } from './command-context';
-import type { CommandExecutor, Reservation } from './command-executor';
+import type { CommandExecutor, NewStreamPart, Reservation } from './command-executor';
 
 /**
  * What placement commands read and write besides the salarié's own stream, shared by the
@@ -61,4 +61,13 @@ export async function rattacher(
       });
     },
   };
+}
+
+/**
+ * A locator that is right whatever happens (a declaration's), written in the same append as the
+ * salarié's event (Execution.alongsideNew); `rattacher` with a null `landed` remains the way when
+ * it exists already. Its events get ids of their own, as `rattacher`'s.
+ */
+export function nouveauRattachement(streamId: string, event: PlacementRattache | DeclarationRattachee): NewStreamPart {
+  return { streamId, decider: rattachementDecider, command: { type: 'Rattacher' as const, event } };
 }

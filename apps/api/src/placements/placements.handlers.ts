@@ -1,6 +1,6 @@
 import { UnprocessableEntityException } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler, type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { CommandExecutor, declarationIdDe, marcheVu, newId, rattacher, type CommandContext } from '@suivi/commands';
+import { CommandExecutor, declarationIdDe, marcheVu, newId, nouveauRattachement, rattacher, type CommandContext } from '@suivi/commands';
 import {
   declarationStream,
   depuisCentiemes,
@@ -95,6 +95,8 @@ export class DeclarerHeuresHandler implements ICommandHandler<DeclarerHeuresComm
         now: context.now,
         marche: await marcheDuPlacement(this.executor, state, placementId),
       }),
+      // The declaration's locator goes in the same append as its event; `reserve` when it exists already.
+      alongsideNew: () => [nouveauRattachement(declarationStream(declarationId), { type: 'DeclarationRattachee', data: { declarationId, placementId, salarieId } })],
       reserve: () =>
         rattacher(
           this.executor,
