@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -9,28 +8,14 @@ import { NestFactory } from '@nestjs/core';
 import { type Command } from 'commander';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { CommandExecutor, marcheVu, rattacher, type CommandContext } from '@suivi/commands';
+import { CommandExecutor } from '@suivi/commands';
 import { validateConfig } from '@suivi/config';
-import {
-  cleDeLuhn,
-  placementStream,
-  salarieDecider,
-  salarieStream,
-  type Decider,
-  type MarcheVu,
-  type SalarieCommand,
-  type SalarieEvent,
-  type SalarieState,
-} from '@suivi/domain';
 import { EVENT_STORE, type EventStore } from '@suivi/event-store';
-import { enParallele } from '@suivi/imports';
 import { PersonalDataProtection, PersonalKeys } from '@suivi/personal-data';
-import { EnregistrerDonneurOrdreCommand, EnregistrerDonneurOrdreHandler } from '../../../api/src/donneurs-ordre/donneurs-ordre.handlers';
-import { EnregistrerEntrepriseCommand, EnregistrerEntrepriseHandler } from '../../../api/src/entreprises/entreprises.handlers';
-import { EnregistrerMarcheCommand, EnregistrerMarcheHandler, ModifierMarcheCommand, ModifierMarcheHandler } from '../../../api/src/marches/marches.handlers';
-import { OuvrirOperationCommand, OuvrirOperationHandler } from '../../../api/src/operations/operations.handlers';
 import { CliModule } from '../cli.module';
+import { API_MAIN, apiEnv, CLI_MAIN, checkChild, runChild, signIn, sleep, startApi, statusKb, stopApi, waitForHealth, waitForReady, type ApiChild } from './api-process';
 import { freePort, openBenchDatabase, serverInfo } from './bench-database';
+import { seedPeople, seedReferentiel } from './bench-people';
 import { positiveInt } from './options';
 import { fixed, int, round } from './report';
 
@@ -71,16 +56,9 @@ const MOIS = Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart
 const SEED_CONCURRENCY = 16;
 const FACILITATRICE = 'bench-facilitatrice';
 const BENCH_USER = 'bench:http';
-const HEALTH_TIMEOUT_MS = 180_000;
-const READY_TIMEOUT_MS = 300_000;
 const RSS_SAMPLE_MS = 100;
 /** USER_HZ of /proc/<pid>/stat: 100 on every Linux this runs on. */
 const CLOCK_TICKS = 100;
-
-/** dist/, seen from dist/apps/cli/src/bench. */
-const DIST = join(__dirname, '..', '..', '..', '..');
-const CLI_MAIN = join(DIST, 'apps', 'cli', 'src', 'main.js');
-const API_MAIN = join(DIST, 'apps', 'api', 'src', 'main.js');
 
 /** What this bench reads of autocannon 9's programmatic API (the package ships no types). */
 interface AutocannonRequest {
@@ -192,8 +170,27 @@ async function benchHttp(options: HttpBenchOptions): Promise<void> {
       app.get<EventStore>(EVENT_STORE),
       new PersonalDataProtection(new PersonalKeys(app.get(DataSource), Buffer.from(masterKey, 'base64'))),
     );
-    const marches = await seedReferentiel(executor);
-    const placements = await seedPlacements(executor, marches, options.placements);
+    const marches = await seedReferentiel(executor, {
+      marches: MARCHES,
+      entreprises: ENTREPRISES,
+      concurrency: SEED_CONCURRENCY,
+      userId: BENCH_USER,
+      siretFrom: 515_151_000,
+      raisonSociale: (e) => `Charge ${e} SAS`,
+      numero: (m) => `2025-HTTP-${String(m).padStart(3, '0')}`,
+    });
+    const placements = (
+      await seedPeople(executor, marches, options.placements, {
+        concurrency: SEED_CONCURRENCY,
+        userId: BENCH_USER,
+        identity: (i) => ({
+          nom: `Nom${i}`,
+          prenom: `Prénom${i}`,
+          dateNaissance: new Date(Date.UTC(1970, 0, 1) + (i % 12_000) * 86_400_000).toISOString().slice(0, 10),
+          quartierQpv: null,
+        }),
+      })
+    ).map((p) => p.placementId);
     await app.close();
     app = null;
     const seedSeconds = (performance.now() - seedStarted) / 1000;
@@ -201,9 +198,16 @@ async function benchHttp(options: HttpBenchOptions): Promise<void> {
 
     // 2. The user, then the api.
     const port = await freePort();
-    const env = childEnv(db.url, dataDir, port, masterKey, authSecret, options.projectors);
-    const user = await runChild([CLI_MAIN, 'users:create', '--identifiant', FACILITATRICE, '--role', 'facilitatrice', '--mot-de-passe', motDePasse], env);
-    if (user.exitCode !== 0) throw new Error(`users:create: exit ${user.exitCode}\n${user.stderr.slice(-4000)}`);
+    const env = apiEnv({
+      databaseUrl: db.url,
+      port,
+      dataDir,
+      authSecret,
+      personalDataKey: masterKey,
+      projectors: options.projectors,
+      raiseRateLimits: true,
+    });
+    checkChild(await runChild([CLI_MAIN, 'users:create', '--identifiant', FACILITATRICE, '--role', 'facilitatrice', '--mot-de-passe', motDePasse], env), 'users:create');
     if (options.cpuProf) mkdirSync(options.cpuProf, { recursive: true });
     const nodeArgs = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [];
     progress(`starting the api on port ${port}${options.cpuProf ? ` (CPU profile into ${options.cpuProf})` : ''} ...`);
@@ -211,7 +215,7 @@ async function benchHttp(options: HttpBenchOptions): Promise<void> {
     const base = `http://127.0.0.1:${port}`;
     await waitForHealth(base, api);
     if (options.projectors) await waitForReady(base, api);
-    const jeton = await connexion(base, FACILITATRICE, motDePasse);
+    const jeton = await signIn(base, FACILITATRICE, motDePasse);
     const head = await countEvents(pool, 'HeuresDeclarees');
     if (head !== 0) throw new Error(`${head} HeuresDeclarees before the run: the seed declares nothing`);
 
@@ -355,15 +359,9 @@ async function measured(api: ApiChild, label: string, run: () => Promise<Autocan
   return run_;
 }
 
+/** VmRSS and VmHWM of a process, kB (0 where unreadable). */
 function memoire(pid: number | undefined): { rssKb: number; hwmKb: number } {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-    return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
-  } catch {
-    // Gone or not Linux: no figure rather than a wrong one.
-    return { rssKb: 0, hwmKb: 0 };
-  }
+  return { rssKb: statusKb(pid, 'VmRSS') ?? 0, hwmKb: statusKb(pid, 'VmHWM') ?? 0 };
 }
 
 /** utime + stime of a process, in ms (Linux /proc; 0 elsewhere). */
@@ -385,275 +383,14 @@ function loadavg(): number[] {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Seed (as bench:import: the API's handlers and the salarié's decider, through the executor)
-// ---------------------------------------------------------------------------------------------
-
-interface Marche {
-  marcheId: string;
-  entrepriseId: string;
-  vu: MarcheVu;
-}
-
-function contexte(): CommandContext {
-  return { userId: BENCH_USER, correlationId: randomUUID(), causationId: null, now: new Date() };
-}
-
-async function seedReferentiel(executor: CommandExecutor): Promise<Marche[]> {
-  const entrepriseHandler = new EnregistrerEntrepriseHandler(executor);
-  const entreprises = await enParallele(
-    Array.from({ length: ENTREPRISES }, (_, e) => e),
-    SEED_CONCURRENCY,
-    async (e) => {
-      const base = String(100000000000 + 515_151_000 + e).padStart(13, '0').slice(-13);
-      const { id } = await entrepriseHandler.execute(
-        new EnregistrerEntrepriseCommand({ siret: base + cleDeLuhn(base), raisonSociale: `Charge ${e} SAS`, type: 'classique' }, contexte()),
-      );
-      return id;
-    },
-  );
-  const donneurHandler = new EnregistrerDonneurOrdreHandler(executor);
-  const operationHandler = new OuvrirOperationHandler(executor);
-  const marcheHandler = new EnregistrerMarcheHandler(executor);
-  const modifierHandler = new ModifierMarcheHandler(executor);
-  return enParallele(
-    Array.from({ length: MARCHES }, (_, m) => m),
-    SEED_CONCURRENCY,
-    async (m) => {
-      const { id: donneurOrdreId } = await donneurHandler.execute(
-        new EnregistrerDonneurOrdreCommand({ nom: `Commune ${m}`, type: 'collectivite', region: 'Bourgogne-Franche-Comté' }, contexte()),
-      );
-      const { id: operationId } = await operationHandler.execute(new OuvrirOperationCommand({ donneurOrdreId, nom: `Opération ${m}`, commune: 'Dijon' }, contexte()));
-      const { id: marcheId } = await marcheHandler.execute(
-        new EnregistrerMarcheCommand(
-          {
-            donneurOrdreId,
-            operationId,
-            numero: `2025-HTTP-${String(m).padStart(3, '0')}`,
-            objet: `Réhabilitation ${m}`,
-            secteur: 'btp',
-            sousSecteur: 'batiment',
-            baseJuridique: 'L2112-2',
-            heuresPrevues: 100_000,
-            dateDebut: '2025-01-01',
-            dateFin: '2025-12-31',
-          },
-          contexte(),
-        ),
-      );
-      const entrepriseId = entreprises[m % ENTREPRISES];
-      await modifierHandler.execute(new ModifierMarcheCommand(marcheId, { type: 'attribution', dto: { entrepriseId, role: 'titulaire' } }, contexte()));
-      const vu = await marcheVu(executor, marcheId);
-      if (!vu) throw new Error(`marché ${marcheId} not found after its registration`);
-      return { marcheId, entrepriseId, vu };
-    },
-  );
-}
-
-/** A person's registration, eligibility and placement decided in a row and appended at once (the salarié decider's rules). */
-const salarieEnSuite: Decider<SalarieCommand[], SalarieEvent, SalarieState> = {
-  initialState: salarieDecider.initialState,
-  evolve: salarieDecider.evolve,
-  decide(commands, state) {
-    const events: SalarieEvent[] = [];
-    let current = state;
-    for (const command of commands) {
-      const decided = salarieDecider.decide(command, current);
-      current = decided.reduce(salarieDecider.evolve, current);
-      events.push(...decided);
-    }
-    return events;
-  },
-};
-
-/** Each person: the placement locator first (as DemarrerPlacementHandler), then the salarié's events; answers the placement ids. */
-async function seedPlacements(executor: CommandExecutor, marches: Marche[], total: number): Promise<string[]> {
-  let faits = 0;
-  const placements = await enParallele(
-    Array.from({ length: total }, (_, i) => i),
-    SEED_CONCURRENCY,
-    async (i): Promise<string> => {
-      const salarieId = randomUUID();
-      const placementId = randomUUID();
-      const marche = marches[i % marches.length];
-      const context = contexte();
-      const { now } = context;
-      await executor.execute({
-        streamId: salarieStream(salarieId),
-        decider: salarieEnSuite,
-        context,
-        command: (): SalarieCommand[] => [
-          {
-            type: 'EnregistrerSalarie',
-            salarieId,
-            nom: `Nom${i}`,
-            prenom: `Prénom${i}`,
-            sexe: i % 2 === 0 ? 'F' : 'M',
-            dateNaissance: new Date(Date.UTC(1970, 0, 1) + (i % 12_000) * 86_400_000).toISOString().slice(0, 10),
-            adresse: null,
-            commune: 'Dijon',
-            quartierQpv: null,
-            niveauFormation: 'infra_3',
-            now,
-          },
-          { type: 'ValiderEligibilite', criteres: ['brsa'], dateValidation: '2024-12-15', precision: null, validePar: context.userId, now },
-          {
-            type: 'DemarrerPlacement',
-            placementId,
-            marcheId: marche.marcheId,
-            entrepriseId: marche.entrepriseId,
-            entrepriseUtilisatriceId: null,
-            modalite: 'embauche_directe',
-            typeContrat: 'cdi',
-            dateDebut: '2025-01-02',
-            now,
-            marche: marche.vu,
-            entreprise: { type: 'classique' },
-          },
-        ],
-        reserve: () =>
-          rattacher(executor, placementStream(placementId), { type: 'PlacementRattache', data: { placementId, salarieId } }, context, async () => {
-            const { state } = await executor.load(salarieDecider, salarieStream(salarieId));
-            return state.existe && placementId in state.placements;
-          }),
-      });
-      if (++faits % 500 === 0) process.stderr.write(`\r  ${faits}/${total} people`);
-      return placementId;
-    },
-  );
-  process.stderr.write(`\r  ${total}/${total} people\n`);
-  return placements;
-}
-
 async function countEvents(pool: Pool, type: string): Promise<number> {
   const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events WHERE type = $1', [type]);
   return Number(rows[0].n);
 }
 
-// ---------------------------------------------------------------------------------------------
-// The api and the CLI, as child processes
-// ---------------------------------------------------------------------------------------------
-
-function childEnv(databaseUrl: string, dataDir: string, port: number, masterKey: string, authSecret: string, projectors: boolean): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    AUTH_SECRET: authSecret,
-    PERSONAL_DATA_KEY: masterKey,
-    EVENT_STORE: 'postgres',
-    PROJECTORS_IN_PROCESS: String(projectors),
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_WRITES_PER_SECOND: '100000',
-    RATE_LIMIT_READS_PER_SECOND: '100000',
-  };
-  for (const name of ['NODE_ENV', 'BENCH_DATABASE_URL', 'EMBEDDED_PG_DATA_DIR', 'EMBEDDED_PG_PORT', 'PROJECTIONS', 'EVENTSTORE_URL']) delete env[name];
-  return env;
-}
-
-async function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-  const exitCode = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  return { exitCode, stdout, stderr };
-}
-
-interface ApiChild {
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<number | null>;
-  exitCode?: number | null;
-}
-
-function startApi(env: NodeJS.ProcessEnv, args: string[]): ApiChild {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const keep = (d: Buffer) => {
-    output.push(d.toString('utf8'));
-    if (output.length > 200) output.splice(0, output.length - 200);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const api: ApiChild = { child, output, exited: Promise.resolve(null) };
-  api.exited = new Promise((resolve) => {
-    child.on('error', () => resolve(null));
-    child.on('exit', (code) => {
-      api.exitCode = code;
-      resolve(code);
-    });
-  });
-  return api;
-}
-
-async function stopApi(api: ApiChild): Promise<void> {
-  if (api.exitCode !== undefined) return;
-  api.child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 20_000)));
-  if ((await Promise.race([api.exited, late])) === 'late') {
-    progress('the api did not stop within 20 s after SIGTERM: killed');
-    api.child.kill('SIGKILL');
-    await api.exited;
-  }
-  clearTimeout(timer);
-}
-
-function apiDied(api: ApiChild): Error {
-  return new Error(`the api exited with ${api.exitCode}\n${api.output.join('').slice(-4000)}`);
-}
-
-async function waitForHealth(base: string, api: ApiChild): Promise<void> {
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (api.exitCode !== undefined) throw apiDied(api);
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(100);
-  }
-  throw new Error(`GET /health did not answer within ${HEALTH_TIMEOUT_MS / 1000} s\n${api.output.join('').slice(-4000)}`);
-}
-
-/** Every projection at the head of the log: nothing catches up in the background while we measure. */
-async function waitForReady(base: string, api: ApiChild): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (api.exitCode !== undefined) throw apiDied(api);
-    const res = await fetch(`${base}/ready`);
-    const body = (await res.json()) as { pret: boolean; projections: Array<{ name: string; lag: number }> };
-    last = JSON.stringify(body);
-    if (res.ok && body.pret && body.projections.every((p) => p.lag === 0)) return;
-    await sleep(250);
-  }
-  throw new Error(`the projections did not catch up within ${READY_TIMEOUT_MS / 1000} s: ${last}`);
-}
-
-async function connexion(base: string, identifiant: string, motDePasse: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/connexion`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ identifiant, motDePasse }),
-  });
-  const body = (await res.json()) as { jeton?: string };
-  if (!res.ok || !body.jeton) throw new Error(`POST /api/auth/connexion (${identifiant}): ${res.status} ${JSON.stringify(body)}`);
-  return body.jeton;
-}
-
 function enTetes(jeton: string, cle: string): Record<string, string> {
   return { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${jeton}`, 'idempotency-key': cle };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------
 // Report

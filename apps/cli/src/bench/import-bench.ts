@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -9,30 +9,16 @@ import { NestFactory } from '@nestjs/core';
 import { type Command } from 'commander';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { CommandExecutor, marcheVu, rattacher, type CommandContext } from '@suivi/commands';
-import { enParallele } from '@suivi/imports';
+import { CommandExecutor } from '@suivi/commands';
 import { validateConfig } from '@suivi/config';
-import {
-  cleDeLuhn,
-  placementStream,
-  salarieDecider,
-  salarieStream,
-  type Decider,
-  type MarcheVu,
-  type SalarieCommand,
-  type SalarieEvent,
-  type SalarieState,
-} from '@suivi/domain';
 import { EVENT_STORE, type EventStore } from '@suivi/event-store';
 import { PersonalDataProtection, PersonalKeys } from '@suivi/personal-data';
 import { PROJECTIONS, rebuildProjection, type Projection } from '@suivi/projections';
-import { EnregistrerDonneurOrdreCommand, EnregistrerDonneurOrdreHandler } from '../../../api/src/donneurs-ordre/donneurs-ordre.handlers';
-import { EnregistrerEntrepriseCommand, EnregistrerEntrepriseHandler } from '../../../api/src/entreprises/entreprises.handlers';
-import { EnregistrerMarcheCommand, EnregistrerMarcheHandler, ModifierMarcheCommand, ModifierMarcheHandler } from '../../../api/src/marches/marches.handlers';
-import { OuvrirOperationCommand, OuvrirOperationHandler } from '../../../api/src/operations/operations.handlers';
 import { DeclarerHeuresCommand, DeclarerHeuresHandler } from '../../../api/src/placements/placements.handlers';
 import { CliModule } from '../cli.module';
+import { checkChild, statusKb } from './api-process';
 import { openBenchDatabase, serverInfo } from './bench-database';
+import { benchContext, seedPeople, seedReferentiel, type BenchMarche, type BenchPerson } from './bench-people';
 import { positiveInt } from './options';
 import { fixed, round } from './report';
 
@@ -77,24 +63,10 @@ export function registerImportBenchCommand(program: Command): void {
 
 // ---------------------------------------------------------------------------------------------
 
-interface Marche {
-  marcheId: string;
-  numero: string;
-  entrepriseId: string;
-  siret: string;
-  vu: MarcheVu;
-}
-
-interface Personne {
-  index: number;
-  salarieId: string;
-  placementId: string;
-  nom: string;
-  prenom: string;
+/** A seeded person, with the birth date as the file writes it. */
+interface Personne extends BenchPerson {
   /** JJ/MM/AAAA, as written in the file. */
   naissanceFr: string;
-  dateNaissance: string;
-  marche: Marche;
 }
 
 interface ChildRun {
@@ -151,7 +123,15 @@ async function benchImport(options: ImportBenchOptions): Promise<void> {
     const personnesBaseline = Math.ceil(options.echantillon / MOIS.length);
     progress(`seeding ${MARCHES} marchés, ${ENTREPRISES} entreprises, ${personnesImport} + ${personnesBaseline} (baseline) people with a placement each`);
     const seedStarted = performance.now();
-    const marches = await seedReferentiel(executor);
+    const marches = await seedReferentiel(executor, {
+      marches: MARCHES,
+      entreprises: ENTREPRISES,
+      concurrency: SEED_CONCURRENCY,
+      userId: BENCH_USER,
+      siretFrom: 424_242_000,
+      raisonSociale: (e) => `Bâtisseurs ${e} SAS`,
+      numero: (m) => `2025-BENCH-${String(m).padStart(3, '0')}`,
+    });
     const personnes = await seedPersonnes(executor, marches, personnesImport + personnesBaseline);
     const seedWriteSeconds = (performance.now() - seedStarted) / 1000;
     progress(`  written in ${fixed(seedWriteSeconds, 1)} s; rebuilding the annuaire projection`);
@@ -232,151 +212,25 @@ async function benchImport(options: ImportBenchOptions): Promise<void> {
 // Seed
 // ---------------------------------------------------------------------------------------------
 
-function contexte(): CommandContext {
-  return { userId: BENCH_USER, correlationId: randomUUID(), causationId: null, now: new Date() };
-}
-
-/** Entreprises, then one donneur d'ordre, opération and marché each, awarded to an entreprise: through the API's handlers. */
-async function seedReferentiel(executor: CommandExecutor): Promise<Marche[]> {
-  const entrepriseHandler = new EnregistrerEntrepriseHandler(executor);
-  const entreprises = await enParallele(
-    Array.from({ length: ENTREPRISES }, (_, e) => e),
-    SEED_CONCURRENCY,
-    async (e) => {
-      const siret = siretValide(424_242_000 + e);
-      const { id } = await entrepriseHandler.execute(
-        new EnregistrerEntrepriseCommand({ siret, raisonSociale: `Bâtisseurs ${e} SAS`, type: 'classique' }, contexte()),
-      );
-      return { entrepriseId: id, siret };
-    },
-  );
-  const donneurHandler = new EnregistrerDonneurOrdreHandler(executor);
-  const operationHandler = new OuvrirOperationHandler(executor);
-  const marcheHandler = new EnregistrerMarcheHandler(executor);
-  const modifierHandler = new ModifierMarcheHandler(executor);
-  return enParallele(
-    Array.from({ length: MARCHES }, (_, m) => m),
-    SEED_CONCURRENCY,
-    async (m) => {
-      const { id: donneurOrdreId } = await donneurHandler.execute(
-        new EnregistrerDonneurOrdreCommand({ nom: `Commune ${m}`, type: 'collectivite', region: 'Bourgogne-Franche-Comté' }, contexte()),
-      );
-      const { id: operationId } = await operationHandler.execute(
-        new OuvrirOperationCommand({ donneurOrdreId, nom: `Opération ${m}`, commune: 'Dijon' }, contexte()),
-      );
-      const numero = `2025-BENCH-${String(m).padStart(3, '0')}`;
-      const { id: marcheId } = await marcheHandler.execute(
-        new EnregistrerMarcheCommand(
-          {
-            donneurOrdreId,
-            operationId,
-            numero,
-            objet: `Réhabilitation ${m}`,
-            secteur: 'btp',
-            sousSecteur: 'batiment',
-            baseJuridique: 'L2112-2',
-            heuresPrevues: 100_000,
-            dateDebut: '2025-01-01',
-            dateFin: '2025-12-31',
-          },
-          contexte(),
-        ),
-      );
-      const { entrepriseId, siret } = entreprises[m % ENTREPRISES];
-      await modifierHandler.execute(new ModifierMarcheCommand(marcheId, { type: 'attribution', dto: { entrepriseId, role: 'titulaire' } }, contexte()));
-      const vu = await marcheVu(executor, marcheId);
-      if (!vu) throw new Error(`marché ${marcheId} not found after its registration`);
-      return { marcheId, numero, entrepriseId, siret, vu };
-    },
-  );
-}
-
-/**
- * Several commands of one stream decided in a row, each on the state the previous ones left, and
- * appended at once: a person's registration, eligibility and placement are one append (the
- * rules are the salarié decider's, unchanged).
- */
-const salarieEnSuite: Decider<SalarieCommand[], SalarieEvent, SalarieState> = {
-  initialState: salarieDecider.initialState,
-  evolve: salarieDecider.evolve,
-  decide(commands, state) {
-    const events: SalarieEvent[] = [];
-    let current = state;
-    for (const command of commands) {
-      const decided = salarieDecider.decide(command, current);
-      current = decided.reduce(salarieDecider.evolve, current);
-      events.push(...decided);
-    }
-    return events;
-  },
-};
-
 const PRENOMS = ['Prénom', 'Camille', 'Éloïse', 'Noé', 'Zoé', 'Jérôme', 'Gaëlle', 'Loïc'];
 const NOMS = ['Nom', 'Lefèvre', 'Durand', 'Çelik', 'Nguyễn', 'Martin'];
 
-/** Each person: the placement locator first (as DemarrerPlacementHandler), then SalarieEnregistre + EligibiliteValidee + PlacementDemarre. */
-async function seedPersonnes(executor: CommandExecutor, marches: Marche[], total: number): Promise<Personne[]> {
-  let faits = 0;
-  const personnes = await enParallele(
-    Array.from({ length: total }, (_, i) => i),
-    SEED_CONCURRENCY,
-    async (i): Promise<Personne> => {
-      const salarieId = randomUUID();
-      const placementId = randomUUID();
-      const marche = marches[i % marches.length];
-      // Unique per person: the index is part of both names.
-      const nom = `${NOMS[i % NOMS.length]}${i}`;
-      const prenom = `${PRENOMS[(i >> 1) % PRENOMS.length]}${i}`;
-      const naissance = new Date(Date.UTC(1965, 0, 1) + (i % 12_000) * 86_400_000);
-      const dateNaissance = naissance.toISOString().slice(0, 10);
-      const context = contexte();
-      const { now } = context;
-      await executor.execute({
-        streamId: salarieStream(salarieId),
-        decider: salarieEnSuite,
-        context,
-        command: (): SalarieCommand[] => [
-          {
-            type: 'EnregistrerSalarie',
-            salarieId,
-            nom,
-            prenom,
-            sexe: i % 2 === 0 ? 'F' : 'M',
-            dateNaissance,
-            adresse: null,
-            commune: 'Dijon',
-            quartierQpv: i % 3 === 0 ? 'Grésilles' : null,
-            niveauFormation: 'infra_3',
-            now,
-          },
-          { type: 'ValiderEligibilite', criteres: ['brsa'], dateValidation: '2024-12-15', precision: null, validePar: context.userId, now },
-          {
-            type: 'DemarrerPlacement',
-            placementId,
-            marcheId: marche.marcheId,
-            entrepriseId: marche.entrepriseId,
-            entrepriseUtilisatriceId: null,
-            modalite: 'embauche_directe',
-            typeContrat: 'cdi',
-            dateDebut: '2025-01-02',
-            now,
-            marche: marche.vu,
-            entreprise: { type: 'classique' },
-          },
-        ],
-        reserve: () =>
-          rattacher(executor, placementStream(placementId), { type: 'PlacementRattache', data: { placementId, salarieId } }, context, async () => {
-            const { state } = await executor.load(salarieDecider, salarieStream(salarieId));
-            return state.existe && placementId in state.placements;
-          }),
-      });
-      if (++faits % 500 === 0) process.stderr.write(`\r  ${faits}/${total} people`);
-      const [a, m, j] = dateNaissance.split('-');
-      return { index: i, salarieId, placementId, nom, prenom, dateNaissance, naissanceFr: `${j}/${m}/${a}`, marche };
-    },
-  );
-  process.stderr.write(`\r  ${total}/${total} people\n`);
-  return personnes;
+/** The import's people: names with accents and a few QPV residents; unique per person (the index is part of both names). */
+async function seedPersonnes(executor: CommandExecutor, marches: BenchMarche[], total: number): Promise<Personne[]> {
+  const personnes = await seedPeople(executor, marches, total, {
+    concurrency: SEED_CONCURRENCY,
+    userId: BENCH_USER,
+    identity: (i) => ({
+      nom: `${NOMS[i % NOMS.length]}${i}`,
+      prenom: `${PRENOMS[(i >> 1) % PRENOMS.length]}${i}`,
+      dateNaissance: new Date(Date.UTC(1965, 0, 1) + (i % 12_000) * 86_400_000).toISOString().slice(0, 10),
+      quartierQpv: i % 3 === 0 ? 'Grésilles' : null,
+    }),
+  });
+  return personnes.map((p) => {
+    const [a, m, j] = p.dateNaissance.split('-');
+    return { ...p, naissanceFr: `${j}/${m}/${a}` };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -488,18 +342,7 @@ async function runImport(fichier: string, env: NodeJS.ProcessEnv, pool: Pool): P
 
 /** The process's peak resident set (VmHWM, kB); 0 once it is gone. */
 function vmHwm(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function checkChild(run: ChildRun, what: string): void {
-  if (run.exitCode === 0) return;
-  throw new Error(`${what}: the child exited with ${run.exitCode}\n--- stdout\n${run.stdout.slice(-4000)}\n--- stderr\n${run.stderr.slice(-4000)}`);
+  return statusKb(pid, 'VmHWM') ?? 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -514,7 +357,7 @@ async function runBaseline(executor: CommandExecutor, personnes: Personne[], lig
   const rows = todo.slice(0, lignes);
   if (rows.length !== lignes) throw new Error(`baseline: ${rows.length} rows for ${lignes} asked`);
   const t0 = performance.now();
-  for (const row of rows) await handler.execute(new DeclarerHeuresCommand(row.placementId, { mois: row.mois, heures: row.heures }, contexte()));
+  for (const row of rows) await handler.execute(new DeclarerHeuresCommand(row.placementId, { mois: row.mois, heures: row.heures }, benchContext(BENCH_USER)));
   return { seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -639,12 +482,6 @@ async function countEvents(pool: Pool, type?: string): Promise<number> {
   return Number(rows[0].n);
 }
 
-
-/** A SIRET whose Luhn key is right. */
-function siretValide(n: number): string {
-  const base = String(100000000000 + n).padStart(13, '0').slice(-13);
-  return base + cleDeLuhn(base);
-}
 
 function progress(message: string): void {
   process.stderr.write(`${message}\n`);

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -9,6 +8,7 @@ import { type Command } from 'commander';
 import { Pool } from 'pg';
 import type { Browser } from 'playwright-core';
 import { ANNEE, DEFAULT_SEED } from '../seed-demo/plan';
+import { API_MAIN, apiEnv, CLI_MAIN, checkChild, DIST, runChild, signIn, startApi, stopApi, waitForHealth, waitForReady, type ApiChild } from './api-process';
 import { freePort, openBenchDatabase, serverInfo } from './bench-database';
 import { positiveInt } from './options';
 import { fixed, round } from './report';
@@ -43,14 +43,8 @@ const CLE_JETON = 'suivi-clauses.jeton';
 const ACHETEUR = 'bench-acheteur';
 const ADMIN = 'bench-admin';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HEALTH_TIMEOUT_MS = 180_000;
-const READY_TIMEOUT_MS = 300_000;
 const PAGE_TIMEOUT_MS = 60_000;
 
-/** dist/, seen from dist/apps/cli/src/bench. */
-const DIST = join(__dirname, '..', '..', '..', '..');
-const CLI_MAIN = join(DIST, 'apps', 'cli', 'src', 'main.js');
-const API_MAIN = join(DIST, 'apps', 'api', 'src', 'main.js');
 const WEB = join(DIST, 'web');
 
 /** This run's secrets, the same for every child (the api must read what seed:demo encrypted). */
@@ -132,7 +126,7 @@ async function benchWeb(options: WebBenchOptions): Promise<void> {
   try {
     const server = await serverInfo(pool);
     const port = await freePort();
-    const env = childEnv(db.url, dataDir, port);
+    const env = apiEnv({ databaseUrl: db.url, port, dataDir, authSecret: SECRETS.auth, personalDataKey: SECRETS.personal });
 
     // 1. The demonstration year, through the real command.
     progress(`seed:demo --seed ${DEFAULT_SEED} (child process) ...`);
@@ -154,7 +148,7 @@ async function benchWeb(options: WebBenchOptions): Promise<void> {
     progress(`  api up in ${fixed(apiStartSeconds, 1)} s, projections caught up after ${fixed((performance.now() - apiStarted) / 1000, 1)} s`);
 
     // 3. The acheteur of the donneur d'ordre with the most marchés.
-    const jetonAdmin = await connexion(base, ADMIN, motDePasse);
+    const jetonAdmin = await signIn(base, ADMIN, motDePasse);
     const donneurs = await tousLesDonneursOrdre(base, jetonAdmin);
     const donneur = [...donneurs].sort((a, b) => b.marches - a.marches || a.nom.localeCompare(b.nom))[0];
     if (!donneur) throw new Error("no donneur d'ordre after seed:demo");
@@ -165,7 +159,7 @@ async function benchWeb(options: WebBenchOptions): Promise<void> {
     );
     checkChild(acheteur, 'users:create acheteur');
     await waitForReady(base, api);
-    const jeton = await connexion(base, ACHETEUR, motDePasse);
+    const jeton = await signIn(base, ACHETEUR, motDePasse);
     const premiere = await getJson<{ total: number; items: unknown[] }>(base, MARCHES_DE_LA_PAGE, jeton);
     if (premiere.total !== donneur.marches) throw new Error(`the acheteur sees ${premiere.total} marchés, ${donneur.marches} expected`);
     progress(`acheteur of « ${donneur.nom} »: ${donneur.marches} marchés (of ${totalMarches}, ${donneurs.length} donneurs d'ordre); ${premiere.items.length} on the first page`);
@@ -368,134 +362,8 @@ function fichiersDuBundle(connexion: PageDeConnexion): Fichier[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The api and the CLI, as child processes
+// The api's answers
 // ---------------------------------------------------------------------------------------------
-
-function childEnv(databaseUrl: string, dataDir: string, port: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    AUTH_SECRET: SECRETS.auth,
-    PERSONAL_DATA_KEY: SECRETS.personal,
-    EVENT_STORE: 'postgres',
-    PROJECTORS_IN_PROCESS: 'true',
-    LOG_LEVEL: 'warn',
-  };
-  for (const name of ['NODE_ENV', 'BENCH_DATABASE_URL', 'EMBEDDED_PG_DATA_DIR', 'EMBEDDED_PG_PORT', 'PROJECTIONS', 'EVENTSTORE_URL']) delete env[name];
-  return env;
-}
-
-interface ChildRun {
-  seconds: number;
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-async function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<ChildRun> {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-  const exitCode = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  return { seconds: (performance.now() - t0) / 1000, exitCode, stdout, stderr };
-}
-
-function checkChild(run: ChildRun, what: string): void {
-  if (run.exitCode === 0) return;
-  throw new Error(`${what}: the child exited with ${run.exitCode}\n--- stdout\n${run.stdout.slice(-4000)}\n--- stderr\n${run.stderr.slice(-4000)}`);
-}
-
-interface ApiChild {
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<number | null>;
-  exitCode?: number | null;
-}
-
-function startApi(env: NodeJS.ProcessEnv): ApiChild {
-  const child = spawn(process.execPath, [API_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const keep = (d: Buffer) => {
-    output.push(d.toString('utf8'));
-    if (output.length > 200) output.splice(0, output.length - 200);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const api: ApiChild = { child, output, exited: Promise.resolve(null) };
-  api.exited = new Promise((resolve) => {
-    child.on('error', () => resolve(null));
-    child.on('exit', (code) => {
-      api.exitCode = code;
-      resolve(code);
-    });
-  });
-  return api;
-}
-
-async function stopApi(api: ApiChild): Promise<void> {
-  if (api.exitCode !== undefined) return;
-  api.child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 20_000)));
-  if ((await Promise.race([api.exited, late])) === 'late') {
-    progress('the api did not stop within 20 s after SIGTERM: killed');
-    api.child.kill('SIGKILL');
-    await api.exited;
-  }
-  clearTimeout(timer);
-}
-
-function apiDied(api: ApiChild): Error {
-  return new Error(`the api exited with ${api.exitCode}\n${api.output.join('').slice(-4000)}`);
-}
-
-async function waitForHealth(base: string, api: ApiChild): Promise<void> {
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (api.exitCode !== undefined) throw apiDied(api);
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(100);
-  }
-  throw new Error(`GET /health did not answer within ${HEALTH_TIMEOUT_MS / 1000} s\n${api.output.join('').slice(-4000)}`);
-}
-
-/** Every projection at the head of the log: nothing catches up in the background while we measure. */
-async function waitForReady(base: string, api: ApiChild): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (api.exitCode !== undefined) throw apiDied(api);
-    const res = await fetch(`${base}/ready`);
-    const body = (await res.json()) as { pret: boolean; projections: Array<{ name: string; lag: number }> };
-    last = JSON.stringify(body);
-    if (res.ok && body.pret && body.projections.every((p) => p.lag === 0)) return;
-    await sleep(250);
-  }
-  throw new Error(`the projections did not catch up within ${READY_TIMEOUT_MS / 1000} s: ${last}`);
-}
-
-async function connexion(base: string, identifiant: string, motDePasse: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/connexion`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ identifiant, motDePasse }),
-  });
-  const body = (await res.json()) as { jeton?: string };
-  if (!res.ok || !body.jeton) throw new Error(`POST /api/auth/connexion (${identifiant}): ${res.status} ${JSON.stringify(body)}`);
-  return body.jeton;
-}
 
 async function getJson<T>(base: string, chemin: string, jeton: string): Promise<T> {
   const res = await fetch(`${base}${chemin}`, { headers: { Accept: 'application/json', Authorization: `Bearer ${jeton}` } });
@@ -563,7 +431,6 @@ function roundAll(c: Chargement) {
 
 const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
 const kb = (n: number) => fixed(n / 1024, 1);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Result {
   postgres: { version: string; settings: string; server: string };
