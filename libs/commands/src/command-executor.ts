@@ -246,22 +246,39 @@ export class CommandExecutor {
   }
 
   private eventId(execution: Execution<any, any, any>, index: number): string {
-    return uuidV5(`${execution.context.idempotencySeed}|${execution.streamId}|${execution.step ?? ''}|${index}`);
+    return commandEventId(execution.context.idempotencySeed, execution.streamId, execution.step, index);
   }
 
   private toAppend<E extends DomainEvent>(event: E, index: number, execution: Execution<any, E, any>): EventToAppend {
-    const { context } = execution;
-    return {
-      eventId: context.idempotencySeed ? this.eventId(execution, index) : randomUUID(),
-      type: event.type,
-      data: event.data,
-      metadata: {
-        schemaVersion: versionDuSchema(event.type),
-        occurredAt: context.now.toISOString(),
-        userId: context.userId,
-        correlationId: context.correlationId,
-        causationId: context.causationId,
-      },
-    };
+    return eventToAppend(event, index, execution);
   }
+}
+
+/**
+ * The id of a command's index-th event on a stream: a function of the request's idempotency seed,
+ * so that the same request sent again finds what it wrote (also used by the benches that write the
+ * command side's log without it, to give the same ids).
+ */
+export function commandEventId(idempotencySeed: string | undefined, streamId: string, step: string | undefined, index: number): string {
+  return uuidV5(`${idempotencySeed}|${streamId}|${step ?? ''}|${index}`);
+}
+
+/** An event decided by a command as it is appended: its id (random without an idempotency seed) and the command's metadata. */
+export function eventToAppend<E extends DomainEvent>(
+  event: E,
+  index: number,
+  { context, streamId, step }: { context: CommandContext; streamId: string; step?: string },
+): EventToAppend {
+  return {
+    eventId: context.idempotencySeed ? commandEventId(context.idempotencySeed, streamId, step, index) : randomUUID(),
+    type: event.type,
+    data: event.data,
+    metadata: {
+      schemaVersion: versionDuSchema(event.type),
+      occurredAt: context.now.toISOString(),
+      userId: context.userId,
+      correlationId: context.correlationId,
+      causationId: context.causationId,
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { marcheDecider, marcheStream, rattachementDecider, type DeclarationRattachee, type MarcheVu, type PlacementRattache } from '@suivi/domain';
+import { marcheDecider, marcheStream, rattachementDecider, type DeclarationRattachee, type MarcheState, type MarcheVu, type PlacementRattache } from '@suivi/domain';
 import type { CommandContext } from './command-context';
 import type { CommandExecutor, NewStreamPart, Reservation } from './command-executor';
 
@@ -10,7 +10,12 @@ import type { CommandExecutor, NewStreamPart, Reservation } from './command-exec
 /** The marché as a placement command needs it, read at command time; null when unknown. */
 export async function marcheVu(executor: CommandExecutor, marcheId: string): Promise<MarcheVu | null> {
   const { state } = await executor.load(marcheDecider, marcheStream(marcheId));
-  if (!state.existe) return null;
+  return marcheVuDe(marcheId, state);
+}
+
+/** The marché as a placement command needs it, from its folded state (also where the state is held in memory); null when unknown. */
+export function marcheVuDe(marcheId: string, state: MarcheState | undefined): MarcheVu | null {
+  if (!state?.existe) return null;
   return {
     marcheId,
     dateDebut: state.dateDebut,

@@ -26,7 +26,7 @@ import {
   type MarcheVu,
   type MarcheState,
 } from '@suivi/domain';
-import { declarationIdDe, newId } from '@suivi/commands';
+import { declarationIdDe, marcheVuDe, newId } from '@suivi/commands';
 import type { EventStore, EventToAppend, StreamAppend } from '@suivi/event-store';
 import { rebuildProjection, type Projection } from '@suivi/projections';
 import { DEFAULT_SEED, correlationIdOf, genererPlan, idempotencySeedOf, type PlannedCommand } from '../seed-demo/plan';
@@ -169,10 +169,7 @@ function* demoYear(seed: number): Generator<StreamAppend> {
     }));
     if (toAppend.length > 0) pending.push({ streamId, events: toAppend, expectedRevision: 'any' });
   };
-  const marcheVu = (marcheId: string): MarcheVu => {
-    const s = states.get(marcheStream(marcheId)) as Extract<MarcheState, { existe: true }>;
-    return { marcheId, dateDebut: s.dateDebut, dateFin: s.dateFin, dateCloture: s.dateCloture, attributaires: s.attributaires.map((a) => a.entrepriseId) };
-  };
+  const marcheVu = (marcheId: string): MarcheVu => marcheVuDe(marcheId, states.get(marcheStream(marcheId)) as MarcheState)!;
   const entrepriseType = (id: string) => (states.get(entrepriseStream(id)) as { existe: boolean; type: never } | undefined);
 
   const apply = (c: PlannedCommand): void => {

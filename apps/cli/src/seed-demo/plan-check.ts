@@ -24,7 +24,7 @@ import {
   type SalarieState,
   type SiretState,
 } from '@suivi/domain';
-import { declarationIdDe, newId } from '@suivi/commands';
+import { declarationIdDe, marcheVuDe, newId } from '@suivi/commands';
 import { idempotencySeedOf, type Plan, type PlannedCommand } from './plan';
 
 export interface Refus {
@@ -61,11 +61,7 @@ export function verifierPlan(plan: Plan, now: Date): VerificationPlan {
     result.evenements += events.length;
     return events;
   };
-  const marcheVu = (marcheId: string): MarcheVu | null => {
-    const state = marches.get(marcheId);
-    if (!state?.existe) return null;
-    return { marcheId, dateDebut: state.dateDebut, dateFin: state.dateFin, dateCloture: state.dateCloture, attributaires: state.attributaires.map((a) => a.entrepriseId) };
-  };
+  const marcheVu = (marcheId: string): MarcheVu | null => marcheVuDe(marcheId, marches.get(marcheId));
   const introuvable = (code: string) => new DomainError(code, 'introuvable', {}, 'introuvable');
   const marcheDuPlacement = (salarieId: string, placementId: string): MarcheVu => {
     const state = salaries.get(salarieId);
