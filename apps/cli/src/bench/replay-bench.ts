@@ -1,35 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import {
-  calibrationDecider,
-  calibrationStream,
-  declarationStream,
-  donneurOrdreDecider,
-  donneurOrdreStream,
-  entrepriseDecider,
-  entrepriseStream,
-  marcheDecider,
-  marcheStream,
-  metiersParDefaut,
-  operationDecider,
-  operationStream,
-  placementStream,
-  salarieDecider,
-  salarieStream,
-  siretDecider,
-  siretStream,
-  verifierSiret,
-  versionDuSchema,
-  type Decider,
-  type DomainEvent,
-  type MarcheVu,
-  type MarcheState,
-} from '@suivi/domain';
-import { declarationIdDe, marcheVuDe, newId } from '@suivi/commands';
-import type { EventStore, EventToAppend, StreamAppend } from '@suivi/event-store';
+import type { EventStore, StreamAppend } from '@suivi/event-store';
 import { rebuildProjection, type Projection } from '@suivi/projections';
-import { DEFAULT_SEED, correlationIdOf, genererPlan, idempotencySeedOf, type PlannedCommand } from '../seed-demo/plan';
+import { DEFAULT_SEED, genererPlan } from '../seed-demo/plan';
+import { DecidedLog } from './scale/decided-log';
 
 export interface ReplayRun {
   events: number;
@@ -143,164 +118,21 @@ export async function appendDemoYears(store: EventStore, first: number, years: n
   return appended;
 }
 
-/** One demo year's events, command after command, each as the stream append its handler would make. */
+/**
+ * One demo year's events, command after command, each as the stream appends its handler would make:
+ * the plan through the real deciders in memory, by the scale bench's DecidedLog (the same rules,
+ * ids and locators as the command side). A refusal is a defect of the plan: the bench stops.
+ */
 function* demoYear(seed: number): Generator<StreamAppend> {
-  const plan = genererPlan(seed);
-  const now = new Date();
-  const states = new Map<string, unknown>();
-  const placementDe = new Map<string, { salarieId: string; marcheId: string }>();
-  const declarationDe = new Map<string, { salarieId: string; placementId: string }>();
-  let pending: StreamAppend[] = [];
-
-  const run = <C, E extends DomainEvent, S>(c: PlannedCommand, decider: Decider<C, E, S>, streamId: string, command: C): E[] => {
-    const state = (states.get(streamId) as S | undefined) ?? decider.initialState;
-    const events = decider.decide(command, state);
-    states.set(streamId, events.reduce(decider.evolve, state));
-    emit(c, streamId, events);
-    return events;
-  };
-  const emit = (c: PlannedCommand, streamId: string, events: DomainEvent[]) => {
-    const metadata = { occurredAt: now.toISOString(), userId: c.userId, correlationId: correlationIdOf(seed, c.key), causationId: null };
-    const toAppend: EventToAppend[] = events.map((e, i) => ({
-      eventId: newId(idempotencySeedOf(seed, c.key), `${streamId}|${i}`),
-      type: e.type,
-      data: e.data,
-      metadata: { ...metadata, schemaVersion: versionDuSchema(e.type) },
-    }));
-    if (toAppend.length > 0) pending.push({ streamId, events: toAppend, expectedRevision: 'any' });
-  };
-  const marcheVu = (marcheId: string): MarcheVu => marcheVuDe(marcheId, states.get(marcheStream(marcheId)) as MarcheState)!;
-  const entrepriseType = (id: string) => (states.get(entrepriseStream(id)) as { existe: boolean; type: never } | undefined);
-
-  const apply = (c: PlannedCommand): void => {
-    switch (c.kind) {
-      case 'donneurOrdre':
-        run(c, donneurOrdreDecider, donneurOrdreStream(c.dto.id!), { type: 'EnregistrerDonneurOrdre', donneurOrdreId: c.dto.id!, nom: c.dto.nom, typeDonneurOrdre: c.dto.type, region: c.dto.region });
-        return;
-      case 'operation':
-        run(c, operationDecider, operationStream(c.dto.id!), {
-          type: 'OuvrirOperation',
-          operationId: c.dto.id!,
-          donneurOrdreId: c.dto.donneurOrdreId,
-          nom: c.dto.nom,
-          commune: c.dto.commune,
-          donneurOrdreExiste: true,
-        });
-        return;
-      case 'entreprise': {
-        const siret = verifierSiret(c.dto.siret);
-        run(c, siretDecider, siretStream(siret), { type: 'ReserverSiret', siret, entrepriseId: c.dto.id!, reservationActive: true });
-        run(c, entrepriseDecider, entrepriseStream(c.dto.id!), { type: 'EnregistrerEntreprise', entrepriseId: c.dto.id!, siret: c.dto.siret, raisonSociale: c.dto.raisonSociale, typeEntreprise: c.dto.type });
-        return;
-      }
-      case 'calibration':
-        run(c, calibrationDecider, calibrationStream(c.dto.id!), {
-          type: 'CalculerCalibration',
-          calibrationId: c.dto.id!,
-          montantHT: c.dto.montantHT,
-          partMainOeuvre: c.dto.partMainOeuvre ?? undefined,
-          metier: c.dto.metier ?? undefined,
-          tauxInsertion: c.dto.tauxInsertion,
-          coutHoraire: c.dto.coutHoraire ?? undefined,
-          table: metiersParDefaut,
-        });
-        return;
-      case 'marche': {
-        const { id, calibrationId, ...fields } = c.dto;
-        run(c, marcheDecider, marcheStream(id!), {
-          type: 'EnregistrerMarche',
-          marcheId: id!,
-          ...fields,
-          donneurOrdreExiste: true,
-          operation: { donneurOrdreId: c.dto.donneurOrdreId },
-          ...(calibrationId != null ? { calibrationId, calibrationExiste: true } : {}),
-        });
-        return;
-      }
-      case 'attribution': {
-        const e = entrepriseType(c.dto.entrepriseId) as unknown as { raisonSociale: string; type: never };
-        run(c, marcheDecider, marcheStream(c.marcheId), { type: 'AttribuerMarche', entrepriseId: c.dto.entrepriseId, role: c.dto.role, entreprise: { raisonSociale: e.raisonSociale, type: e.type } });
-        return;
-      }
-      case 'avenant':
-        run(c, marcheDecider, marcheStream(c.marcheId), { type: 'ConclureAvenant', ...c.dto });
-        return;
-      case 'suivi':
-        run(c, marcheDecider, marcheStream(c.marcheId), { type: 'ChangerSuiviRegional', suivi: c.dto.suivi });
-        return;
-      case 'cloture':
-        run(c, marcheDecider, marcheStream(c.marcheId), { type: 'CloturerMarche', date: c.dto.date!, now });
-        return;
-      case 'salarie': {
-        const { id, ...fields } = c.dto;
-        run(c, salarieDecider, salarieStream(id!), { type: 'EnregistrerSalarie', salarieId: id!, ...fields, now });
-        return;
-      }
-      case 'eligibilite':
-        run(c, salarieDecider, salarieStream(c.salarieId), { type: 'ValiderEligibilite', ...c.dto, validePar: c.userId, now });
-        return;
-      case 'placement': {
-        const entreprise = entrepriseType(c.dto.entrepriseId) as unknown as { type: never };
-        run(c, salarieDecider, salarieStream(c.dto.salarieId), {
-          type: 'DemarrerPlacement',
-          placementId: c.dto.id!,
-          marcheId: c.dto.marcheId,
-          entrepriseId: c.dto.entrepriseId,
-          entrepriseUtilisatriceId: c.dto.entrepriseUtilisatriceId,
-          modalite: c.dto.modalite,
-          typeContrat: c.dto.typeContrat,
-          dateDebut: c.dto.dateDebut,
-          now,
-          marche: marcheVu(c.dto.marcheId),
-          entreprise: { type: entreprise.type },
-        });
-        placementDe.set(c.dto.id!, { salarieId: c.dto.salarieId, marcheId: c.dto.marcheId });
-        // The placement's locator stream, as the handler writes it.
-        emit(c, placementStream(c.dto.id!), [{ type: 'PlacementRattache', data: { placementId: c.dto.id!, salarieId: c.dto.salarieId } }]);
-        return;
-      }
-      case 'declaration': {
-        const { salarieId, marcheId } = placementDe.get(c.placementId)!;
-        const declarationId = declarationIdDe(c.placementId, c.dto.mois);
-        run(c, salarieDecider, salarieStream(salarieId), {
-          type: 'DeclarerHeures',
-          placementId: c.placementId,
-          declarationId,
-          mois: c.dto.mois,
-          heures: c.dto.heures,
-          now,
-          marche: marcheVu(marcheId),
-        });
-        declarationDe.set(declarationId, { salarieId, placementId: c.placementId });
-        emit(c, declarationStream(declarationId), [{ type: 'DeclarationRattachee', data: { declarationId, placementId: c.placementId, salarieId } }]);
-        return;
-      }
-      case 'correction': {
-        const { salarieId, placementId } = declarationDe.get(c.declarationId)!;
-        run(c, salarieDecider, salarieStream(salarieId), {
-          type: 'CorrigerDeclaration',
-          declarationId: c.declarationId,
-          correctionId: newId(idempotencySeedOf(seed, c.key), 'correction'),
-          heures: c.dto.heures,
-          motif: c.dto.motif,
-          marche: marcheVu(placementDe.get(placementId)!.marcheId),
-        });
-        return;
-      }
-      case 'fin': {
-        const { salarieId } = placementDe.get(c.placementId)!;
-        run(c, salarieDecider, salarieStream(salarieId), { type: 'TerminerPlacement', placementId: c.placementId, dateFin: c.dto.dateFin, sortie: c.dto.sortie, now });
-        return;
-      }
-    }
-  };
-
-  for (const phase of plan.phases) {
+  const log = new DecidedLog(`bench-replay|${seed}`);
+  for (const phase of genererPlan(seed).phases) {
     for (const chain of phase.chains) {
       for (const command of chain) {
-        apply(command);
-        yield* pending;
-        pending = [];
+        if (!log.apply(command)) {
+          const refus = log.refus[log.refus.length - 1];
+          throw new Error(`demo year of seed ${seed}: ${refus.key} refused (${refus.code}: ${refus.message})`);
+        }
+        yield* log.flush();
       }
     }
   }
