@@ -129,7 +129,9 @@ export async function rebuildProjections(
       results.push({ name: rebuild.projection.name, ...result });
       await endRebuild(rebuild, dataSource);
     }
-    options.onProgress?.({ position: Math.max(target, ...results.map((r) => r.position)), target: Math.max(target, ...results.map((r) => r.position)) });
+    // The last report: every projection switched, at or beyond the replay's target.
+    const end = Math.max(target, ...results.map((r) => r.position));
+    options.onProgress?.({ position: end, target: end });
     return { events: cursor.events, seconds: (Date.now() - started) / 1000, projections: results };
   } finally {
     // Those not switched: shadow dropped, lock released (ended ones are skipped).
