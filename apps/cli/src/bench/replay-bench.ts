@@ -28,7 +28,7 @@ import {
 } from '@suivi/domain';
 import { declarationIdDe, newId } from '@suivi/commands';
 import type { EventStore, EventToAppend, StreamAppend } from '@suivi/event-store';
-import { rebuildProjection, type Projection } from '@suivi/projections';
+import { rebuildProjection, rebuildProjections, type Projection } from '@suivi/projections';
 import { DEFAULT_SEED, correlationIdOf, genererPlan, idempotencySeedOf, type PlannedCommand } from '../seed-demo/plan';
 
 export interface ReplayRun {
@@ -83,11 +83,22 @@ export async function rebuild(
   databaseUrl: string,
   batchSize: number,
 ): Promise<ReplayRun> {
-  return rebuildAll([projection], store, dataSource, databaseUrl, batchSize);
+  return rebuildOneAfterTheOther([projection], store, dataSource, databaseUrl, batchSize);
 }
 
-/** Rebuilds the projections one after the other, as `projections:rebuild` without a name does; events = the log's length. */
+/** Rebuilds the projections in one pass over the log, as `projections:rebuild` without a name does; events = the log's length. */
 export async function rebuildAll(
+  projections: Projection[],
+  store: EventStore,
+  dataSource: DataSource,
+  databaseUrl: string,
+  batchSize: number,
+): Promise<ReplayRun> {
+  return sampled(async () => (await rebuildProjections(projections, store, dataSource, databaseUrl, { batchSize })).events);
+}
+
+/** Rebuilds the projections one after the other, each reading the whole log; events = the log's length. */
+export async function rebuildOneAfterTheOther(
   projections: Projection[],
   store: EventStore,
   dataSource: DataSource,
