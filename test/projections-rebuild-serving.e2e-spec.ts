@@ -93,7 +93,7 @@ describe('reconstruction pendant le service', () => {
     expect((references.get(COORDINATION)!.chiffres as { heuresRealisees: number }).heuresRealisees).toBeGreaterThan(0);
     const avant = await generations();
 
-    // Every projection, one after the other, as `projections:rebuild` does.
+    // Every projection, one after the other (as `projections:rebuild NAME` does for each; its one-pass rebuild of all is tested below and in rebuild-all.spec).
     const reconstruction = (async () => {
       for (const projection of allProjections()) await rebuildProjection(projection, store, dataSource, api.db.url, options);
     })();

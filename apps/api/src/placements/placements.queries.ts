@@ -20,7 +20,6 @@ interface LignePlacement {
   date_debut: string;
   date_fin: string | null;
   centiemes: string | null;
-  total: string;
 }
 
 const placement = (l: LignePlacement): PlacementListeVue => ({
@@ -57,35 +56,22 @@ export class PlacementsLus {
     const page = dto.page ?? 1;
     const taillePage = dto.taillePage ?? 50;
     const enCours = dto.enCours === undefined ? null : dto.enCours === 'true';
-    const lignes: LignePlacement[] = await this.reader.dataSource.query(
-      `SELECT p.id, p.salarie_id, p.marche_id, p.entreprise_id, p.modalite, p.type_contrat, p.date_debut, p.date_fin,
-              (SELECT sum(d.centiemes) FROM indicateurs.declarations d WHERE d.placement_id = p.id) AS centiemes,
-              count(*) OVER () AS total
-         FROM indicateurs.placements p
-         JOIN indicateurs.marches m ON m.id = p.marche_id
-        WHERE ($1::uuid IS NULL OR p.marche_id = $1)
+    // The page is chosen by the index on (date_debut, id), then only its rows get their hours; the total is counted apart.
+    const filtres = `($1::uuid IS NULL OR p.marche_id = $1)
           AND ($2::uuid IS NULL OR p.salarie_id = $2)
           AND ($3::uuid IS NULL OR p.entreprise_id = $3)
           AND ($4::boolean IS NULL OR (p.date_fin IS NULL) = $4)
-          AND ($5::uuid IS NULL OR m.donneur_ordre_id = $5)
-        ORDER BY p.date_debut, p.id
-        LIMIT $6 OFFSET $7`,
-      [dto.marcheId ?? null, dto.salarieId ?? null, dto.entrepriseId ?? null, enCours, portee.donneurOrdreId, taillePage, (page - 1) * taillePage],
+          AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM indicateurs.marches m WHERE m.id = p.marche_id AND m.donneur_ordre_id = $5))`;
+    const parametres = [dto.marcheId ?? null, dto.salarieId ?? null, dto.entrepriseId ?? null, enCours, portee.donneurOrdreId];
+    const lignes: LignePlacement[] = await this.reader.dataSource.query(
+      `WITH page AS (
+         SELECT p.id, p.salarie_id, p.marche_id, p.entreprise_id, p.modalite, p.type_contrat, p.date_debut, p.date_fin
+         FROM indicateurs.placements p WHERE ${filtres} ORDER BY p.date_debut, p.id LIMIT $6 OFFSET $7)
+       SELECT page.*, (SELECT sum(d.centiemes) FROM indicateurs.declarations d WHERE d.placement_id = page.id) AS centiemes
+       FROM page ORDER BY page.date_debut, page.id`,
+      [...parametres, taillePage, (page - 1) * taillePage],
     );
-    const total =
-      lignes.length > 0
-        ? Number(lignes[0].total)
-        : Number(
-            (
-              await this.reader.dataSource.query(
-                `SELECT count(*) AS n FROM indicateurs.placements p JOIN indicateurs.marches m ON m.id = p.marche_id
-                  WHERE ($1::uuid IS NULL OR p.marche_id = $1) AND ($2::uuid IS NULL OR p.salarie_id = $2)
-                    AND ($3::uuid IS NULL OR p.entreprise_id = $3) AND ($4::boolean IS NULL OR (p.date_fin IS NULL) = $4)
-                    AND ($5::uuid IS NULL OR m.donneur_ordre_id = $5)`,
-                [dto.marcheId ?? null, dto.salarieId ?? null, dto.entrepriseId ?? null, enCours, portee.donneurOrdreId],
-              )
-            )[0].n,
-          );
+    const [{ n: total }] = await this.reader.dataSource.query(`SELECT count(*)::int AS n FROM indicateurs.placements p WHERE ${filtres}`, parametres);
     return { items: lignes.map(placement), total, page, taillePage, fraicheur };
   }
 
@@ -110,7 +96,7 @@ export class PlacementsLus {
           AND ($4::uuid IS NULL OR p.marche_id = $4)
           AND ($5::uuid IS NULL OR m.donneur_ordre_id = $5)`;
     const parametres = [dto.mois, fin, debut, dto.marcheId ?? null, portee.donneurOrdreId];
-    const lignes: Array<LignePlacement & { numero: string; nom: string | null; prenom: string | null; efface: boolean | null }> =
+    const lignes: Array<LignePlacement & { numero: string; nom: string | null; prenom: string | null; efface: boolean | null; total: string }> =
       await this.reader.dataSource.query(
         `SELECT p.id, p.salarie_id, p.marche_id, p.entreprise_id, p.modalite, p.type_contrat, p.date_debut, p.date_fin,
                 m.numero, a.nom, a.prenom, a.efface, count(*) OVER () AS total

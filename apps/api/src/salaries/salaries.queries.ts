@@ -13,7 +13,6 @@ interface Ligne {
   tranche_age: SalarieListeVue['trancheAge'];
   commune: string;
   efface: boolean;
-  total: string;
 }
 
 /**
@@ -54,12 +53,13 @@ export class SalariesLus {
                SELECT 1 FROM indicateurs.placements p JOIN indicateurs.marches m ON m.id = p.marche_id
                 WHERE p.salarie_id = s.id AND m.donneur_ordre_id = $3))`;
     const parametres = [motifs, aucun, portee.donneurOrdreId];
+    // The page is read in index order and the total counted apart: a window count would sort every person first.
     const lignes: Ligne[] = await this.reader.dataSource.query(
-      `SELECT s.id, s.nom, s.prenom, s.sexe, s.tranche_age, s.commune, s.efface, count(*) OVER () AS total ${filtre}
+      `SELECT s.id, s.nom, s.prenom, s.sexe, s.tranche_age, s.commune, s.efface ${filtre}
         ORDER BY ${ordre} LIMIT $4 OFFSET $5`,
       [...parametres, taillePage, (page - 1) * taillePage],
     );
-    const total = lignes.length > 0 ? Number(lignes[0].total) : Number((await this.reader.dataSource.query(`SELECT count(*) AS n ${filtre}`, parametres))[0].n);
+    const total = Number((await this.reader.dataSource.query(`SELECT count(*) AS n ${filtre}`, parametres))[0].n);
     const enCours = await this.placementsEnCours(
       lignes.map((l) => l.id),
       portee,

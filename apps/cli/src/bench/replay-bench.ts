@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { EventStore, StreamAppend } from '@suivi/event-store';
-import { rebuildProjection, type Projection } from '@suivi/projections';
+import { rebuildProjection, rebuildProjections, type Projection } from '@suivi/projections';
 import { DEFAULT_SEED, genererPlan } from '../seed-demo/plan';
 import { DecidedLog } from './scale/decided-log';
 
@@ -58,11 +58,22 @@ export async function rebuild(
   databaseUrl: string,
   batchSize: number,
 ): Promise<ReplayRun> {
-  return rebuildAll([projection], store, dataSource, databaseUrl, batchSize);
+  return rebuildOneAfterTheOther([projection], store, dataSource, databaseUrl, batchSize);
 }
 
-/** Rebuilds the projections one after the other, as `projections:rebuild` without a name does; events = the log's length. */
+/** Rebuilds the projections in one pass over the log, as `projections:rebuild` without a name does; events = the log's length. */
 export async function rebuildAll(
+  projections: Projection[],
+  store: EventStore,
+  dataSource: DataSource,
+  databaseUrl: string,
+  batchSize: number,
+): Promise<ReplayRun> {
+  return sampled(async () => (await rebuildProjections(projections, store, dataSource, databaseUrl, { batchSize })).events);
+}
+
+/** Rebuilds the projections one after the other, each reading the whole log; events = the log's length. */
+export async function rebuildOneAfterTheOther(
   projections: Projection[],
   store: EventStore,
   dataSource: DataSource,

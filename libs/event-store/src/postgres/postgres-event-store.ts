@@ -1,4 +1,4 @@
-import { Client, Pool } from 'pg';
+import { Client, Pool, types, type CustomTypesConfig } from 'pg';
 import {
   type AppendResult,
   type BatchHandler,
@@ -17,6 +17,7 @@ import { IdempotencyViolationError, InvalidAppendError, WrongExpectedRevisionErr
 import { answerOfRetry, type AlreadyStored } from '../idempotent-retry';
 import { UpcasterChain, type Upcaster } from '../upcasting';
 import { AppendNotifier, APPEND_CHANNEL } from './append-notifier';
+import { RecordedAtText, TIMESTAMPTZ_OID } from './recorded-at-text';
 
 /**
  * Key of the transaction-level advisory lock taken by every append.
@@ -42,18 +43,22 @@ export interface PostgresEventStoreOptions {
   idleWakeUpMs?: number;
 }
 
-interface EventRow {
-  position: string;
-  stream_id: string;
-  revision: string;
-  event_id: string;
-  type: string;
-  data: unknown;
-  metadata: Record<string, unknown>;
-  recorded_at: Date;
-}
-
+/**
+ * The columns of an event, read as arrays (`rowMode: 'array'`) in this order: pg then builds no object per row,
+ * which a replay pays for every event.
+ */
 const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, recorded_at';
+type EventRow = [position: string, streamId: string, revision: string, eventId: string, type: string, data: unknown, metadata: unknown, recordedAt: string];
+
+/**
+ * pg's own parsers, except that `recorded_at` stays the server's text: `RecordedAtText` turns it into the ISO
+ * string without a Date (pg would build one per event only for `toISOString`), once per run of equal texts
+ * (the events of one append share their timestamp: one transaction, one now()).
+ */
+const EVENT_ROW_TYPES: CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === TIMESTAMPTZ_OID && format !== 'binary' ? (value: string) => value : types.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
+};
 
 /** Appends waiting for the one in flight (group commit): at most this many go in one statement. */
 const GROUP_MAX = 64;
@@ -242,20 +247,16 @@ export class PostgresEventStore implements EventStore {
       params.push(options.maxCount);
       limit = ` LIMIT $${params.length}`;
     }
-    const { rows } = await this.pool.query<EventRow>(
+    return this.readEvents(
       `SELECT ${COLUMNS} FROM event_store.events WHERE ${where}
        ORDER BY revision ${backwards ? 'DESC' : 'ASC'}${limit}`,
       params,
     );
-    return rows.map((r) => this.toRecorded(r));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM event_store.events WHERE position > $1 ORDER BY position LIMIT $2`,
-      [options.after ?? 0, options.maxCount ?? 1000],
-    );
-    return rows.map((r) => this.toRecorded(r));
+    // Prepared once per connection: a replay runs this same statement for every batch.
+    return this.readEvents(`SELECT ${COLUMNS} FROM event_store.events WHERE position > $1 ORDER BY position LIMIT $2`, [options.after ?? 0, options.maxCount ?? 1000], 'event-store-read-all');
   }
 
   async headPosition(): Promise<number> {
@@ -314,20 +315,35 @@ export class PostgresEventStore implements EventStore {
     await this.pool.end();
   }
 
-  private toRecorded(row: EventRow): RecordedEvent {
+  private async readEvents(text: string, values: unknown[], name?: string): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRow>({ text, values, name, rowMode: 'array', types: EVENT_ROW_TYPES });
+    const recordedAt = new RecordedAtText();
+    const events = new Array<RecordedEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) events[i] = this.toRecorded(rows[i], recordedAt);
+    return events;
+  }
+
+  private toRecorded(row: EventRow, recordedAt: RecordedAtText): RecordedEvent {
+    const [position, streamId, revision, eventId, type, data, metadata, recorded] = row;
+    const iso = recordedAt.iso(recorded);
+    // The parsed object is this event's own: setting the key gives what `{ ...metadata, recordedAt }` gives
+    // (same keys, same order) without copying it; anything but an object is spread as before.
+    let meta: Record<string, unknown>;
+    if (typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata)) {
+      meta = metadata as Record<string, unknown>;
+      meta.recordedAt = iso;
+    } else {
+      meta = { ...(metadata as any), recordedAt: iso };
+    }
     const event: RecordedEvent = {
-      eventId: row.event_id,
-      type: row.type,
-      streamId: row.stream_id,
-      revision: Number(row.revision),
-      position: Number(row.position),
-      data: row.data,
-      metadata: {
-        ...(row.metadata as any),
-        recordedAt: row.recorded_at.toISOString(),
-      },
+      eventId,
+      type,
+      streamId,
+      revision: Number(revision),
+      position: Number(position),
+      data,
+      metadata: meta as unknown as RecordedEvent['metadata'],
     };
     return this.upcasters.apply(event);
   }
 }
-

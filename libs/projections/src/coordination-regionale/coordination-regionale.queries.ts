@@ -15,8 +15,10 @@ export interface MarcheSuivi extends ConformiteALaDate {
 }
 
 /** Followed now, or at some point of [$1, $2] (a follow period stopped the day it started is empty). */
-const SUIVIS_DANS_LA_PERIODE = `(m.suivi OR EXISTS (
-  SELECT 1 FROM coordination.periodes_suivi p WHERE p.marche_id = m.id AND p.du <= $2 AND (p.au IS NULL OR (p.au > $1 AND p.au > p.du))))`;
+// A union of ids rather than `suivi OR EXISTS`: each side reads its index instead of every marché of the country.
+const SUIVIS_DANS_LA_PERIODE = `m.id IN (
+  SELECT s.id FROM coordination.marches s WHERE s.suivi
+  UNION SELECT p.marche_id FROM coordination.periodes_suivi p WHERE p.du <= $2 AND (p.au IS NULL OR (p.au > $1 AND p.au > p.du)))`;
 
 /** How many marchés `marchesSuivis` answers for the same period: the total of its pages. */
 export async function compterMarchesSuivis(em: EntityManager, periode: { du: string; au: string }): Promise<number> {

@@ -71,6 +71,10 @@ const FINS_UPDATE = `
   UPDATE placements p SET date_fin = r.date_fin, sortie = r.sortie, sortie_positive = r.sortie_positive, categorie_sortie = r.categorie_sortie
   FROM unnest($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::text[]) AS r (id, date_fin, sortie, sortie_positive, categorie_sortie)
   WHERE p.id = r.id`;
+// One row per marché, its last start or stop of the batch: nothing buffered reads suivi_regional, so it needs no flush
+// before it (unlike avenants and closings), only the marché's insert, flushed first.
+const SUIVIS_UPDATE = `
+  UPDATE marches m SET suivi_regional = r.suivi FROM unnest($1::uuid[], $2::boolean[]) AS r (id, suivi) WHERE m.id = r.id`;
 // One row per year, its last setting of the batch.
 const OBJECTIFS_UPSERT = `
   INSERT INTO objectifs (annee, heures, part_qpv_personnes, personnes_en_emploi)
@@ -87,8 +91,8 @@ const OBJECTIFS_UPSERT = `
  * at the end the buffers are flushed in dependency order: new rows before the rows that read them (marchés
  * before their terms, placements before the declarations that take their entreprise, declarations before their
  * corrections), updates last, each kept to the last state of its row. Nothing read by a buffered write changes
- * between the event and the flush, except through the rare events that update a marché (avenant, suivi,
- * closing, which the realised hours read): those flush every buffer first and write on their own. Sums
+ * between the event and the flush, except through the rare events that change what buffered writes read (avenant,
+ * closing, which the terms and realised hours read): those flush every buffer first and write on their own. Sums
  * (`heures_marche_mois`, `centiemes_realises`) move by the sum of their events' amounts. Nothing is kept from one
  * batch to the next.
  */
@@ -110,8 +114,9 @@ export class IndicateursProjection implements Projection {
     const corrections = new BatchedRows(CORRECTIONS_UPDATE);
     const fins = new BatchedRows(FINS_UPDATE);
     const objectifs = new BatchedRows(OBJECTIFS_UPSERT);
+    const suivis = new BatchedRows(SUIVIS_UPDATE);
     // The flush order: each statement after those whose rows it reads.
-    const all = [donneurs, operations, marches, termes, entreprises, salaries, eligibilites, placements, declarations, corrections, fins, objectifs];
+    const all = [donneurs, operations, marches, termes, entreprises, salaries, eligibilites, placements, declarations, corrections, fins, objectifs, suivis];
 
     for (const recorded of events) {
       const event = recorded as RecordedEvent & EvenementDuDomaine;
@@ -144,9 +149,11 @@ export class IndicateursProjection implements Projection {
           termes.add([event.position, d.marcheId, jourDe(new Date(event.metadata.occurredAt))]);
           break;
         }
-        case 'AvenantConclu':
         case 'SuiviRegionalDemarre':
         case 'SuiviRegionalArrete':
+          suivis.set(event.data.marcheId.toLowerCase(), [event.data.marcheId, event.type === 'SuiviRegionalDemarre']);
+          break;
+        case 'AvenantConclu':
         case 'MarcheCloture':
           await flushInOrder(tx, all);
           await this.changerMarche(event, tx);
@@ -208,10 +215,6 @@ export class IndicateursProjection implements Projection {
         await ajouterTermes(tx, event);
         return;
       }
-      case 'SuiviRegionalDemarre':
-      case 'SuiviRegionalArrete':
-        await tx.query(`UPDATE marches SET suivi_regional = $2 WHERE id = $1`, [event.data.marcheId, event.type === 'SuiviRegionalDemarre']);
-        return;
       case 'MarcheCloture':
         // Months after the closing month no longer count as realised (conformiteALaDate).
         await tx.query(

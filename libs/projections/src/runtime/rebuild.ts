@@ -4,7 +4,7 @@ import { quoteIdent, type Projection } from './projection';
 import { deleteCheckpoint, ensureCheckpoint, lockCheckpoint, readCheckpoints, resetCheckpoint, saveCheckpoint } from './checkpoints';
 import { ProjectionLock } from './projection-lock';
 import type { ProjectionRunnerOptions } from './projection-runner';
-import { checkSameColumns, checkSchemaName, copySchemaTables, replayInTransaction, replayInto, type ReplayCursor } from './replay';
+import { checkSameColumns, checkSchemaName, copySchemaTables, replayInTransaction, replayInto, replayIntoAll, type ReplayCursor } from './replay';
 
 export interface RebuildProgress {
   position: number;
@@ -61,86 +61,209 @@ export async function rebuildProjection(
   options: RebuildOptions,
 ): Promise<RebuildResult> {
   const started = Date.now();
+  const rebuild = await startRebuild(projection, dataSource, connectionString);
+  try {
+    const target = await store.headPosition();
+    options.onProgress?.({ position: rebuild.cursor.position, target });
+    await replayInto(projection, store, dataSource, rebuild.shadow, rebuild.cursor, target, {
+      batchSize: options.batchSize,
+      what: 'rebuild',
+      beforeBatch: rebuild.checkLock,
+      inBatch: (tx, last) => saveCheckpoint(tx, rebuild.shadowName, last),
+      afterBatch: ({ position }) => options.onProgress?.({ position, target }),
+    });
+    return await catchUpAndSwitch(rebuild, store, dataSource, options, target, started);
+  } finally {
+    await endRebuild(rebuild, dataSource);
+  }
+}
+
+/** The projections rebuilt by `rebuildProjections`, each with its own result. */
+export interface RebuildAllResult {
+  /** Events read from the log by the shared replay (each applied to every projection). */
+  events: number;
+  seconds: number;
+  projections: Array<{ name: string } & RebuildResult>;
+}
+
+/**
+ * Rebuilds several projections reading the log once: each batch read is applied to every projection's shadow
+ * (concurrently, each in its own transaction with its own shadow checkpoint), so the log is read and decoded once
+ * rather than once per projection. Each projection keeps `rebuildProjection`'s semantics: its own lock, shadow
+ * schema and checkpoint row, its catch-up and switch (one after the other, after the shared replay). A failure
+ * before a projection's switch leaves its live generation untouched and drops its shadow; the ones switched
+ * before it stay switched (each switch is a whole new generation).
+ */
+export async function rebuildProjections(
+  projections: Projection[],
+  store: EventStore,
+  dataSource: DataSource,
+  connectionString: string,
+  options: RebuildOptions,
+): Promise<RebuildAllResult> {
+  const started = Date.now();
+  const rebuilds: ShadowRebuild[] = [];
+  try {
+    // Before any replay: every lock held (a rebuild of any of them already running refuses the whole) and every shadow ready.
+    for (const projection of projections) rebuilds.push(await startRebuild(projection, dataSource, connectionString));
+    const target = await store.headPosition();
+    const cursor: ReplayCursor = { position: 0, events: 0 };
+    options.onProgress?.({ position: 0, target });
+    await replayIntoAll(
+      rebuilds.map((r) => ({ projection: r.projection, schema: r.shadow, cursor: r.cursor, inBatch: (tx, last) => saveCheckpoint(tx, r.shadowName, last) })),
+      store,
+      dataSource,
+      cursor,
+      target,
+      {
+        batchSize: options.batchSize,
+        what: 'rebuild',
+        beforeBatch: () => rebuilds.forEach((r) => r.checkLock()),
+        afterBatch: ({ position }) => options.onProgress?.({ position, target }),
+      },
+    );
+    const results: RebuildAllResult['projections'] = [];
+    for (const rebuild of rebuilds) {
+      // Its catch-up reports its own positions: the shared bar stays at the replay's.
+      const result = await catchUpAndSwitch(rebuild, store, dataSource, { ...options, onProgress: undefined }, target, started);
+      results.push({ name: rebuild.projection.name, ...result });
+      await endRebuild(rebuild, dataSource);
+    }
+    // The last report: every projection switched, at or beyond the replay's target.
+    const end = Math.max(target, ...results.map((r) => r.position));
+    options.onProgress?.({ position: end, target: end });
+    return { events: cursor.events, seconds: (Date.now() - started) / 1000, projections: results };
+  } finally {
+    // Those not switched: shadow dropped, lock released (ended ones are skipped).
+    for (const rebuild of rebuilds) await endRebuild(rebuild, dataSource);
+  }
+}
+
+/** A projection's rebuild in progress: its lock held, its shadow created. */
+interface ShadowRebuild {
+  projection: Projection;
+  shadow: string;
+  retired: string;
+  shadowName: string;
+  lock: ProjectionLock;
+  /** Definitions of the shadow's secondary indexes, built again before the switch. */
+  indexes: string[];
+  cursor: ReplayCursor;
+  /** Throws once the lock is lost. */
+  checkLock: () => void;
+  switched: boolean;
+  ended: boolean;
+}
+
+/** Takes the projection's rebuild lock and creates its empty shadow (dropping leftovers of an interrupted rebuild). */
+async function startRebuild(projection: Projection, dataSource: DataSource, connectionString: string): Promise<ShadowRebuild> {
   const live = projection.schema;
   checkSchemaName(projection, '_rebuild'.length);
-  const shadow = shadowSchemaOf(live);
-  const retired = retiredSchemaOf(live);
   const shadowName = shadowCheckpointOf(projection.name);
-  const log = (message: string, fields: Record<string, unknown> = {}) =>
-    options.log?.(message, { projection: projection.name, ...fields }, 'info');
-
   // One rebuild of a projection at a time: a second one would drop the first one's shadow.
   const lock = new ProjectionLock(connectionString, shadowName);
   if (!(await lock.tryAcquire())) throw new Error(`a rebuild of ${projection.name} is already running`);
   let lockLost = false;
   lock.onceLost(() => (lockLost = true));
-  const checkLock = () => {
-    if (lockLost) throw new Error(`rebuild of ${projection.name}: lost its lock (database connection dropped)`);
+  const rebuild: ShadowRebuild = {
+    projection,
+    shadow: shadowSchemaOf(live),
+    retired: retiredSchemaOf(live),
+    shadowName,
+    lock,
+    indexes: [],
+    cursor: { position: 0, events: 0 },
+    checkLock: () => {
+      if (lockLost) throw new Error(`rebuild of ${projection.name}: lost its lock (database connection dropped)`);
+    },
+    switched: false,
+    ended: false,
   };
-
-  let switched = false;
   try {
-    await createShadow(dataSource, live, shadow, retired, shadowName);
-    const indexes = await dropSecondaryIndexes(dataSource, shadow);
-    const cursor: ReplayCursor = { position: 0, events: 0 };
-    let target = await store.headPosition();
-    options.onProgress?.({ position: cursor.position, target });
-
-    const replay = (upTo: number) =>
-      replayInto(projection, store, dataSource, shadow, cursor, upTo, {
-        batchSize: options.batchSize,
-        what: 'rebuild',
-        beforeBatch: checkLock,
-        inBatch: (tx, last) => saveCheckpoint(tx, shadowName, last),
-        afterBatch: ({ position }) => options.onProgress?.({ position, target }),
-      });
-
-    await replay(target);
-    // Catch up with the live generation without any lock, so that the switch has little left to apply.
-    for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
-      const livePosition = (await readCheckpoints(dataSource.manager)).get(projection.name) ?? 0;
-      // A distance in events on PostgreSQL; on EventStoreDB (log offsets) it overstates, which only
-      // costs a few more rounds, bounded by CATCH_UP_ROUNDS.
-      if (livePosition - cursor.position <= options.batchSize) break;
-      target = Math.max(target, livePosition);
-      await replay(livePosition);
-    }
-
-    // Built once over the whole table instead of row by row during the replay; before the switch, which reads them.
-    for (const definition of indexes) {
-      checkLock();
-      await dataSource.query(definition);
-    }
-
-    checkLock();
-    await dataSource.transaction(async (tx) => {
-      // Blocks the live runner's next batch until commit; a batch in flight commits first.
-      const current = await lockCheckpoint(tx, projection.name);
-      await replayInTransaction(tx, projection, store, shadow, cursor, current.position, options.batchSize);
-      // A migration that altered the live tables meanwhile would be undone by the switch: refuse it.
-      await checkSameColumns(tx, live, shadow, 'rebuild');
-      await tx.query(`ALTER SCHEMA ${quoteIdent(live)} RENAME TO ${quoteIdent(retired)}`);
-      await tx.query(`ALTER SCHEMA ${quoteIdent(shadow)} RENAME TO ${quoteIdent(live)}`);
-      await deleteCheckpoint(tx, shadowName);
-      // Never behind the old checkpoint (`?apres=` and `fraicheur` keep their meaning), and exactly what the tables hold.
-      await resetCheckpoint(tx, projection.name, cursor.position);
-    });
-    switched = true;
-    const { position, events } = cursor;
-    options.onProgress?.({ position, target: Math.max(target, position) });
-    log('projection rebuilt and switched', { position, events });
-
-    try {
-      await dataSource.query(`DROP SCHEMA IF EXISTS ${quoteIdent(retired)} CASCADE`);
-    } catch (error) {
-      // The new generation is live; the next rebuild drops what is left.
-      log('could not drop the previous generation', { schema: retired, error: String(error) });
-    }
-    return { events, position, seconds: (Date.now() - started) / 1000 };
-  } finally {
-    if (!switched) await dropShadow(dataSource, shadow, shadowName).catch(() => undefined);
-    await lock.release();
+    await createShadow(dataSource, live, rebuild.shadow, rebuild.retired, shadowName);
+    rebuild.indexes = await dropSecondaryIndexes(dataSource, rebuild.shadow);
+    return rebuild;
+  } catch (error) {
+    await endRebuild(rebuild, dataSource);
+    throw error;
   }
+}
+
+/** Drops the shadow unless switched, and releases the lock; once. */
+async function endRebuild(rebuild: ShadowRebuild, dataSource: DataSource): Promise<void> {
+  if (rebuild.ended) return;
+  rebuild.ended = true;
+  try {
+    if (!rebuild.switched) await dropShadow(dataSource, rebuild.shadow, rebuild.shadowName).catch(() => undefined);
+  } finally {
+    await rebuild.lock.release();
+  }
+}
+
+/**
+ * After the replay up to `target`: catches up with the live generation, builds the secondary indexes, switches
+ * (see `rebuildProjection`) and drops the previous generation.
+ */
+async function catchUpAndSwitch(
+  rebuild: ShadowRebuild,
+  store: EventStore,
+  dataSource: DataSource,
+  options: RebuildOptions,
+  replayed: number,
+  started: number,
+): Promise<RebuildResult> {
+  const { projection, shadow, retired, shadowName, cursor, checkLock } = rebuild;
+  const live = projection.schema;
+  const log = (message: string, fields: Record<string, unknown> = {}) =>
+    options.log?.(message, { projection: projection.name, ...fields }, 'info');
+  let target = replayed;
+  // Catch up with the live generation without any lock, so that the switch has little left to apply.
+  for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
+    const livePosition = (await readCheckpoints(dataSource.manager)).get(projection.name) ?? 0;
+    // A distance in events on PostgreSQL; on EventStoreDB (log offsets) it overstates, which only
+    // costs a few more rounds, bounded by CATCH_UP_ROUNDS.
+    if (livePosition - cursor.position <= options.batchSize) break;
+    target = Math.max(target, livePosition);
+    await replayInto(projection, store, dataSource, shadow, cursor, livePosition, {
+      batchSize: options.batchSize,
+      what: 'rebuild',
+      beforeBatch: checkLock,
+      inBatch: (tx, last) => saveCheckpoint(tx, shadowName, last),
+      afterBatch: ({ position }) => options.onProgress?.({ position, target }),
+    });
+  }
+
+  // Built once over the whole table instead of row by row during the replay; before the switch, which reads them.
+  for (const definition of rebuild.indexes) {
+    checkLock();
+    await dataSource.query(definition);
+  }
+
+  checkLock();
+  await dataSource.transaction(async (tx) => {
+    // Blocks the live runner's next batch until commit; a batch in flight commits first.
+    const current = await lockCheckpoint(tx, projection.name);
+    await replayInTransaction(tx, projection, store, shadow, cursor, current.position, options.batchSize);
+    // A migration that altered the live tables meanwhile would be undone by the switch: refuse it.
+    await checkSameColumns(tx, live, shadow, 'rebuild');
+    await tx.query(`ALTER SCHEMA ${quoteIdent(live)} RENAME TO ${quoteIdent(retired)}`);
+    await tx.query(`ALTER SCHEMA ${quoteIdent(shadow)} RENAME TO ${quoteIdent(live)}`);
+    await deleteCheckpoint(tx, shadowName);
+    // Never behind the old checkpoint (`?apres=` and `fraicheur` keep their meaning), and exactly what the tables hold.
+    await resetCheckpoint(tx, projection.name, cursor.position);
+  });
+  rebuild.switched = true;
+  const { position, events } = cursor;
+  options.onProgress?.({ position, target: Math.max(target, position) });
+  log('projection rebuilt and switched', { position, events });
+
+  try {
+    await dataSource.query(`DROP SCHEMA IF EXISTS ${quoteIdent(retired)} CASCADE`);
+  } catch (error) {
+    // The new generation is live; the next rebuild drops what is left.
+    log('could not drop the previous generation', { schema: retired, error: String(error) });
+  }
+  return { events, position, seconds: (Date.now() - started) / 1000 };
 }
 
 /** The live schema's tables, copied empty (columns, defaults, constraints, indexes) into a fresh shadow schema. */

@@ -77,6 +77,32 @@ export async function replayInto(
   upTo: number,
   options: ReplayOptions,
 ): Promise<void> {
+  // The read's cursor is a copy: the target's own advances as its transactions commit, as before.
+  await replayIntoAll([{ projection, schema, cursor, inBatch: options.inBatch }], store, dataSource, { ...cursor }, upTo, options);
+}
+
+/** A copy fed by `replayIntoAll`: its projection, its schema, how far it got, and what its transactions also do. */
+export interface ReplayTarget {
+  projection: Projection;
+  schema: string;
+  cursor: ReplayCursor;
+  inBatch?: (tx: EntityManager, last: number) => Promise<void>;
+}
+
+/**
+ * `replayInto` for several copies reading the log once: the events after `cursor.position` (the read's own
+ * cursor) up to `upTo` are read page by page, and each page is applied to every target, each in its own
+ * transaction (concurrently: one's `apply` runs while the others' statements run), each target's cursor
+ * advancing as its transaction commits. `options.inBatch` is ignored: each target has its own.
+ */
+export async function replayIntoAll(
+  targets: ReplayTarget[],
+  store: EventStore,
+  dataSource: DataSource,
+  cursor: ReplayCursor,
+  upTo: number,
+  options: ReplayOptions,
+): Promise<void> {
   // A copy is invisible until it is switched or compared: it takes several batches' events per `apply` and per
   // transaction, since a batch costs a few statements whatever its length (memory stays bounded by that size).
   const size = options.batchSize * BATCHES_PER_COPY_TRANSACTION;
@@ -96,21 +122,32 @@ export async function replayInto(
     options.beforeBatch?.();
     const last = batch[batch.length - 1].position;
     if (last < upTo) next = read(last);
-    await dataSource
-      .transaction(async (tx) => {
-        await useCopySchema(tx, schema);
-        await projection.apply(batch, tx);
-        await options.inBatch?.(tx, last);
-      })
-      .catch((error: unknown) => {
-        // Say where in the log, so that the failing event can be found; the live generation is untouched.
-        const message = error instanceof Error ? error.message : String(error);
-        throw new Error(`${options.what} of ${projection.name} failed on events ${batch[0].position} to ${last}: ${message}`, { cause: error });
-      });
+    // All settled before failing: no transaction of this page is left running while the caller cleans up.
+    const outcomes = await Promise.allSettled(targets.map((target) => applyToCopy(target, batch, last, dataSource, options.what)));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
     cursor.position = last;
     cursor.events += batch.length;
     options.afterBatch?.(cursor);
   }
+}
+
+/** One page into one copy, in one transaction; its cursor advances once committed. */
+async function applyToCopy(target: ReplayTarget, batch: RecordedEvent[], last: number, dataSource: DataSource, what: string): Promise<void> {
+  const { projection, schema, cursor, inBatch } = target;
+  await dataSource
+    .transaction(async (tx) => {
+      await useCopySchema(tx, schema);
+      await projection.apply(batch, tx);
+      await inBatch?.(tx, last);
+    })
+    .catch((error: unknown) => {
+      // Say where in the log, so that the failing event can be found; the live generation is untouched.
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`${what} of ${projection.name} failed on events ${batch[0].position} to ${last}: ${message}`, { cause: error });
+    });
+  cursor.position = last;
+  cursor.events += batch.length;
 }
 
 /** How many batches' events a replay into a copy applies at once, in one transaction (and one commit, with the copy's checkpoint). */

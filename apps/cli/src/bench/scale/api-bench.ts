@@ -57,6 +57,8 @@ export interface ApiBench {
   /** Peak RSS of the api sampled during the queries, and the kernel's peak since its start (VmHWM), MB. */
   rssPeakMb: number;
   rssHwmMb: number | null;
+  /** Why the queries stopped early (the api died), null when all ran. */
+  failure: string | null;
 }
 
 interface ApiChild {
@@ -105,6 +107,7 @@ export async function benchApi(
     const rss = new RssSampler(api.child.pid!).start();
     const writes = backgroundWrites(base, jetons.facilitatrice, world, options.writers);
     const queries: QueryStats[] = [];
+    let failure: string | null = null;
     try {
       for (const q of requetes) {
         const stats = await measure(base, q, jetons[q.role], options.repetitions, options.budgetSeconds * 1000, () => {
@@ -114,6 +117,10 @@ export async function benchApi(
         const erreurs = Object.entries(stats.errors).map(([code, n]) => `${code}×${n}`).join(' ');
         progress(`  ${q.name} : p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms${erreurs ? ` (réponses en erreur : ${erreurs})` : ''}`);
       }
+    } catch (error) {
+      // The api died: what was measured before is kept and the failure reported with it.
+      failure = error instanceof Error ? error.message : String(error);
+      progress(`  ÉCHEC : ${failure.slice(0, 2000)}`);
     } finally {
       writes.stop();
     }
@@ -121,7 +128,7 @@ export async function benchApi(
     const rssPeakMb = rss.stop();
     const hwm = statusKb(api.child.pid!, 'VmHWM');
     progress(`  écritures de fond : ${w.declared} déclarations et ${w.corrected} corrections (${w.perSecond.toFixed(1)}/s), refus ${JSON.stringify(w.refused)}`);
-    return { startSeconds, queries, writes: w, rssPeakMb, rssHwmMb: hwm === null ? null : hwm / 1e3 };
+    return { startSeconds, queries, writes: w, rssPeakMb, rssHwmMb: hwm === null ? null : hwm / 1e3, failure };
   } finally {
     await stopApi(api);
   }
@@ -139,7 +146,8 @@ async function measure(
   const once = async (): Promise<number> => {
     const t = performance.now();
     try {
-      const res = await fetch(`${base}${q.path}`, { headers: { Authorization: `Bearer ${jeton}`, Accept: 'application/json' } });
+      // One call longer than the whole budget is cut (reported as an error): the bench must end.
+      const res = await fetch(`${base}${q.path}`, { headers: { Authorization: `Bearer ${jeton}`, Accept: 'application/json' }, signal: AbortSignal.timeout(Math.max(budgetMs, 10_000)) });
       await res.arrayBuffer();
       if (res.status !== 200) errors[String(res.status)] = (errors[String(res.status)] ?? 0) + 1;
     } catch (error) {

@@ -60,6 +60,7 @@ export function buildRows(load: LoadRun, rebuild: RebuildBench, api: ApiBench | 
     target: '—',
     met: null,
   });
+  if (api.failure) rows.push({ figure: `api : ÉCHEC (${api.failure.split('\n')[0].slice(0, 200)})`, unit: '', median: NaN, min: NaN, max: NaN, p99: null, target: '—', met: false });
   rows.push(single(`RSS max de l'api pendant les requêtes (VmHWM ${api.rssHwmMb === null ? '?' : api.rssHwmMb.toFixed(0)} Mo)`, 'Mo', api.rssPeakMb, `< ${CIBLES.apiRssMb} Mo`, api.rssPeakMb < CIBLES.apiRssMb));
   return rows;
 }
