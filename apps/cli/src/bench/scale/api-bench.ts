@@ -3,18 +3,17 @@
  * runs as a child process (its RSS is its own), a few clients declare hours continuously on the
  * placements left open, and each read is repeated sequentially.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { apiDied, apiEnv, signIn, startApi, stopApi, waitForHealth, waitForReady } from '../api-process';
 import { freePort } from '../bench-database';
 import { RssSampler, statusKb } from './memory';
 import type { World } from './phases';
 
-/** dist/, seen from dist/apps/cli/src/bench/scale. */
-const API_MAIN = join(__dirname, '..', '..', '..', '..', 'api', 'src', 'main.js');
-const HEALTH_TIMEOUT_MS = 180_000;
+/** The projections catch up on a national log at the api's start: longer than the other benches allow. */
 const READY_TIMEOUT_MS = 900_000;
+/** How long the api has to stop after SIGTERM before it is killed. */
+const STOP_GRACE_MS = 15_000;
 const MIN_REPETITIONS = 5;
 
 export interface Secrets {
@@ -61,12 +60,6 @@ export interface ApiBench {
   failure: string | null;
 }
 
-interface ApiChild {
-  child: ChildProcess;
-  output: string[];
-  exitCode?: number | null;
-}
-
 export async function benchApi(
   databaseUrl: string,
   secrets: Secrets,
@@ -78,15 +71,18 @@ export async function benchApi(
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const api = startApi(childEnv(databaseUrl, secrets, port));
+  const api = startApi(
+    // The bench's clients are few and fast: the per-user limits would answer 429, which is not what is measured.
+    apiEnv({ databaseUrl, port, dataDir: secrets.dataDir, authSecret: secrets.auth, personalDataKey: secrets.personal, raiseRateLimits: true }),
+  );
   try {
     await waitForHealth(base, api);
-    await waitForReady(base, api);
+    await waitForReady(base, api, READY_TIMEOUT_MS);
     const startSeconds = (performance.now() - started) / 1000;
     progress(`  api prête en ${startSeconds.toFixed(1)} s (pid ${api.child.pid})`);
 
     const jetons = {} as Record<RoleBench, string>;
-    for (const role of Object.keys(UTILISATEURS) as RoleBench[]) jetons[role] = await connexion(base, UTILISATEURS[role], motDePasse);
+    for (const role of Object.keys(UTILISATEURS) as RoleBench[]) jetons[role] = await signIn(base, UTILISATEURS[role], motDePasse);
 
     const annee = world.annee;
     const du = `${annee}-01-01`;
@@ -111,7 +107,7 @@ export async function benchApi(
     try {
       for (const q of requetes) {
         const stats = await measure(base, q, jetons[q.role], options.repetitions, options.budgetSeconds * 1000, () => {
-          if (api.exitCode !== undefined) throw died(api);
+          if (api.exitCode !== undefined) throw apiDied(api);
         });
         queries.push(stats);
         const erreurs = Object.entries(stats.errors).map(([code, n]) => `${code}×${n}`).join(' ');
@@ -130,7 +126,7 @@ export async function benchApi(
     progress(`  écritures de fond : ${w.declared} déclarations et ${w.corrected} corrections (${w.perSecond.toFixed(1)}/s), refus ${JSON.stringify(w.refused)}`);
     return { startSeconds, queries, writes: w, rssPeakMb, rssHwmMb: hwm === null ? null : hwm / 1e3, failure };
   } finally {
-    await stopApi(api);
+    await stopApi(api, STOP_GRACE_MS);
   }
 }
 
@@ -254,96 +250,4 @@ function backgroundWrites(base: string, jeton: string, world: World, clients: nu
     return { ok: times.length, declared, corrected: times.length - declared, refused, perSecond: times.length / seconds, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), clients };
   });
   return { done, stop: () => (stopped = true) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The api child (as bench:web starts it)
-// ---------------------------------------------------------------------------------------------
-
-function childEnv(databaseUrl: string, secrets: Secrets, port: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    PORT: String(port),
-    DATA_DIR: secrets.dataDir,
-    AUTH_SECRET: secrets.auth,
-    PERSONAL_DATA_KEY: secrets.personal,
-    EVENT_STORE: 'postgres',
-    PROJECTORS_IN_PROCESS: 'true',
-    LOG_LEVEL: 'warn',
-    // The bench's clients are few and fast: the per-user limits would answer 429, which is not what is measured.
-    RATE_LIMIT_WRITES_PER_SECOND: '100000',
-    RATE_LIMIT_READS_PER_SECOND: '100000',
-  };
-  for (const name of ['NODE_ENV', 'BENCH_DATABASE_URL', 'EMBEDDED_PG_DATA_DIR', 'EMBEDDED_PG_PORT', 'PROJECTIONS', 'EVENTSTORE_URL']) delete env[name];
-  return env;
-}
-
-function startApi(env: NodeJS.ProcessEnv): ApiChild {
-  const child = spawn(process.execPath, [API_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const api: ApiChild = { child, output: [] };
-  const keep = (d: Buffer) => {
-    api.output.push(d.toString('utf8'));
-    if (api.output.length > 200) api.output.splice(0, api.output.length - 200);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  child.on('exit', (code) => (api.exitCode = code));
-  return api;
-}
-
-async function stopApi(api: ApiChild): Promise<void> {
-  if (api.exitCode !== undefined) return;
-  const exited = new Promise((resolve) => api.child.once('exit', resolve));
-  api.child.kill('SIGTERM');
-  const timer = setTimeout(() => api.child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function died(api: ApiChild): Error {
-  return new Error(`the api exited (code ${api.exitCode})\n${api.output.join('').slice(-4000)}`);
-}
-
-async function waitForHealth(base: string, api: ApiChild): Promise<void> {
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (api.exitCode !== undefined) throw died(api);
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(100);
-  }
-  throw new Error(`GET /health did not answer within ${HEALTH_TIMEOUT_MS / 1000} s\n${api.output.join('').slice(-4000)}`);
-}
-
-async function waitForReady(base: string, api: ApiChild): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (api.exitCode !== undefined) throw died(api);
-    const res = await fetch(`${base}/ready`);
-    const body = (await res.json()) as { pret: boolean; projections: Array<{ name: string; lag: number }> };
-    last = JSON.stringify(body);
-    if (res.ok && body.pret && body.projections.every((p) => p.lag === 0)) return;
-    await sleep(250);
-  }
-  throw new Error(`the projections did not catch up within ${READY_TIMEOUT_MS / 1000} s: ${last}`);
-}
-
-async function connexion(base: string, identifiant: string, motDePasse: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/connexion`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ identifiant, motDePasse }),
-  });
-  const body = (await res.json()) as { jeton?: string };
-  if (!res.ok || !body.jeton) throw new Error(`POST /api/auth/connexion (${identifiant}): ${res.status} ${JSON.stringify(body)}`);
-  return body.jeton;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

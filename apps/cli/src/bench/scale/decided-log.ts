@@ -7,7 +7,7 @@
  * forgets them when they are done) and small facts of write-once streams (a donneur d'ordre
  * exists, an operation's donneur d'ordre, an entreprise's type).
  */
-import { declarationIdDe, newId, uuidV5, type CommandContext } from '@suivi/commands';
+import { declarationIdDe, eventToAppend, marcheVuDe, newId, uuidV5, type CommandContext } from '@suivi/commands';
 import {
   calibrationDecider,
   calibrationStream,
@@ -299,9 +299,7 @@ export class DecidedLog {
   }
 
   private marcheVu(marcheId: string): MarcheVu | null {
-    const state = this.marches.get(marcheStream(marcheId))?.state;
-    if (!state?.existe) return null;
-    return { marcheId, dateDebut: state.dateDebut, dateFin: state.dateFin, dateCloture: state.dateCloture, attributaires: state.attributaires.map((a) => a.entrepriseId) };
+    return marcheVuDe(marcheId, this.marches.get(marcheStream(marcheId))?.state);
   }
 
   private marcheDuPlacement(salarieId: string, placementId: string): MarcheVu {
@@ -344,19 +342,8 @@ export class DecidedLog {
   }
 
   private append(streamId: string, events: DomainEvent[], expected: number | 'no_stream', context: CommandContext, step?: string): void {
-    const toAppend: EventToAppend[] = events.map((event, index) => ({
-      // As CommandExecutor.eventId: the request's seed, the stream, the step, the index.
-      eventId: uuidV5(`${context.idempotencySeed}|${streamId}|${step ?? ''}|${index}`),
-      type: event.type,
-      data: event.data,
-      metadata: {
-        schemaVersion: versionDuSchema(event.type),
-        occurredAt: context.now.toISOString(),
-        userId: context.userId,
-        correlationId: context.correlationId,
-        causationId: context.causationId,
-      },
-    }));
+    // As CommandExecutor: the request's seed, the stream, the step, the index make the id.
+    const toAppend: EventToAppend[] = events.map((event, index) => eventToAppend(event, index, { context, streamId, step }));
     for (const e of toAppend) {
       this.countsByType.set(e.type, (this.countsByType.get(e.type) ?? 0) + 1);
       if (this.firstEventIds.length < 20) this.firstEventIds.push(e.eventId);

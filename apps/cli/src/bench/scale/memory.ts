@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { statusKb } from '../api-process';
+
+export { statusKb };
 
 /** Resident set size of a process, sampled: the peak seen, in MB. */
 export class RssSampler {
@@ -28,15 +30,5 @@ export class RssSampler {
   private sample(): void {
     const mb = this.pid === null ? process.memoryUsage().rss / 1e6 : (statusKb(this.pid, 'VmRSS') ?? 0) / 1e3;
     if (mb > this.peakMb) this.peakMb = mb;
-  }
-}
-
-/** A field of /proc/<pid>/status in kB (VmHWM: the kernel's own peak RSS), null where unreadable. */
-export function statusKb(pid: number | 'self', field: 'VmRSS' | 'VmHWM'): number | null {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
   }
 }
