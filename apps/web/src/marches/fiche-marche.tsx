@@ -5,15 +5,10 @@ import { Etat } from '../commun/etat';
 import { heures, jour, moisEnClair, part } from '../commun/formats';
 import { Graphique } from '../commun/graphique';
 import { Progression, Statut } from '../commun/progression';
+import type { MarcheResume } from '../commun/noms';
 import { attenduesFinDeMois, cumuls, moisEntre } from './prorata';
 
-interface Marche {
-  id: string;
-  numero: string;
-  objet: string;
-  dateDebut: string;
-  dateFin: string;
-  dateCloture: string | null;
+interface Marche extends MarcheResume {
   heuresPrevues: number;
   heuresPrevuesInitiales: number;
   attributaires: Array<{ entrepriseId: string; role: string; raisonSociale: string | null; siret: string | null }>;

@@ -8,7 +8,7 @@ import '../facilitatrice.css';
 import { CATEGORIES_SORTIE, CONTRATS, GROUPES_SORTIES, MODALITES, SORTIES } from '../commun/libelles';
 import { aujourdhui, moisCourant } from '../commun/dates';
 import { Champ, type Ecriture, HEURES_ILLISIBLES, lireHeures, Retour, useFormulaire } from '../commun/formulaire';
-import { nomDe, useNoms } from '../commun/noms';
+import { nomDe, useNoms, type MarcheResume } from '../commun/noms';
 
 // ---------------------------------------------------------------------------------------------
 // The placement's page.
@@ -51,14 +51,6 @@ interface Personne {
   efface: boolean;
   identiteVisible: boolean;
 }
-interface MarcheDetail {
-  id: string;
-  numero: string;
-  objet: string;
-  dateDebut: string;
-  dateFin: string;
-  dateCloture: string | null;
-}
 
 /** A placement: its terms, its declarations with their corrections, and the forms that follow it month by month until its exit. */
 export function FichePlacement({ id }: { id: string }) {
@@ -66,7 +58,7 @@ export function FichePlacement({ id }: { id: string }) {
   const salarieId = placement.donnees?.salarieId;
   const marcheId = placement.donnees?.marcheId;
   const personne = useDonnees<Personne>(salarieId ? `/salaries/${salarieId}` : null);
-  const marche = useDonnees<MarcheDetail>(marcheId ? `/marches/${marcheId}` : null);
+  const marche = useDonnees<MarcheResume>(marcheId ? `/marches/${marcheId}` : null);
   const noms = useNoms();
   const [aCorriger, setACorriger] = useState<string>('');
 
@@ -192,7 +184,7 @@ export function FichePlacement({ id }: { id: string }) {
 }
 
 /** The months one may still declare: from the placement's start to this month, within the marché, not yet declared. */
-function moisADeclarer(p: Placement, m: MarcheDetail | null): string[] {
+function moisADeclarer(p: Placement, m: MarcheResume | null): string[] {
   const debut = [p.dateDebut, m?.dateDebut ?? p.dateDebut].sort()[1];
   const fin = [aujourdhui(), p.dateFin ?? aujourdhui(), m?.dateCloture ?? aujourdhui(), m?.dateFin ?? aujourdhui()].sort()[0];
   if (fin < debut) return [];
@@ -200,7 +192,7 @@ function moisADeclarer(p: Placement, m: MarcheDetail | null): string[] {
   return moisEntre(debut, fin).filter((x) => !declares.has(x));
 }
 
-function FormulaireHeures({ p, marche, recharger }: { p: Placement; marche: MarcheDetail | null; recharger: () => void }) {
+function FormulaireHeures({ p, marche, recharger }: { p: Placement; marche: MarcheResume | null; recharger: () => void }) {
   const f = useFormulaire();
   const possibles = moisADeclarer(p, marche);
   const [mois, setMois] = useState('');
