@@ -1,7 +1,13 @@
 import { Client } from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { IdempotencyKeys1763900000003 } from '@suivi/commands';
-import { EventChain1764300000000, EventStoreAppendFunction1764500000000, EventStoreAppendGroup1764500000001, EventStoreSchema1763900000000 } from '@suivi/event-store';
+import {
+  EventChain1764300000000,
+  EventStoreAppendFunction1764500000000,
+  EventStoreAppendGroup1764500000001,
+  EventStoreAppendMany1764700000000,
+  EventStoreSchema1763900000000,
+} from '@suivi/event-store';
 import { PersonalDataKeys1764200000001 } from '@suivi/personal-data';
 import {
   CoordinationRegionaleSchema1763900000005,
@@ -50,6 +56,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   HeuresMarcheMois1764600000000,
   ListeMarches1764600000001,
   PlacementsDates1764600000002,
+  EventStoreAppendMany1764700000000,
 ];
 
 const MIGRATION_LOCK_KEY = 7_340_211_000;

@@ -5,6 +5,7 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/p
 export { EventStoreSchema1763900000000 } from './postgres/event-store.migration';
 export { EventChain1764300000000 } from './postgres/event-chain.migration';
 export { EventStoreAppendFunction1764500000000, EventStoreAppendGroup1764500000001 } from './postgres/append-function.migration';
+export { EventStoreAppendMany1764700000000 } from './postgres/append-many.migration';
 export * from './postgres/event-chain';
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 export * from './event-store.module';

@@ -136,6 +136,14 @@ export function describeEventStoreContract(
         });
       });
 
+      it('refuses an exact revision on a missing stream and reports no revision', async () => {
+        const stream = newStream();
+        const error = await store.appendToStream(stream, [event('A')], 0).catch((e) => e);
+        expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(error.actual).toBeNull();
+        expect(await store.readStream(stream)).toEqual([]);
+      });
+
       it('refuses a stale exact revision and reports the actual one', async () => {
         const stream = newStream();
         await store.appendToStream(stream, [event('A'), event('B')], 'no_stream');

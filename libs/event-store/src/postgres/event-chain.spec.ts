@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { createDatabase, createMigratedTestDatabase } from '../../../../test/support/test-database';
 import type { EventToAppend } from '../event-store.port';
 import { CHAIN_GENESIS, chainHash, type ChainProgress, verifyChain } from './event-chain';
-import { EventStoreAppendFunction1764500000000 } from './append-function.migration';
+import { EventStoreAppendFunction1764500000000, EventStoreAppendGroup1764500000001 } from './append-function.migration';
+import { EventStoreAppendMany1764700000000 } from './append-many.migration';
 import { EventChain1764300000000 } from './event-chain.migration';
 import { EventStoreSchema1763900000000 } from './event-store.migration';
 import { PostgresEventStore } from './postgres-event-store';
@@ -252,8 +253,9 @@ describe('the EventChain migration', () => {
 
     const filled = await verifyChain(db.url);
     expect(filled).toMatchObject({ intact: true, events: 12, head: { position: 12 } });
-    // New appends (through the append function of a later migration) chain on from the filled head.
-    expect(await migrate([EventStoreSchema1763900000000, EventChain1764300000000, EventStoreAppendFunction1764500000000])).toEqual(['EventStoreAppendFunction1764500000000']);
+    // New appends (through the append function of later migrations) chain on from the filled head.
+    const appendFunctions = [EventStoreAppendFunction1764500000000, EventStoreAppendGroup1764500000001, EventStoreAppendMany1764700000000];
+    expect(await migrate([EventStoreSchema1763900000000, EventChain1764300000000, ...appendFunctions])).toEqual(appendFunctions.map((m) => m.name));
     const store = new PostgresEventStore({ connectionString: db.url });
     try {
       await store.appendToStream(streams[0], [event('Apres', { ok: true }), event('Apres', null)], 5);

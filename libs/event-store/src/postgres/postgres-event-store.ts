@@ -65,30 +65,49 @@ const GROUP_MAX = 64;
 
 interface PendingAppend {
   appends: StreamAppend[];
+  /** Its event ids in lower case: two appends sharing one never go in the same group. */
+  ids: string[];
   resolve: (results: AppendResult[]) => void;
   reject: (error: unknown) => void;
 }
 
-/** An append as `event_store.append` takes it: streams, then flat rows with their stream and rank. */
-function toParameters(appends: StreamAppend[]) {
-  const rowStreams: string[] = [];
-  const rowRanks: number[] = [];
-  for (const { streamId, events } of appends) events.forEach((_, i) => (rowStreams.push(streamId), rowRanks.push(i + 1)));
-  const all = appends.flatMap((a) => a.events);
-  return {
-    streams: appends.map((a) => a.streamId),
-    expected: appends.map((a) => String(a.expectedRevision)),
-    rowStreams,
-    rowStreamTypes: rowStreams.map(streamTypeOf),
-    rowRanks,
-    eventIds: all.map((e) => e.eventId),
-    types: all.map((e) => e.type),
-    data: all.map((e) => e.data ?? null),
-    metadata: all.map((e) => e.metadata),
+/** A group of appends as `event_store.append_many` takes it: flat stream parts and rows, each with its append's number. */
+function toParameters(group: StreamAppend[][]) {
+  const parts = { appends: [] as number[], streams: [] as string[], expected: [] as string[], counts: [] as number[] };
+  const rows = {
+    appends: [] as number[], streams: [] as string[], streamTypes: [] as string[], ranks: [] as number[],
+    eventIds: [] as string[], types: [] as string[], data: [] as string[], metadata: [] as string[],
   };
+  group.forEach((appends, a) => {
+    for (const { streamId, events, expectedRevision } of appends) {
+      parts.appends.push(a + 1);
+      parts.streams.push(streamId);
+      parts.expected.push(String(expectedRevision));
+      parts.counts.push(events.length);
+      const streamType = streamTypeOf(streamId);
+      events.forEach((e, i) => {
+        rows.appends.push(a + 1);
+        rows.streams.push(streamId);
+        rows.streamTypes.push(streamType);
+        rows.ranks.push(i + 1);
+        rows.eventIds.push(e.eventId);
+        rows.types.push(e.type);
+        rows.data.push(JSON.stringify(e.data ?? null));
+        rows.metadata.push(JSON.stringify(e.metadata));
+      });
+    }
+  });
+  return [
+    parts.appends, parts.streams, parts.expected, parts.counts,
+    rows.appends, rows.streams, rows.streamTypes, rows.ranks, rows.eventIds, rows.types, rows.data, rows.metadata,
+  ];
 }
 
-/** Each stream's result from `event_store.append`'s answer, or the refusal it means. */
+/** The insert of a group failed on the ids' unique index: some append's ids are stored already (append-many.migration.ts). */
+const isStoredIdViolation = (error: unknown) =>
+  (error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'events_event_id_key';
+
+/** Each stream's result from its append's answer, or the refusal it means. */
 function interpret(appends: StreamAppend[], answer: AppendAnswer): AppendResult[] {
   const current = (streamId: string) => (answer.revisions[streamId] === null || answer.revisions[streamId] === undefined ? null : Number(answer.revisions[streamId]));
   if (answer.found) {
@@ -113,7 +132,7 @@ function interpret(appends: StreamAppend[], answer: AppendAnswer): AppendResult[
   });
 }
 
-/** What `event_store.append` answers (append-function.migration.ts). */
+/** What `event_store.append_many` answers for one append (append-many.migration.ts). */
 interface AppendAnswer {
   revisions: Record<string, number | null>;
   head?: number;
@@ -158,26 +177,27 @@ export class PostgresEventStore implements EventStore {
       throw new InvalidAppendError('the same eventId appears twice in one append');
     }
     return new Promise<AppendResult[]>((resolve, reject) => {
-      this.pending.push({ appends, resolve, reject });
+      this.pending.push({ appends, ids: all.map((e) => e.eventId.toLowerCase()), resolve, reject });
       void this.flush();
     });
   }
 
   /**
-   * Group commit. One append at a time goes to the database; those that arrive meanwhile wait and
-   * then go together, in one statement and one commit (`event_store.append_group`), each with its
-   * own revision checks and outcome. A lone append goes at once: no added latency. Why not
-   * transaction-id ordering (xid8 and pg_snapshot_xmin), which lets writers commit in parallel:
-   * every reader would need a two-part checkpoint; grouping keeps one position per event, gap-free.
+   * Group commit. One statement at a time goes to the database; the appends that arrive meanwhile
+   * wait and then go together, in one statement and one commit (`event_store.append_many`), each
+   * with its own revision checks and outcome. A lone append goes at once: no added latency.
+   * Why not transaction-id ordering (xid8 and pg_snapshot_xmin), which lets writers commit in
+   * parallel: every reader would need a two-part checkpoint; grouping keeps one position per
+   * event, gap-free, and shares the commit's flush among the writers of this process.
    */
   private async flush(): Promise<void> {
     if (this.flushing) return;
     this.flushing = true;
     try {
       while (this.pending.length > 0) {
-        const group = this.pending.splice(0, GROUP_MAX);
+        const group = this.nextGroup();
         try {
-          const answers = group.length === 1 ? [await this.appendOne(group[0].appends)] : await this.appendGroup(group.map((g) => g.appends));
+          const answers = await this.appendMany(group.map((g) => g.appends));
           group.forEach((g, i) => {
             try {
               g.resolve(interpret(g.appends, answers[i]));
@@ -194,36 +214,37 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  /** One append: one statement, one round trip, one commit (append-function.migration.ts); prepared once per connection. */
-  private async appendOne(appends: StreamAppend[]): Promise<AppendAnswer> {
-    const p = toParameters(appends);
-    const { rows } = await this.pool.query<{ r: AppendAnswer }>({
-      name: 'event-store-append-function',
-      text: 'SELECT event_store.append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS r',
-      values: [
-        p.streams,
-        p.expected,
-        p.rowStreams,
-        p.rowStreamTypes,
-        p.rowRanks,
-        p.eventIds,
-        p.types,
-        p.data.map((d) => JSON.stringify(d)),
-        p.metadata.map((m) => JSON.stringify(m)),
-        APPEND_LOCK_KEY,
-        APPEND_CHANNEL,
-      ],
-    });
-    return rows[0].r;
+  /** The waiting appends, in order, up to GROUP_MAX and up to the first that shares an event id with those taken (a retry sent twice at once). */
+  private nextGroup(): PendingAppend[] {
+    const ids = new Set<string>();
+    let n = 0;
+    while (n < this.pending.length && n < GROUP_MAX && !this.pending[n].ids.some((id) => ids.has(id))) {
+      for (const id of this.pending[n].ids) ids.add(id);
+      n++;
+    }
+    return this.pending.splice(0, n);
   }
 
-  private async appendGroup(group: StreamAppend[][]): Promise<AppendAnswer[]> {
-    const { rows } = await this.pool.query<{ r: AppendAnswer[] }>({
-      name: 'event-store-append-group',
-      text: 'SELECT event_store.append_group($1, $2, $3) AS r',
-      values: [JSON.stringify(group.map(toParameters)), APPEND_LOCK_KEY, APPEND_CHANNEL],
-    });
-    return rows[0].r;
+  /**
+   * One statement, one round trip, one commit for the whole group; prepared once per connection.
+   * Stored ids are looked up only when the insert meets one (append-many.migration.ts): then the
+   * group is sent again, looked up, and nothing of the first attempt was written.
+   */
+  private async appendMany(group: StreamAppend[][]): Promise<AppendAnswer[]> {
+    const run = async (checkIds: boolean) => {
+      const { rows } = await this.pool.query<{ r: AppendAnswer[] }>({
+        name: 'event-store-append-many',
+        text: 'SELECT event_store.append_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) AS r',
+        values: [...toParameters(group), checkIds, APPEND_LOCK_KEY, APPEND_CHANNEL],
+      });
+      return rows[0].r;
+    };
+    try {
+      return await run(false);
+    } catch (error) {
+      if (!isStoredIdViolation(error)) throw error;
+      return run(true);
+    }
   }
 
   async streamRevision(streamId: string): Promise<number | null> {
