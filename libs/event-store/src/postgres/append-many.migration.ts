@@ -49,9 +49,14 @@ export class EventStoreAppendMany1764700000000 implements MigrationInterface {
         c_found CONSTANT text := 'SELECT jsonb_agg(jsonb_build_object(''eventId'', e.event_id, ''streamId'', e.stream_id, '
                                  '''revision'', e.revision, ''position'', e.position)) '
                                  'FROM unnest($1) AS i(id) JOIN event_store.events e ON e.event_id = i.id';
+        v_parts int := cardinality(p_part_appends);
         v_head bigint;
         v_previous bytea;
-        v_current jsonb;
+        -- Per part: its stream's revision when its append is judged (null: no such stream), and whether it is written.
+        v_revisions bigint[];
+        v_accepted boolean[] := array_fill(false, ARRAY[v_parts]);
+        -- Whether a stream has parts in several appends: then an accepted part moves the later parts' revisions.
+        v_shared boolean;
         v_answers jsonb := '[]'::jsonb;
         v_next bigint;
         v_seen jsonb;
@@ -61,20 +66,18 @@ export class EventStoreAppendMany1764700000000 implements MigrationInterface {
         v_expected text;
         v_first int := 1;
         v_last int;
-        v_parts int := cardinality(p_part_appends);
-        v_accepted_appends int[] := '{}';
-        v_accepted_streams text[] := '{}';
-        v_accepted_bases bigint[] := '{}';
       BEGIN
         PERFORM pg_advisory_xact_lock(p_lock_key);
         SELECT h.position, h.hash INTO v_head, v_previous FROM event_store.events h ORDER BY h.position DESC LIMIT 1;
         v_head := coalesce(v_head, 0);
         v_next := v_head;
         IF v_parts = 1 THEN
-          SELECT jsonb_build_object(p_part_streams[1], max(e.revision)) INTO v_current FROM event_store.events e WHERE e.stream_id = p_part_streams[1];
+          v_revisions := ARRAY[(SELECT max(e.revision) FROM event_store.events e WHERE e.stream_id = p_part_streams[1])];
+          v_shared := false;
         ELSE
-          SELECT jsonb_object_agg(s, (SELECT max(e.revision) FROM event_store.events e WHERE e.stream_id = s))
-            INTO v_current FROM (SELECT DISTINCT unnest(p_part_streams)) AS t(s);
+          v_revisions := ARRAY(SELECT (SELECT max(e.revision) FROM event_store.events e WHERE e.stream_id = t.s)
+                                 FROM unnest(p_part_streams) WITH ORDINALITY AS t(s, n) ORDER BY t.n);
+          v_shared := (SELECT count(DISTINCT s) FROM unnest(p_part_streams) AS t(s)) < v_parts;
         END IF;
 
         -- The parts of one append are contiguous: v_first .. v_last.
@@ -83,19 +86,23 @@ export class EventStoreAppendMany1764700000000 implements MigrationInterface {
           WHILE v_last < v_parts AND p_part_appends[v_last + 1] = p_part_appends[v_first] LOOP
             v_last := v_last + 1;
           END LOOP;
-          v_seen := '{}'::jsonb;
           v_conflict := NULL;
           FOR k IN v_first .. v_last LOOP
-            v_seen := v_seen || jsonb_build_object(p_part_streams[k], v_current -> p_part_streams[k]);
-            v_revision := (v_current ->> p_part_streams[k])::bigint;
+            v_revision := v_revisions[k];
             v_expected := p_part_expected[k];
-            IF v_conflict IS NULL AND NOT (v_expected = 'any'
+            IF NOT (v_expected = 'any'
                     OR (v_expected = 'no_stream' AND v_revision IS NULL)
                     OR (v_expected = 'stream_exists' AND v_revision IS NOT NULL)
                     OR (v_expected ~ '^[0-9]+$' AND v_revision IS NOT NULL AND v_revision = v_expected::bigint)) THEN
               v_conflict := p_part_streams[k];
+              EXIT;
             END IF;
           END LOOP;
+          IF v_first = v_last THEN
+            v_seen := jsonb_build_object(p_part_streams[v_first], v_revisions[v_first]);
+          ELSE
+            SELECT jsonb_object_agg(p_part_streams[k], v_revisions[k]) INTO v_seen FROM generate_series(v_first, v_last) AS k;
+          END IF;
           v_found := NULL;
           IF p_check_ids OR v_conflict IS NOT NULL THEN
             EXECUTE c_found INTO v_found
@@ -108,12 +115,15 @@ export class EventStoreAppendMany1764700000000 implements MigrationInterface {
           ELSE
             v_answers := v_answers || jsonb_build_array(jsonb_build_object('revisions', v_seen, 'head', v_next));
             FOR k IN v_first .. v_last LOOP
-              v_revision := coalesce((v_current ->> p_part_streams[k])::bigint, -1);
-              v_accepted_appends := v_accepted_appends || p_part_appends[k];
-              v_accepted_streams := v_accepted_streams || p_part_streams[k];
-              v_accepted_bases := v_accepted_bases || v_revision;
-              v_current := v_current || jsonb_build_object(p_part_streams[k], v_revision + p_part_counts[k]);
+              v_accepted[k] := true;
               v_next := v_next + p_part_counts[k];
+              IF v_shared THEN
+                FOR j IN v_last + 1 .. v_parts LOOP
+                  IF p_part_streams[j] = p_part_streams[k] THEN
+                    v_revisions[j] := coalesce(v_revisions[k], -1) + p_part_counts[k];
+                  END IF;
+                END LOOP;
+              END IF;
             END LOOP;
           END IF;
           v_first := v_last + 1;
@@ -124,11 +134,11 @@ export class EventStoreAppendMany1764700000000 implements MigrationInterface {
         END IF;
         -- Each row's hash is chained to the previous one's, from the head's (event-chain.migration.ts).
         IF cardinality(p_event_ids) = 1 THEN
-          -- The lone event of a lone append: no sort, no window.
+          -- The lone event of a lone append: no join, no sort, no window.
+          v_revision := coalesce(v_revisions[1], -1) + 1;
           INSERT INTO event_store.events (position, stream_id, stream_type, revision, event_id, type, data, metadata, recorded_at, hash)
-          VALUES (v_head + 1, p_row_streams[1], p_row_stream_types[1], v_accepted_bases[1] + 1, p_event_ids[1], p_types[1],
-                  p_data[1], p_metadata[1], now(),
-                  event_store.chain_step(NULL, v_previous, v_head + 1, p_row_streams[1], p_row_stream_types[1], v_accepted_bases[1] + 1,
+          VALUES (v_head + 1, p_row_streams[1], p_row_stream_types[1], v_revision, p_event_ids[1], p_types[1], p_data[1], p_metadata[1], now(),
+                  event_store.chain_step(NULL, v_previous, v_head + 1, p_row_streams[1], p_row_stream_types[1], v_revision,
                                          p_event_ids[1], p_types[1], p_data[1], p_metadata[1], now()));
         ELSE
           INSERT INTO event_store.events (position, stream_id, stream_type, revision, event_id, type, data, metadata, recorded_at, hash)
@@ -136,11 +146,12 @@ export class EventStoreAppendMany1764700000000 implements MigrationInterface {
                  event_store.chain(v_previous, r.position, r.stream_id, r.stream_type, r.revision, r.event_id, r.type, r.data, r.metadata, now())
                    OVER (ORDER BY r.position ROWS UNBOUNDED PRECEDING)
           FROM (SELECT v_head + row_number() OVER (ORDER BY u.n) AS position, u.stream_id, u.stream_type,
-                       a.base + u.rank AS revision, u.event_id, u.type, u.data, u.metadata
+                       coalesce(a.revision, -1) + u.rank AS revision, u.event_id, u.type, u.data, u.metadata
                   FROM unnest(p_row_appends, p_row_streams, p_row_stream_types, p_row_ranks, p_event_ids, p_types, p_data, p_metadata)
                          WITH ORDINALITY AS u(append, stream_id, stream_type, rank, event_id, type, data, metadata, n)
-                  JOIN unnest(v_accepted_appends, v_accepted_streams, v_accepted_bases) AS a(append, stream_id, base)
-                    ON a.append = u.append AND a.stream_id = u.stream_id) AS r;
+                  JOIN unnest(p_part_appends, p_part_streams, v_revisions, v_accepted) AS a(append, stream_id, revision, accepted)
+                    ON a.append = u.append AND a.stream_id = u.stream_id
+                 WHERE a.accepted) AS r;
         END IF;
         -- Delivered at commit only: a woken subscriber always finds the events.
         PERFORM pg_notify(p_channel, v_next::text);

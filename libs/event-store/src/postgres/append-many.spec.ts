@@ -72,6 +72,16 @@ it('lets the appends of one group build on each other: each sees the revisions t
   expect([a.nextRevision, b.nextRevision, c.nextRevision]).toEqual([0, 2, 3]);
   expect(b.position).toBe(a.position + 2);
   expect(c.position).toBe(b.position + 1);
+  // Appends to several streams, one of them shared: the later append sees it where the earlier left it.
+  const [u, v, w] = [stream(), stream(), stream()];
+  const [, first, second] = await Promise.all([
+    store.appendToStream(stream(), [event('Seul')], 'no_stream'),
+    store.appendToStreams([{ streamId: u, events: [event('U')], expectedRevision: 'no_stream' }, { streamId: v, events: [event('V0'), event('V1')], expectedRevision: 'no_stream' }]),
+    store.appendToStreams([{ streamId: w, events: [event('W')], expectedRevision: 'no_stream' }, { streamId: v, events: [event('V2')], expectedRevision: 1 }]),
+  ]);
+  expect(first.map((r) => r.nextRevision)).toEqual([0, 1]);
+  expect(second.map((r) => r.nextRevision)).toEqual([0, 2]);
+  expect(second[1].position).toBe(first[1].position + 2);
   // In a group, a refused append leaves the others of the group untouched.
   const t = stream();
   const outcomes = await Promise.allSettled([
