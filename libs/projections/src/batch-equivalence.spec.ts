@@ -20,7 +20,7 @@ describe('projections: a batch gives the tables of its events applied one by one
   let dataSource: DataSource;
 
   const id = () => randomUUID();
-  const [donneur, operation, m1, m2, e1, s1, s2, p1, p2, pInconnu, d1, d2, d3, d4, d5, u1] = Array.from({ length: 16 }, id);
+  const [donneur, operation, m1, m2, e1, s1, s2, p1, p2, pInconnu, d1, d2, d3, d4, d5, d6, u1] = Array.from({ length: 17 }, id);
   let jour = 0;
   const append = async (streamId: string, type: string, data: Record<string, unknown>) => {
     // A day per event: the terms' and follow periods' days move with the log.
@@ -109,6 +109,9 @@ describe('projections: a batch gives the tables of its events applied one by one
       salarieId: s1, placementId: p2, marcheId: m2, dateFin: '2025-03-31', sortie: 'cdi', sortiePositive: true, categorieSortie: 'emploi_durable',
     });
     await append(`salarie-${s1}`, 'HeuresDeclarees', heures(p2, m2, d4, '2025-03', 20));
+    // a marché closed right after hours of its closing month (realised), then hours of the next month (not realised);
+    await append(`marche-${m2}`, 'MarcheCloture', { marcheId: m2, date: '2025-03-20' });
+    await append(`salarie-${s1}`, 'HeuresDeclarees', heures(p2, m2, d6, '2025-04', 9));
     await append(`salarie-${s1}`, 'PlacementTermine', {
       salarieId: s1, placementId: p1, marcheId: m1, dateFin: '2025-04-30', sortie: 'abandon', sortiePositive: false, categorieSortie: 'autre',
     });
@@ -186,15 +189,17 @@ describe('projections: a batch gives the tables of its events applied one by one
     expect(await q(`SELECT id, entreprise_id, centiemes, centiemes_declares FROM indicateurs.declarations ORDER BY centiemes_declares`)).toEqual([
       { id: d2, entreprise_id: e1, centiemes: '600', centiemes_declares: '500' },
       { id: d5, entreprise_id: e1, centiemes: '800', centiemes_declares: '600' },
+      { id: d6, entreprise_id: e1, centiemes: '900', centiemes_declares: '900' },
       { id: d1, entreprise_id: e1, centiemes: '750', centiemes_declares: '1000' },
       { id: d4, entreprise_id: e1, centiemes: '2000', centiemes_declares: '2000' },
     ]);
     expect(await q(`SELECT marche_id, mois, centiemes FROM indicateurs.heures_marche_mois ORDER BY centiemes`)).toEqual([
       { marche_id: m1, mois: '2025-07', centiemes: '800' },
+      { marche_id: m2, mois: '2025-04', centiemes: '900' },
       { marche_id: m1, mois: '2025-03', centiemes: '1350' },
       { marche_id: m2, mois: '2025-03', centiemes: '2000' },
     ]);
-    // Realised: every month up to the closing month (June) once closed.
+    // Realised: every month up to the closing month (June for M1, March for M2) once closed.
     expect(await q(`SELECT id, centiemes_realises FROM indicateurs.marches ORDER BY numero`)).toEqual([
       { id: m1, centiemes_realises: '1350' },
       { id: m2, centiemes_realises: '2000' },
@@ -208,7 +213,10 @@ describe('projections: a batch gives the tables of its events applied one by one
       { heures_prevues_centiemes: '15000', date_fin: '2025-12-31' },
       { heures_prevues_centiemes: '15000', date_fin: '2026-06-30' },
     ]);
-    expect(await q(`SELECT suivi_regional, date_cloture FROM indicateurs.marches WHERE id = '${m1}'`)).toEqual([{ suivi_regional: true, date_cloture: '2025-06-15' }]);
+    expect(await q(`SELECT suivi_regional, date_cloture FROM indicateurs.marches ORDER BY numero`)).toEqual([
+      { suivi_regional: true, date_cloture: '2025-06-15' },
+      { suivi_regional: false, date_cloture: '2025-03-20' },
+    ]);
     expect(await q(`SELECT criteres FROM indicateurs.eligibilites`)).toEqual([{ criteres: ['deld', 'qpv_sans_emploi'] }]);
     expect(await q(`SELECT annee, heures::float8 AS heures FROM indicateurs.objectifs ORDER BY annee`)).toEqual([
       { annee: 2025, heures: 1200.5 },
@@ -225,8 +233,10 @@ describe('projections: a batch gives the tables of its events applied one by one
       { marche_id: m2, mois: '2025-03', centiemes: '2000' },
       // the hours on an unknown placement count here: this read model sums the events, it has no placements
       { marche_id: m1, mois: '2025-04', centiemes: '400' },
+      { marche_id: m2, mois: '2025-04', centiemes: '900' },
       { marche_id: m1, mois: '2025-07', centiemes: '800' },
     ]);
+    expect(await dataSource.query(`SELECT date_cloture FROM coordination.marches ORDER BY numero`)).toEqual([{ date_cloture: '2025-06-15' }, { date_cloture: '2025-03-20' }]);
     expect(await dataSource.query(`SELECT du IS NOT NULL AS du, au IS NULL AS ouverte FROM coordination.periodes_suivi ORDER BY position`)).toEqual([
       { du: true, ouverte: false },
       { du: true, ouverte: true },

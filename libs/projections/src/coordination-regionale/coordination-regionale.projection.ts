@@ -16,6 +16,8 @@ const MARCHES_INSERT = `
 const HEURES_ADD = `
   INSERT INTO heures (marche_id, mois, centiemes) SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[])
   ON CONFLICT (marche_id, mois) DO UPDATE SET centiemes = heures.centiemes + excluded.centiemes`;
+// One row per marché, its last closing of the batch: nothing buffered reads the closing date.
+const CLOTURES_UPDATE = `UPDATE marches m SET date_cloture = r.date_cloture FROM unnest($1::uuid[], $2::text[]) AS r (id, date_cloture) WHERE m.id = r.id`;
 
 /**
  * The regional coordination's projection: its own schema and checkpoint, so that it can be
@@ -24,7 +26,7 @@ const HEURES_ADD = `
  * every marché, so that a marché that starts being followed shows its whole history.
  *
  * A batch is applied with a few multi-row statements (see `BatchedRows`): the frequent events (new rows,
- * hours) are buffered in log order; the rare ones that update a marché (avenant, suivi, closing) first
+ * hours, closings) are buffered in log order; the rare ones that update a marché otherwise (avenant, suivi) first
  * flush every buffer, since they may touch a row inserted earlier in the batch, then write on their own.
  */
 export class CoordinationRegionaleProjection implements Projection {
@@ -38,8 +40,9 @@ export class CoordinationRegionaleProjection implements Projection {
     const marches = new BatchedRows(MARCHES_INSERT);
     const termes = new BatchedRows(TERMES_MARCHES_INSERT);
     const heures = new BatchedRows(HEURES_ADD, (before, next) => [before[0], before[1], (before[2] as number) + (next[2] as number)]);
-    // Marchés before their terms (which read them); the others are independent.
-    const all = [donneurs, marches, termes, heures];
+    const clotures = new BatchedRows(CLOTURES_UPDATE);
+    // Marchés before their terms and closings (which read or update them); the others are independent.
+    const all = [donneurs, marches, termes, heures, clotures];
     const ajouterHeures = (marcheId: string, mois: string, centiemes: number) => heures.set(`${marcheId.toLowerCase()}|${mois}`, [marcheId, mois, centiemes]);
 
     for (const recorded of events) {
@@ -57,6 +60,9 @@ export class CoordinationRegionaleProjection implements Projection {
         case 'HeuresDeclarees':
           ajouterHeures(event.data.marcheId, event.data.mois, enCentiemes(event.data.heures));
           break;
+        case 'MarcheCloture':
+          clotures.set(event.data.marcheId.toLowerCase(), [event.data.marcheId, event.data.date]);
+          break;
         case 'HeuresCorrigees':
           // The event carries the hours it replaces: the delta needs no lookup.
           ajouterHeures(event.data.marcheId, event.data.mois, enCentiemes(event.data.heures) - enCentiemes(event.data.heuresPrecedentes));
@@ -64,7 +70,6 @@ export class CoordinationRegionaleProjection implements Projection {
         case 'AvenantConclu':
         case 'SuiviRegionalDemarre':
         case 'SuiviRegionalArrete':
-        case 'MarcheCloture':
           await flushInOrder(tx, all);
           await this.changerMarche(event, tx);
           break;
@@ -99,9 +104,6 @@ export class CoordinationRegionaleProjection implements Projection {
         }
         return;
       }
-      case 'MarcheCloture':
-        await tx.query(`UPDATE marches SET date_cloture = $2 WHERE id = $1`, [event.data.marcheId, event.data.date]);
-        return;
       default:
         return;
     }

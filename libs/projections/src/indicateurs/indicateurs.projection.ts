@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@suivi/event-store';
-import { enCentiemes, jourDe, sousSecteurDe, type EvenementDuDomaine } from '@suivi/domain';
+import { enCentiemes, jourDe, sousSecteurDe, type AvenantConclu, type EvenementDuDomaine } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
 import type { Projection } from '../runtime/projection';
 import { BatchedRows, flushInOrder } from '../runtime/batched-rows';
@@ -75,6 +75,13 @@ const FINS_UPDATE = `
 // before it (unlike avenants and closings), only the marché's insert, flushed first.
 const SUIVIS_UPDATE = `
   UPDATE marches m SET suivi_regional = r.suivi FROM unnest($1::uuid[], $2::boolean[]) AS r (id, suivi) WHERE m.id = r.id`;
+// One row per marché, its last closing of the batch, flushed after the hours: a closed marché's realised hours are
+// those of its months up to the closing month (conformiteALaDate), whatever the order of the batch's declarations,
+// corrections and closing, so they are summed again from the months once every hour of the batch is in.
+const CLOTURES_UPDATE = `
+  UPDATE marches m SET date_cloture = r.date_cloture, centiemes_realises = (
+    SELECT coalesce(sum(h.centiemes), 0) FROM heures_marche_mois h WHERE h.marche_id = r.id AND h.mois <= left(r.date_cloture, 7))
+  FROM unnest($1::uuid[], $2::text[]) AS r (id, date_cloture) WHERE m.id = r.id`;
 // One row per year, its last setting of the batch.
 const OBJECTIFS_UPSERT = `
   INSERT INTO objectifs (annee, heures, part_qpv_personnes, personnes_en_emploi)
@@ -91,10 +98,10 @@ const OBJECTIFS_UPSERT = `
  * at the end the buffers are flushed in dependency order: new rows before the rows that read them (marchés
  * before their terms, placements before the declarations that take their entreprise, declarations before their
  * corrections), updates last, each kept to the last state of its row. Nothing read by a buffered write changes
- * between the event and the flush, except through the rare events that change what buffered writes read (avenant,
- * closing, which the terms and realised hours read): those flush every buffer first and write on their own. Sums
- * (`heures_marche_mois`, `centiemes_realises`) move by the sum of their events' amounts. Nothing is kept from one
- * batch to the next.
+ * between the event and the flush, except through avenants (the terms read the marché as amended): an avenant
+ * flushes every buffer first and writes on its own. Sums (`heures_marche_mois`, `centiemes_realises`) move by the
+ * sum of their events' amounts; a closing sets a marché's realised hours again from its months, after the hours.
+ * Nothing is kept from one batch to the next.
  */
 export class IndicateursProjection implements Projection {
   readonly name = 'indicateurs';
@@ -115,8 +122,9 @@ export class IndicateursProjection implements Projection {
     const fins = new BatchedRows(FINS_UPDATE);
     const objectifs = new BatchedRows(OBJECTIFS_UPSERT);
     const suivis = new BatchedRows(SUIVIS_UPDATE);
+    const clotures = new BatchedRows(CLOTURES_UPDATE);
     // The flush order: each statement after those whose rows it reads.
-    const all = [donneurs, operations, marches, termes, entreprises, salaries, eligibilites, placements, declarations, corrections, fins, objectifs, suivis];
+    const all = [donneurs, operations, marches, termes, entreprises, salaries, eligibilites, placements, declarations, corrections, fins, objectifs, suivis, clotures];
 
     for (const recorded of events) {
       const event = recorded as RecordedEvent & EvenementDuDomaine;
@@ -154,9 +162,11 @@ export class IndicateursProjection implements Projection {
           suivis.set(event.data.marcheId.toLowerCase(), [event.data.marcheId, event.type === 'SuiviRegionalDemarre']);
           break;
         case 'AvenantConclu':
-        case 'MarcheCloture':
           await flushInOrder(tx, all);
-          await this.changerMarche(event, tx);
+          await this.conclureAvenant(event, tx);
+          break;
+        case 'MarcheCloture':
+          clotures.set(event.data.marcheId.toLowerCase(), [event.data.marcheId, event.data.date]);
           break;
         case 'EntrepriseEnregistree': {
           const d = event.data;
@@ -203,29 +213,13 @@ export class IndicateursProjection implements Projection {
     await flushInOrder(tx, all);
   }
 
-  /** One event that changes a marché, written on its own (they are rare), after the buffers are flushed. */
-  private async changerMarche(event: RecordedEvent & EvenementDuDomaine, tx: EntityManager): Promise<void> {
-    switch (event.type) {
-      case 'AvenantConclu': {
-        const d = event.data;
-        await tx.query(
-          `UPDATE marches SET heures_prevues_centiemes = coalesce($2, heures_prevues_centiemes), date_fin = coalesce($3, date_fin) WHERE id = $1`,
-          [d.marcheId, d.heuresPrevues === undefined ? null : enCentiemes(d.heuresPrevues), d.dateFin ?? null],
-        );
-        await ajouterTermes(tx, event);
-        return;
-      }
-      case 'MarcheCloture':
-        // Months after the closing month no longer count as realised (conformiteALaDate).
-        await tx.query(
-          `UPDATE marches SET date_cloture = $2, centiemes_realises = (
-             SELECT coalesce(sum(h.centiemes), 0) FROM heures_marche_mois h WHERE h.marche_id = $1 AND h.mois <= left($2, 7))
-           WHERE id = $1`,
-          [event.data.marcheId, event.data.date],
-        );
-        return;
-      default:
-        return;
-    }
+  /** An avenant, written on its own (they are rare), after the buffers are flushed. */
+  private async conclureAvenant(event: RecordedEvent & AvenantConclu, tx: EntityManager): Promise<void> {
+    const d = event.data;
+    await tx.query(
+      `UPDATE marches SET heures_prevues_centiemes = coalesce($2, heures_prevues_centiemes), date_fin = coalesce($3, date_fin) WHERE id = $1`,
+      [d.marcheId, d.heuresPrevues === undefined ? null : enCentiemes(d.heuresPrevues), d.dateFin ?? null],
+    );
+    await ajouterTermes(tx, event);
   }
 }
