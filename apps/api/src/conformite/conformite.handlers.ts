@@ -68,22 +68,22 @@ export class ListerMarchesHandler implements IQueryHandler<ListerMarches, ListeM
     const taillePage = dto.taillePage ?? 50;
     const statut = dto.statut as StatutConformite | undefined;
     const jugement = { date, aujourdhui: this.reader.today(), tolerance: this.reader.tolerance };
-    const total = await compterConformites(em, perimetre, jugement, statut);
-    if (tout && total > EXPORT_MARCHES_MAX) {
-      throw new UnprocessableEntityException({
-        code: 'EXPORT_TROP_VOLUMINEUX',
-        message: `L'export compterait ${total} marchés, au-delà de ${EXPORT_MARCHES_MAX} : restreignez-le (donneurOrdreId, operationId, secteur, statut).`,
-        details: { lignes: total, maximum: EXPORT_MARCHES_MAX },
-      });
+    const demande = { tri: dto.tri ?? 'numero', ordre: dto.ordre ?? 'asc', statut } as const;
+    if (tout) {
+      // An export is counted before anything is judged: too large, it is refused at once.
+      const total = await compterConformites(em, perimetre, jugement, statut);
+      if (total > EXPORT_MARCHES_MAX) {
+        throw new UnprocessableEntityException({
+          code: 'EXPORT_TROP_VOLUMINEUX',
+          message: `L'export compterait ${total} marchés, au-delà de ${EXPORT_MARCHES_MAX} : restreignez-le (donneurOrdreId, operationId, secteur, statut).`,
+          details: { lignes: total, maximum: EXPORT_MARCHES_MAX },
+        });
+      }
+      const { items } = await pageDeConformites(em, perimetre, jugement, { ...demande, limite: null, decalage: 0 });
+      return { items: items.map((m) => ({ id: m.marcheId, ...m })), total, page: 1, taillePage: total, date, fraicheur };
     }
-    const items = await pageDeConformites(em, perimetre, jugement, {
-      tri: dto.tri ?? 'numero',
-      ordre: dto.ordre ?? 'asc',
-      statut,
-      limite: tout ? null : taillePage,
-      decalage: (page - 1) * taillePage,
-    });
-    if (tout) return { items: items.map((m) => ({ id: m.marcheId, ...m })), total, page: 1, taillePage: total, date, fraicheur };
-    return { items: items.map((m) => ({ id: m.marcheId, ...m })), total, page, taillePage, date, fraicheur };
+    const resultat = await pageDeConformites(em, perimetre, jugement, { ...demande, limite: taillePage, decalage: (page - 1) * taillePage });
+    const total = resultat.total ?? (await compterConformites(em, perimetre, jugement, statut));
+    return { items: resultat.items.map((m) => ({ id: m.marcheId, ...m })), total, page, taillePage, date, fraicheur };
   }
 }

@@ -167,32 +167,40 @@ export async function compterConformites(
   return n;
 }
 
+/** A page of `pageDeConformites`, and the total of its filter when the same query counted it (null: count apart). */
+export interface PageDeConformites {
+  items: ConformiteMarche[];
+  total: number | null;
+}
+
 /**
  * One page of the marchés in scope with their compliance at `date`, filtered by status, sorted (ties by id, in the
  * same direction) and paged by the database: only the page's rows are read in full and judged. Sorting by number
- * without a status filter reads the index on (numero, id) and judges the page alone.
+ * without a status filter reads the index on (numero, id) and judges the page alone. With a status filter every
+ * marché's keys are computed anyway: the same query counts the matching ones (`total`, unless the page is empty).
  */
 export async function pageDeConformites(
   em: EntityManager,
   p: Perimetre,
   { date, aujourdhui, tolerance }: DateDeJugement,
   demande: DemandePageConformites,
-): Promise<ConformiteMarche[]> {
+): Promise<PageDeConformites> {
   const { where, params } = filtre(p, 'm');
   const b = params.length;
   const sens = demande.ordre === 'desc' ? 'DESC' : 'ASC';
   const limite = demande.limite === null ? '' : `LIMIT ${demande.limite} OFFSET ${demande.decalage}`;
-  const page: Array<{ id: string }> = await em.query(
-    `SELECT c.id FROM (${clesConformite(where, b, date >= aujourdhui)}) c ${demande.statut ? `WHERE c.statut = $${b + 3}` : ''}
+  const page: Array<{ id: string; total: number | null }> = await em.query(
+    `SELECT c.id, ${demande.statut ? 'count(*) OVER ()::int' : 'NULL::int'} AS total
+     FROM (${clesConformite(where, b, date >= aujourdhui)}) c ${demande.statut ? `WHERE c.statut = $${b + 3}` : ''}
      ORDER BY c."${demande.tri}" ${sens}, c.id ${sens} ${limite}`,
     [...params, date, tolerance, ...(demande.statut ? [demande.statut] : [])],
   );
-  if (page.length === 0) return [];
+  if (page.length === 0) return { items: [], total: null };
   const rows: Array<Record<string, any>> = await em.query(
     `SELECT m.*, ${colonnesConformite('indicateurs', `SELECT marche_id, mois, centiemes FROM indicateurs.heures_marche_mois`)}
      FROM indicateurs.marches m WHERE m.id = ANY($1::uuid[])`,
     [page.map((r) => r.id)],
   );
   const parId = new Map(rows.map((m) => [m.id as string, m]));
-  return page.map((r) => ligneConformite(parId.get(r.id)!, date, tolerance));
+  return { items: page.map((r) => ligneConformite(parId.get(r.id)!, date, tolerance)), total: page[0].total };
 }
