@@ -5,7 +5,7 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import { DateDto } from '../read-side/read-query.dto';
 import { uuidPipe } from '../validation/uuid.pipe';
 import { ListeMarchesDto, ReleveDto } from './conformite.dto';
-import { EXPORT_MARCHES_MAX } from './conformite.handlers';
+import { EXPORT_MARCHES_MAX } from '../exports-xlsx/taille-export';
 import { marchesEnXlsx } from './marches.xlsx';
 import { groupesReleve, LireReleve, nomFichierReleve, releveEnCsv, releveEnXlsx, type ReleveVue } from './releve';
 import { fichierXlsx, formatDemande, MIME_XLSX } from '../exports-xlsx/classeur';

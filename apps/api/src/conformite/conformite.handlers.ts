@@ -1,8 +1,9 @@
-import { NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { NotFoundException } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { StatutConformite } from '@suivi/domain';
 import { compterConformites, conformites, pageDeConformites, type ConformiteMarche } from '@suivi/projections';
 import { restreindre, type Portee } from '../acces/portee';
+import { refuserExportTropVolumineux } from '../exports-xlsx/taille-export';
 import { ProjectionReader } from '../read-side/projection-reader';
 import type { DateDto } from '../read-side/read-query.dto';
 import type { Fraicheur } from '../read-side/freshness';
@@ -44,9 +45,6 @@ export interface ListeMarchesVue {
   fraicheur: Fraicheur;
 }
 
-/** The most rows an export of the list holds (every page at once): beyond, the caller narrows the filters. */
-export const EXPORT_MARCHES_MAX = 10_000;
-
 export class ListerMarches extends Query<ListeMarchesVue> {
   /** `tout`: every row in one page (an export), at most EXPORT_MARCHES_MAX, else a 422. */
   constructor(readonly dto: ListeMarchesDto, readonly portee: Portee, readonly tout = false) {
@@ -70,15 +68,8 @@ export class ListerMarchesHandler implements IQueryHandler<ListerMarches, ListeM
     const jugement = { date, aujourdhui: this.reader.today(), tolerance: this.reader.tolerance };
     const demande = { tri: dto.tri ?? 'numero', ordre: dto.ordre ?? 'asc', statut } as const;
     if (tout) {
-      // An export is counted before anything is judged: too large, it is refused at once.
       const total = await compterConformites(em, perimetre, jugement, statut);
-      if (total > EXPORT_MARCHES_MAX) {
-        throw new UnprocessableEntityException({
-          code: 'EXPORT_TROP_VOLUMINEUX',
-          message: `L'export compterait ${total} marchés, au-delà de ${EXPORT_MARCHES_MAX} : restreignez-le (donneurOrdreId, operationId, secteur, statut).`,
-          details: { lignes: total, maximum: EXPORT_MARCHES_MAX },
-        });
-      }
+      refuserExportTropVolumineux(total, 'marchés', 'restreignez-le (donneurOrdreId, operationId, secteur, statut)');
       const { items } = await pageDeConformites(em, perimetre, jugement, { ...demande, limite: null, decalage: 0 });
       return { items: items.map((m) => ({ id: m.marcheId, ...m })), total, page: 1, taillePage: total, date, fraicheur };
     }

@@ -12,7 +12,7 @@ import {
 import { marchesSuivisEnXlsx } from './marches-suivis.xlsx';
 import { Autorise } from '../acces/acces.decorators';
 import { PorteeDeLAppelant, type Portee } from '../acces/portee';
-import { EXPORT_MARCHES_MAX } from '../conformite/conformite.handlers';
+import { EXPORT_MARCHES_MAX } from '../exports-xlsx/taille-export';
 import { fichierXlsx, formatDemande, MIME_XLSX } from '../exports-xlsx/classeur';
 import { FormatFichier } from '../exports-xlsx/format.dto';
 import { groupesCoordination } from '../secret-statistique/groupes';

@@ -1,8 +1,7 @@
-import { UnprocessableEntityException } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { IntersectionType } from '@nestjs/swagger';
 import { compterMarchesSuivis, indicateursCoordination, marchesSuivis, type IndicateursCoordination, type MarcheSuivi } from '@suivi/projections';
-import { EXPORT_MARCHES_MAX } from '../conformite/conformite.handlers';
+import { refuserExportTropVolumineux } from '../exports-xlsx/taille-export';
 import type { Fraicheur } from '../read-side/freshness';
 import { PaginationDto } from '../read-side/pagination';
 import { ProjectionReader } from '../read-side/projection-reader';
@@ -38,13 +37,7 @@ export class ListerMarchesSuivisHandler implements IQueryHandler<ListerMarchesSu
     const em = this.reader.dataSource.manager;
     const jour = { du: date, au: date };
     const total = await compterMarchesSuivis(em, jour);
-    if (tout && total > EXPORT_MARCHES_MAX) {
-      throw new UnprocessableEntityException({
-        code: 'EXPORT_TROP_VOLUMINEUX',
-        message: `L'export compterait ${total} marchés suivis, au-delà de ${EXPORT_MARCHES_MAX} : lisez la liste page par page (JSON).`,
-        details: { lignes: total, maximum: EXPORT_MARCHES_MAX },
-      });
-    }
+    if (tout) refuserExportTropVolumineux(total, 'marchés suivis', 'lisez la liste page par page (JSON)');
     const page = dto.page ?? 1;
     const taillePage = dto.taillePage ?? 50;
     const suivis = (
