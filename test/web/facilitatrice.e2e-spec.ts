@@ -68,6 +68,25 @@ decrireDansLeNavigateur("l'application web d'une facilitatrice, dans Chromium", 
     await page.close();
   });
 
+  it('déclare les heures du mois depuis la liste « À faire » : un nombre illisible est refusé sur place, puis la ligne enregistrée disparaît', async () => {
+    const page = await connecter(t.navigateur, t.base, 'facilitatrice-1');
+    const avant = await heuresDuMarche();
+    await page.goto(`${t.base}/a-faire?mois=2025-06`);
+    await page.getByText('3 placement(s) sans heures pour juin 2025').waitFor();
+    const champ = page.locator('form.heures-en-ligne input').first();
+    await champ.fill('douze');
+    await champ.press('Enter');
+    await page.getByText('Saisissez un nombre d’heures, par exemple 151,67.').waitFor();
+    expect(await champ.getAttribute('aria-invalid')).toBe('true');
+    await champ.fill('35,5');
+    await champ.press('Enter');
+    await page.getByRole('status').filter({ hasText: /35,5 h enregistrées pour .* \(juin 2025, marché / }).waitFor();
+    await page.getByText('2 placement(s) sans heures pour juin 2025').waitFor();
+    // Recorded once: the marché's realised hours moved by exactly those.
+    expect(Math.round(((await heuresDuMarche()) - avant) * 100) / 100).toBe(35.5);
+    await page.close();
+  });
+
   it('importe un fichier avec une ligne fausse : voit l’erreur et rien n’est enregistré ; puis le bon fichier, et les chiffres changent', async () => {
     const page = await connecter(t.navigateur, t.base, 'facilitatrice-1');
     await page.goto(`${t.base}/import`);

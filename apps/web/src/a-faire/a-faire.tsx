@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { appeler } from '../commun/api';
 import { positionEcrite, useDonnees } from '../commun/donnees';
 import { Etat } from '../commun/etat';
 import { heures, jour, moisEnClair } from '../commun/formats';
 import '../facilitatrice.css';
 import { moisAvant, moisCourant } from '../commun/dates';
-import { Champ, type Ecriture, HEURES_ILLISIBLES, lireHeures, useFormulaire } from '../commun/formulaire';
+import { Champ, useFormulaire } from '../commun/formulaire';
+import { declarerHeures } from '../placements/declarer-heures';
 import { nomDe, useNoms } from '../commun/noms';
 import { Pagination } from '../commun/pagination';
 
@@ -141,16 +141,8 @@ function Ligne({ item, mois, employeur, enregistre }: { item: Manquante; mois: s
 
   const envoyer = async (e: Event) => {
     e.preventDefault();
-    const formulaire = e.currentTarget as HTMLFormElement;
-    const h = lireHeures(saisie);
-    if (h === null) return f.signaler(formulaire, { heures: HEURES_ILLISIBLES });
-    // `envoyer` records the write's position: the list read next waits for it (`?apres=`).
-    const r = await f.envoyer(
-      formulaire,
-      () => appeler<Ecriture>(`/placements/${item.placementId}/heures`, { methode: 'POST', corps: { mois, heures: h } }),
-      () => null,
-    );
-    if (r) enregistre(`${heures(h)} enregistrées pour ${qui} (${moisEnClair(mois)}, marché ${item.numeroMarche}).`);
+    const h = await declarerHeures(f, e.currentTarget as HTMLFormElement, item.placementId, mois, saisie, () => null);
+    if (h !== null) enregistre(`${heures(h)} enregistrées pour ${qui} (${moisEnClair(mois)}, marché ${item.numeroMarche}).`);
   };
 
   return (

@@ -9,6 +9,7 @@ import { CATEGORIES_SORTIE, CONTRATS, GROUPES_SORTIES, MODALITES, SORTIES } from
 import { aujourdhui, moisCourant } from '../commun/dates';
 import { Champ, type Ecriture, HEURES_ILLISIBLES, lireHeures, Retour, useFormulaire } from '../commun/formulaire';
 import { nomDe, useNoms, type MarcheResume } from '../commun/noms';
+import { declarerHeures } from './declarer-heures';
 
 // ---------------------------------------------------------------------------------------------
 // The placement's page.
@@ -203,15 +204,8 @@ function FormulaireHeures({ p, marche, recharger }: { p: Placement; marche: Marc
 
   const envoyer = async (e: Event) => {
     e.preventDefault();
-    const formulaire = e.currentTarget as HTMLFormElement;
-    const h = lireHeures(saisie);
-    if (h === null) return f.signaler(formulaire, { heures: HEURES_ILLISIBLES });
-    const r = await f.envoyer(
-      formulaire,
-      () => appeler<Ecriture>(`/placements/${p.id}/heures`, { methode: 'POST', corps: { mois: choisi, heures: h } }),
-      () => `${heures(h)} déclarées pour ${moisEnClair(choisi)}.`,
-    );
-    if (r) {
+    const h = await declarerHeures(f, e.currentTarget as HTMLFormElement, p.id, choisi, saisie, (x) => `${heures(x)} déclarées pour ${moisEnClair(choisi)}.`);
+    if (h !== null) {
       setSaisie('');
       setMois('');
       recharger();
