@@ -24,10 +24,21 @@ export interface Projection {
 
 export const PROJECTIONS = Symbol('PROJECTIONS');
 
-/** Makes the transaction's unqualified table names resolve in `schema` only (SET LOCAL search_path). */
+/**
+ * Makes the transaction's unqualified table names resolve in `schema` only (SET LOCAL search_path), and prices a
+ * random page read as the cached read it is (`PROJECTION_PLANNER_SETTINGS`).
+ */
 export async function useSchema(tx: EntityManager, schema: string): Promise<void> {
-  await tx.query(`SELECT set_config('search_path', $1, true)`, [quoteIdent(schema)]);
+  await tx.query(`SELECT set_config('search_path', $1, true), ${PROJECTION_PLANNER_SETTINGS}`, [quoteIdent(schema)]);
 }
+
+/**
+ * For a projection's transaction (SET LOCAL). A batch looks its rows up by key (a declaration's placement, a
+ * marché's closing) in tables that are read all the time, so cached. With PostgreSQL's default random_page_cost
+ * (4, priced for spinning disks) the planner hashed the whole table instead, at every batch: 40 ms for 500
+ * declarations against 28 ms by index on 35,000 placements, and the whole-table scan grows with the read model.
+ */
+export const PROJECTION_PLANNER_SETTINGS = `set_config('random_page_cost', '1.1', true)`;
 
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;

@@ -1,6 +1,6 @@
 import type { EventStore, RecordedEvent } from '@suivi/event-store';
 import type { DataSource, EntityManager } from 'typeorm';
-import { quoteIdent, useSchema, type Projection } from './projection';
+import { PROJECTION_PLANNER_SETTINGS, quoteIdent, useSchema, type Projection } from './projection';
 
 /**
  * What a rebuild (`rebuild.ts`) and a verification (`verification.ts`) share: a copy of a
@@ -160,7 +160,9 @@ const BATCHES_PER_COPY_TRANSACTION = 8;
  * ones before it.
  */
 async function useCopySchema(tx: EntityManager, schema: string): Promise<void> {
-  await tx.query(`SELECT set_config('search_path', $1, true), set_config('synchronous_commit', 'off', true)`, [quoteIdent(schema)]);
+  await tx.query(`SELECT set_config('search_path', $1, true), set_config('synchronous_commit', 'off', true), ${PROJECTION_PLANNER_SETTINGS}`, [
+    quoteIdent(schema),
+  ]);
 }
 
 /**
