@@ -11,6 +11,7 @@ import { registerImportHeuresCommand } from './import-heures.command';
 import { registerImportBenchCommand } from './bench/import-bench';
 import { registerWebBenchCommand } from './bench/web-bench';
 import { registerHttpBenchCommand } from './bench/http-bench';
+import { registerSoakCommand } from './soak/soak.command';
 
 const program = new Command('suivi-clauses').description('admin commands of suivi-clauses');
 registerDatabaseCommands(program);
@@ -24,6 +25,7 @@ registerImportHeuresCommand(program);
 registerImportBenchCommand(program);
 registerWebBenchCommand(program);
 registerHttpBenchCommand(program);
+registerSoakCommand(program);
 
 program.parseAsync(process.argv).then(
   () => process.exit(0),
