@@ -30,3 +30,18 @@ export function isUnavailability(error: unknown, seen = 0): boolean {
   if (Array.isArray(e.errors) && e.errors.some((inner) => isUnavailability(inner, seen + 1))) return true;
   return isUnavailability(e.driverError, seen + 1) || isUnavailability(e.cause, seen + 1);
 }
+
+/**
+ * PostgreSQL's "insufficient resources" SQLSTATEs but too many connections (an unavailability above): the server
+ * is up but cannot do this now, for want of disk (53100), memory (53200) or a configured limit (53000, 53400).
+ * Nothing of the statement is written; the same request succeeds once an operator gives the room back.
+ */
+const EXHAUSTED_SQLSTATES = /^(53000|53100|53200|53400)$/;
+
+/** Whether an error is the database's lack of room (disk full, out of memory): a 503 and a retry, never a fault of the data. */
+export function isResourceExhaustion(error: unknown, seen = 0): boolean {
+  if (!error || typeof error !== 'object' || seen > 5) return false;
+  const e = error as { code?: unknown; driverError?: unknown; cause?: unknown };
+  if (typeof e.code === 'string' && EXHAUSTED_SQLSTATES.test(e.code)) return true;
+  return isResourceExhaustion(e.driverError, seen + 1) || isResourceExhaustion(e.cause, seen + 1);
+}

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError } from '@suivi/domain';
-import { IdempotencyViolationError, isUnavailability, WrongExpectedRevisionError } from '@suivi/event-store';
+import { IdempotencyViolationError, isResourceExhaustion, isUnavailability, WrongExpectedRevisionError } from '@suivi/event-store';
 import type { ApiErrorBody } from './api-error';
 
 const CODES_BY_STATUS: Record<number, { code: string; message: string }> = {
@@ -25,6 +25,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     // Every error body has the three fields of API.md, `details` null when there is nothing to add.
     const body = { code: error.code, message: error.message, details: error.details ?? null };
     if (isUnavailability(exception)) this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
+    // An operator must act (free disk, memory): logged as an error, with the server's own words.
+    else if (isResourceExhaustion(exception)) this.logger.error(`database out of resources: ${exception instanceof Error ? exception.message : String(exception)}`);
     else if (status >= 500 && status !== HttpStatus.SERVICE_UNAVAILABLE) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     // 503: the database is away; 202: an answer being prepared (indicators known at a past instant).
     if (status === HttpStatus.SERVICE_UNAVAILABLE || status === HttpStatus.ACCEPTED) response.setHeader('Retry-After', '5');
@@ -62,6 +64,16 @@ export class HttpErrorFilter implements ExceptionFilter {
       const known = CODES_BY_STATUS[status];
       if (known) return [status, { ...known }];
       return [status, { code: `HTTP_${status}`, message: 'La requête n’a pas pu être traitée.' }];
+    }
+    if (isResourceExhaustion(exception)) {
+      return [
+        HttpStatus.SERVICE_UNAVAILABLE,
+        {
+          code: 'BASE_SATUREE',
+          message:
+            "La base de données manque de place (disque ou mémoire) : rien n'a été enregistré. L'équipe technique doit libérer de l'espace ; réessayez ensuite (avec la même clé Idempotency-Key, rien ne sera enregistré deux fois).",
+        },
+      ];
     }
     if (isUnavailability(exception)) {
       return [

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { rm } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
 import { CommandExecutor } from '@suivi/commands';
-import { isUnavailability } from '@suivi/event-store';
+import { isResourceExhaustion, isUnavailability } from '@suivi/event-store';
 import { ImportsHeures, TropDImports, type Travail } from '@suivi/imports';
 import { fraicheurDuFlux } from '../read-side/freshness';
 import { ERREURS_DANS_LA_VUE, vueDe, type ImportVue } from './imports.dto';
@@ -64,8 +64,8 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
       new Promise<null>((resolve) => (minuteur = setTimeout(() => resolve(null), attente))),
     ]);
     clearTimeout(minuteur);
-    // The database went away: 503, as for any request (the job says where it stopped).
-    if (isUnavailability(issue)) throw issue;
+    // The database went away or ran out of room: 503, as for any request (the job says where it stopped).
+    if (isUnavailability(issue) || isResourceExhaustion(issue)) throw issue;
     return this.vue(lance.id);
   }
 

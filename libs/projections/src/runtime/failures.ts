@@ -1,4 +1,4 @@
-import { isUnavailability } from '@suivi/event-store';
+import { isResourceExhaustion, isUnavailability } from '@suivi/event-store';
 
 /**
  * SQLSTATEs that mean "try the same thing again" without the database being down: a
@@ -7,12 +7,12 @@ import { isUnavailability } from '@suivi/event-store';
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 
 /**
- * Whether a failure is the database's (down, restarting, unreachable, a dropped connection) rather
- * than the event's: those are retried quickly and never stop a projection at an event.
- * The list of unavailability causes is the one the API answers 503 for.
+ * Whether a failure is the database's (down, restarting, unreachable, a dropped connection, out of disk
+ * or memory) rather than the event's: those are retried with a backoff and never stop a projection at an
+ * event. The causes are the ones the API answers 503 for.
  */
 export function isTransientFailure(error: unknown): boolean {
-  if (isUnavailability(error)) return true;
+  if (isUnavailability(error) || isResourceExhaustion(error)) return true;
   const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
   const code = e?.code ?? e?.driverError?.code;
   return typeof code === 'string' && RETRYABLE_SQLSTATES.has(code);
