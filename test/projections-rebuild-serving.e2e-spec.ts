@@ -4,7 +4,7 @@ import { EVENT_STORE, type EventStore } from '@suivi/event-store';
 import { allProjections, rebuildProjection } from '@suivi/projections';
 import { startTestApi, type TestApi } from './support/api-app';
 import { marcheAttribue, placement, salarieEligible } from './support/fixtures';
-import { startApp } from './support/processes';
+import { startApp, waitFor } from './support/processes';
 import { attendreLecture, construireScenario, type Registre } from './support/scenario-indicateurs';
 
 /**
@@ -133,6 +133,55 @@ describe('reconstruction pendant le service', () => {
     for (const p of allProjections()) expect({ p: p.name, generation: apres.get(p.name) }).toEqual({ p: p.name, generation: avant.get(p.name)! + 1 });
     for (const lues of boucles) {
       expect(lues.filter((l) => l.pendant).length).toBeGreaterThan(5);
+      positionsCroissantes(lues);
+      const reference = references.get(lues[0].chemin)!;
+      for (const [i, lue] of lues.entries()) {
+        expect({ chemin: lue.chemin, i, status: lue.status, chiffres: lue.chiffres }).toEqual({ chemin: lue.chemin, i, status: 200, chiffres: reference.chiffres });
+      }
+    }
+  }, 120_000);
+
+  it('une reconstruction tuée (SIGKILL) en cours de route : les lectures restent complètes, la suivante repart de zéro et aboutit', async () => {
+    const references = new Map([
+      [INDICATEURS, await lire(INDICATEURS)],
+      [COORDINATION, await lire(COORDINATION)],
+    ]);
+    const avant = await generations();
+    const head = Number((await sql.query(`SELECT max(position) AS p FROM event_store.events`)).rows[0].p);
+    const copies = async () =>
+      (await sql.query<{ name: string; position: string }>(`SELECT name, position FROM projections.checkpoints WHERE name LIKE '%:rebuild'`)).rows.map((c) => ({
+        name: c.name,
+        position: Number(c.position),
+      }));
+    const schemasDeCopie = async () => (await sql.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE '%\\_rebuild' ORDER BY 1`)).rows.map((r) => r.nspname);
+
+    // Killed once its copies are part-filled, whatever the moment within a batch.
+    const tuee = startApp('cli', ['projections:rebuild'], { DATABASE_URL: api.db.url, PROJECTION_BATCH_SIZE: '10', LOG_LEVEL: 'warn' });
+    const tueeA = (async () => {
+      const enCours = await waitFor(async () => {
+        const c = await copies();
+        return c.some((x) => x.position > 0 && x.position < head) && c;
+      }, 'the rebuild to be half-way', 60_000, 5);
+      tuee.child.kill('SIGKILL');
+      await tuee.exited;
+      return enCours;
+    })();
+    const pendantLaPanne = await lireEnBoucle([INDICATEURS, COORDINATION], 1, tueeA);
+    const enCours = await tueeA;
+    // The live generations never moved (the copies' own rows are left behind, unfinished).
+    const vivantes = (g: Map<string, number>) => new Map([...g].filter(([name]) => !name.endsWith(':rebuild')));
+    expect(vivantes(await generations())).toEqual(vivantes(avant));
+    expect(enCours.every((c) => c.position < head)).toBe(true);
+    expect((await schemasDeCopie()).length).toBeGreaterThan(0);
+
+    // The next rebuild drops them and starts again from zero; reads stay complete throughout.
+    const suivante = startApp('cli', ['projections:rebuild'], { DATABASE_URL: api.db.url, PROJECTION_BATCH_SIZE: '10', LOG_LEVEL: 'warn' });
+    const pendantLaReprise = await lireEnBoucle([INDICATEURS, COORDINATION], 1, suivante.exited);
+    expect({ exit: (await suivante.exited).code, output: suivante.output() }).toEqual({ exit: 0, output: expect.stringContaining('switched to the new generation') });
+    const apres = await generations();
+    for (const p of allProjections()) expect({ p: p.name, generation: apres.get(p.name) }).toEqual({ p: p.name, generation: avant.get(p.name)! + 1 });
+    expect(await schemasDeCopie()).toEqual([]);
+    for (const lues of [...pendantLaPanne, ...pendantLaReprise]) {
       positionsCroissantes(lues);
       const reference = references.get(lues[0].chemin)!;
       for (const [i, lue] of lues.entries()) {
