@@ -13,6 +13,9 @@ import { EventStoreAppendFunction1764500000000, EventStoreAppendGroup17645000000
  * Here a group of appends costs one lock, one lookup of the head, one of the streams' revisions, one
  * insert and one notification, whatever its size. The order, the lock and the hash chain are those of
  * event-store.migration.ts and event-chain.migration.ts: the log stays gap-free for catch-up readers.
+ * Recording times (`recorded_at`) never decrease along the log, whatever the server's clock does: an
+ * append is recorded at the later of now() and the head's time, so that "the log as known at an
+ * instant" (known-at.ts) is always one prefix of it.
  *
  * Appends are numbered 1..n in the group's order; each keeps its own outcome and sees what the
  * earlier ones of the group left (a stream appended by an earlier append is at its new revision).
@@ -52,6 +55,7 @@ export class EventStoreAppendMany1764700000000 implements MigrationInterface {
         v_parts int := cardinality(p_part_appends);
         v_head bigint;
         v_previous bytea;
+        v_recorded_at timestamptz;
         -- Per part: its stream's revision when its append is judged (null: no such stream), and whether it is written.
         v_revisions bigint[];
         v_accepted boolean[] := array_fill(false, ARRAY[v_parts]);
@@ -68,8 +72,10 @@ export class EventStoreAppendMany1764700000000 implements MigrationInterface {
         v_last int;
       BEGIN
         PERFORM pg_advisory_xact_lock(p_lock_key);
-        SELECT h.position, h.hash INTO v_head, v_previous FROM event_store.events h ORDER BY h.position DESC LIMIT 1;
+        SELECT h.position, h.hash, h.recorded_at INTO v_head, v_previous, v_recorded_at FROM event_store.events h ORDER BY h.position DESC LIMIT 1;
         v_head := coalesce(v_head, 0);
+        -- Recording times never go back along the log: a server clock stepped back holds the head's time until it catches up.
+        v_recorded_at := greatest(now(), coalesce(v_recorded_at, now()));
         v_next := v_head;
         IF v_parts = 1 THEN
           v_revisions := ARRAY[(SELECT max(e.revision) FROM event_store.events e WHERE e.stream_id = p_part_streams[1])];
@@ -137,13 +143,13 @@ export class EventStoreAppendMany1764700000000 implements MigrationInterface {
           -- The lone event of a lone append: no join, no sort, no window.
           v_revision := coalesce(v_revisions[1], -1) + 1;
           INSERT INTO event_store.events (position, stream_id, stream_type, revision, event_id, type, data, metadata, recorded_at, hash)
-          VALUES (v_head + 1, p_row_streams[1], p_row_stream_types[1], v_revision, p_event_ids[1], p_types[1], p_data[1], p_metadata[1], now(),
+          VALUES (v_head + 1, p_row_streams[1], p_row_stream_types[1], v_revision, p_event_ids[1], p_types[1], p_data[1], p_metadata[1], v_recorded_at,
                   event_store.chain_step(NULL, v_previous, v_head + 1, p_row_streams[1], p_row_stream_types[1], v_revision,
-                                         p_event_ids[1], p_types[1], p_data[1], p_metadata[1], now()));
+                                         p_event_ids[1], p_types[1], p_data[1], p_metadata[1], v_recorded_at));
         ELSE
           INSERT INTO event_store.events (position, stream_id, stream_type, revision, event_id, type, data, metadata, recorded_at, hash)
-          SELECT r.position, r.stream_id, r.stream_type, r.revision, r.event_id, r.type, r.data, r.metadata, now(),
-                 event_store.chain(v_previous, r.position, r.stream_id, r.stream_type, r.revision, r.event_id, r.type, r.data, r.metadata, now())
+          SELECT r.position, r.stream_id, r.stream_type, r.revision, r.event_id, r.type, r.data, r.metadata, v_recorded_at,
+                 event_store.chain(v_previous, r.position, r.stream_id, r.stream_type, r.revision, r.event_id, r.type, r.data, r.metadata, v_recorded_at)
                    OVER (ORDER BY r.position ROWS UNBOUNDED PRECEDING)
           FROM (SELECT v_head + row_number() OVER (ORDER BY u.n) AS position, u.stream_id, u.stream_type,
                        coalesce(a.revision, -1) + u.rank AS revision, u.event_id, u.type, u.data, u.metadata

@@ -120,3 +120,29 @@ it('is reverted to the former append functions, and migrated again', async () =>
     await scratch.drop();
   }
 });
+
+it('never records an event earlier than the one before it: after an event recorded ahead (a clock stepped back since), the next append holds its time', async () => {
+  const ahead = randomUUID();
+  const c = new Client({ connectionString: db.url });
+  await c.connect();
+  try {
+    // An event recorded by a clock one hour ahead, chained as an append would (the append's lock held).
+    await c.query('BEGIN');
+    await c.query('SELECT pg_advisory_xact_lock(7340211001)');
+    await c.query(
+      `INSERT INTO event_store.events (position, stream_id, stream_type, revision, event_id, type, data, metadata, recorded_at, hash)
+       SELECT h.position + 1, $1, 'salarie', 0, $2, 'Avance', '{}'::jsonb, '{"schemaVersion": 1}'::jsonb, t.at,
+              event_store.chain_step(NULL, h.hash, h.position + 1, $1, 'salarie', 0, $2, 'Avance', '{}'::jsonb, '{"schemaVersion": 1}'::jsonb, t.at)
+       FROM (SELECT position, hash FROM event_store.events ORDER BY position DESC LIMIT 1) h, (SELECT now() + interval '1 hour' AS at) t`,
+      [`salarie-${ahead}`, ahead],
+    );
+    await c.query('COMMIT');
+  } finally {
+    await c.end();
+  }
+  const { position } = await store.appendToStream(stream(), [event('Apres')], 'no_stream');
+  const [avance, apres] = await store.readAll({ after: position - 2, maxCount: 2 });
+  expect(avance.type).toBe('Avance');
+  expect(apres.metadata.recordedAt).toBe(avance.metadata.recordedAt);
+  await expect(verifyChain(db.url)).resolves.toMatchObject({ intact: true });
+});

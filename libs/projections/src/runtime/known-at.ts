@@ -5,9 +5,10 @@ import { quoteIdent, type Projection } from './projection';
 import { checkSameColumns, checkSchemaName, copySchemaTables, replayInto, type ReplayCursor } from './replay';
 
 /**
- * The last position of the log recorded at or before `instant` (0: nothing yet). Positions commit
- * in recording order (the store's append lock), so recording times grow with positions and a binary
- * search over the log finds it in about log2(head) single-event reads, whatever the store.
+ * The last position of the log recorded at or before `instant` (0: nothing yet). Recording times never
+ * decrease along the log (PostgreSQL: the append records the later of now() and the head's time, even
+ * when the server's clock steps back, append-many.migration.ts), so a binary search over the log finds it
+ * in about log2(head) single-event reads, whatever the store.
  */
 export async function positionKnownAt(store: EventStore, instant: Date): Promise<number> {
   const at = async (after: number) => (await store.readAll({ after, maxCount: 1 }))[0];
