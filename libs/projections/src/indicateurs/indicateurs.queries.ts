@@ -1,4 +1,5 @@
 import { contientLesMots, motsRecherches } from './recherche';
+import { filtreAgrege, metierSql, perimetreAgrege } from './agregats';
 import {
   CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT,
   CATEGORIES_SORTIE,
@@ -25,6 +26,8 @@ export interface Perimetre {
    * from the caller's Portee (apps/api/src/acces/portee.ts), never from the query string.
    */
   porteeDonneurOrdreId?: string;
+  /** false: read every figure from the declarations, even where the aggregates answer (what their test compares them with). */
+  agregats?: false;
 }
 
 export interface Indicateurs {
@@ -97,26 +100,26 @@ const part = (n: number, total: number) => (total === 0 ? 0 : Math.round((n / to
  *   (setting PERSONNES_EN_EMPLOI_CATEGORIES, `emploi_durable` by default). Computed by `sortiesParPersonne`.
  */
 export async function calculerIndicateurs(em: EntityManager, p: Perimetre, options: OptionsIndicateurs = {}): Promise<Indicateurs> {
-  const { declarations, args, params, where, base, du, au } = declarationsDuPerimetre(p);
+  const { params, where, base, du, au } = declarationsDuPerimetre(p);
+  const personnes = personnesDuPerimetre(p);
+  const heures = heuresDuPerimetre(p);
   const [totaux, parSecteur, niveaux, criteres, debutes, embauches, sorties] = await lireEnsemble(em, [
     () => totauxDuPerimetre(em, p),
     () =>
-      em.query(`WITH d AS (${declarations}) SELECT secteur, sum(centiemes)::bigint AS centiemes FROM d GROUP BY secteur`, args) as Promise<
+      em.query(`SELECT secteur, sum(centiemes)::bigint AS centiemes FROM (${heures.sql}) h GROUP BY secteur HAVING sum(centiemes) > 0`, heures.args) as Promise<
         Array<{ secteur: string; centiemes: string }>
       >,
     () => em.query(
-      `WITH d AS (${declarations})
-       SELECT s.niveau_formation AS cle, count(*)::int AS n FROM (SELECT DISTINCT salarie_id FROM d) pe
+      `SELECT s.niveau_formation AS cle, count(*)::int AS n FROM (${personnes.sql}) pe
        JOIN indicateurs.salaries s ON s.id = pe.salarie_id GROUP BY 1`,
-      args,
+      personnes.args,
     ) as Promise<Array<{ cle: string; n: number }>>,
     () => em.query(
-      `WITH d AS (${declarations})
-       SELECT c.critere AS cle, count(DISTINCT e.salarie_id)::int AS n
-       FROM (SELECT DISTINCT salarie_id FROM d) pe
-       JOIN indicateurs.eligibilites e ON e.salarie_id = pe.salarie_id AND e.date_validation <= $${base + 3}
+      `SELECT c.critere AS cle, count(DISTINCT e.salarie_id)::int AS n
+       FROM (${personnes.sql}) pe
+       JOIN indicateurs.eligibilites e ON e.salarie_id = pe.salarie_id AND e.date_validation <= $${personnes.args.length + 1}
        CROSS JOIN LATERAL unnest(e.criteres) AS c(critere) GROUP BY 1`,
-      [...args, au],
+      [...personnes.args, au],
     ) as Promise<Array<{ cle: string; n: number }>>,
     () => em.query(
       `WITH pl AS (${placementsDuPerimetre(where)}) SELECT type_contrat, modalite, count(*)::int AS n FROM pl
@@ -127,20 +130,20 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre, optio
     () => sortiesParPersonne(em, p, options),
   ] as const);
 
-  const heures = totaux.centiemes;
+  const centiemes = totaux.centiemes;
   const compter = <T>(rows: T[], cle: (r: T) => string, n: (r: T) => number) =>
     rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [cle(r)]: (acc[cle(r)] ?? 0) + n(r) }), {});
   return {
-    heuresRealisees: depuisCentiemes(heures),
-    etp: etpDe(heures, options.heuresParEtp),
+    heuresRealisees: depuisCentiemes(centiemes),
+    etp: etpDe(centiemes, options.heuresParEtp),
     heuresParSecteur: { ...heuresParSecteurVides(), ...compter(parSecteur, (r) => r.secteur, (r) => depuisCentiemes(Number(r.centiemes))) },
     salaries: totaux.salaries,
     femmes: totaux.femmes,
     partFemmes: part(totaux.femmes, totaux.salaries),
-    partFemmesHeures: part(totaux.centiemesFemmes, heures),
+    partFemmesHeures: part(totaux.centiemesFemmes, centiemes),
     residentsQpv: totaux.qpv,
     partQpvPersonnes: part(totaux.qpv, totaux.salaries),
-    partQpvHeures: part(totaux.centiemesQpv, heures),
+    partQpvHeures: part(totaux.centiemesQpv, centiemes),
     moins26Ans: totaux.moins26,
     partMoins26Ans: part(totaux.moins26, totaux.salaries),
     plus50Ans: totaux.plus50,
@@ -180,10 +183,98 @@ function declarationsDuPerimetre(p: Perimetre) {
   const moisAu = p.au ? p.au.slice(0, 7) : '9999-12';
   const base = params.length;
   const declarations = `
-    SELECT d.*, m.secteur, m.operation_id, m.donneur_ordre_id
+    SELECT d.*, m.secteur, m.sous_secteur, m.operation_id, m.donneur_ordre_id
     FROM indicateurs.declarations d JOIN indicateurs.marches m ON m.id = d.marche_id
     WHERE d.centiemes > 0 AND d.mois BETWEEN $${base + 1} AND $${base + 2} ${where}`;
   return { declarations, args: [...params, moisDu, moisAu], params, where, base, du: p.du ?? '0000-01-01', au: p.au ?? '9999-12-31' };
+}
+
+/** A query and its arguments ($1…). */
+export interface RequeteSql {
+  sql: string;
+  args: unknown[];
+}
+
+/*
+ * Every figure of the declarations reads one of four relations of the scope's declarations (hours by key, people,
+ * marchés, entreprises): from the aggregates the projection keeps (agregats.ts) when they answer for the scope
+ * (national or donneurs d'ordre; a range of whole months for the hours, one calendar year for the others), else
+ * grouped from the declarations. Both give the same rows (checked on random logs by agregats.spec.ts), so a figure
+ * has one definition whichever path serves it.
+ */
+
+/** Hours (`centiemes`) by month, sector, modalité of the placement and type of its employer ('' when unknown). */
+export function heuresDuPerimetre(p: Perimetre): RequeteSql {
+  const a = perimetreAgrege(p);
+  if (a) {
+    const { where, params } = filtreAgrege(a, 'x', 2);
+    return {
+      sql: `SELECT x.mois, x.secteur, x.modalite, x.type_employeur, sum(x.centiemes) AS centiemes FROM indicateurs.heures_mois x
+            WHERE x.mois BETWEEN $1 AND $2 ${where} GROUP BY 1, 2, 3, 4`,
+      args: [a.moisDu, a.moisAu, ...params],
+    };
+  }
+  const { declarations, args } = declarationsDuPerimetre(p);
+  return {
+    sql: `SELECT d.mois, d.secteur, pl.modalite, coalesce(e.type, '') AS type_employeur, sum(d.centiemes) AS centiemes
+          FROM (${declarations}) d JOIN indicateurs.placements pl ON pl.id = d.placement_id
+          LEFT JOIN indicateurs.entreprises e ON e.id = d.entreprise_id GROUP BY 1, 2, 3, 4`,
+    args,
+  };
+}
+
+/** The people with hours (`salarie_id`) and their hours (`centiemes`). */
+export function personnesDuPerimetre(p: Perimetre): RequeteSql {
+  const a = perimetreAgrege(p);
+  if (a?.annee != null) {
+    const { where, params } = filtreAgrege(a, 'x', 1);
+    return {
+      sql: `SELECT x.salarie_id, sum(x.centiemes) AS centiemes FROM indicateurs.personnes_annee x
+            WHERE x.annee = $1 ${where} GROUP BY x.salarie_id HAVING sum(x.centiemes) > 0`,
+      args: [a.annee, ...params],
+    };
+  }
+  const { declarations, args } = declarationsDuPerimetre(p);
+  return { sql: `SELECT d.salarie_id, sum(d.centiemes) AS centiemes FROM (${declarations}) d GROUP BY d.salarie_id`, args };
+}
+
+/** The marchés with hours (`marche_id`), with their opération and donneur d'ordre. */
+export function marchesDuPerimetre(p: Perimetre): RequeteSql {
+  const a = perimetreAgrege(p);
+  if (a?.annee != null) {
+    const { where, params } = filtreAgrege(a, 'x', 1);
+    return {
+      sql: `SELECT x.marche_id, x.operation_id, x.donneur_ordre_id FROM indicateurs.marches_annee x WHERE x.annee = $1 ${where} AND x.centiemes > 0`,
+      args: [a.annee, ...params],
+    };
+  }
+  const { declarations, args } = declarationsDuPerimetre(p);
+  return { sql: `SELECT DISTINCT d.marche_id, d.operation_id, d.donneur_ordre_id FROM (${declarations}) d`, args };
+}
+
+/**
+ * The entreprises employing someone for hours (the declaration's employer) or hosting them (the entreprise
+ * utilisatrice of a mise à disposition), with their hours by métier of the marché (`metier`, `centiemes`): a
+ * declaration's hours count once for each, once when both are the same entreprise.
+ */
+export function entreprisesDuPerimetre(p: Perimetre): RequeteSql {
+  const a = perimetreAgrege(p);
+  if (a?.annee != null) {
+    const { where, params } = filtreAgrege(a, 'x', 1);
+    return {
+      sql: `SELECT x.entreprise_id, x.metier, sum(x.centiemes) AS centiemes FROM indicateurs.entreprises_annee x
+            WHERE x.annee = $1 ${where} GROUP BY 1, 2 HAVING sum(x.centiemes) > 0`,
+      args: [a.annee, ...params],
+    };
+  }
+  const { declarations, args } = declarationsDuPerimetre(p);
+  return {
+    sql: `SELECT h.entreprise_id, ${metierSql('d')} AS metier, sum(d.centiemes) AS centiemes
+          FROM (${declarations}) d JOIN indicateurs.placements pl ON pl.id = d.placement_id
+          CROSS JOIN LATERAL (VALUES (d.entreprise_id), (nullif(pl.entreprise_utilisatrice_id, d.entreprise_id))) h (entreprise_id)
+          WHERE h.entreprise_id IS NOT NULL GROUP BY 1, 2`,
+    args,
+  };
 }
 
 /** The totals of a scope (hours in hundredths, people and their publics, entreprises, opérations, donneurs d'ordre, marchés). */
@@ -207,38 +298,31 @@ export interface TotauxPerimetre {
  * d'ordre, marchés), as defined in its comment: also what the yearly series (series.queries.ts) reads.
  */
 export async function totauxDuPerimetre(em: EntityManager, p: Perimetre): Promise<TotauxPerimetre> {
-  const { declarations, args } = declarationsDuPerimetre(p);
-  const [t] = await em.query(
-    `WITH d AS (${declarations}),
-     personnes AS (
-       SELECT d.salarie_id, sum(d.centiemes) AS centiemes
-       FROM d GROUP BY d.salarie_id
-     ),
-     -- One pass over the people with hours: each count is a filter of the same join.
-     publics AS (
-       SELECT count(*)::int AS salaries,
+  const [heures, personnes, marches, entreprises] = [heuresDuPerimetre(p), personnesDuPerimetre(p), marchesDuPerimetre(p), entreprisesDuPerimetre(p)];
+  type Lignes = Promise<Array<Record<string, any>>>;
+  const [[h], [t], [m], [e]] = await lireEnsemble(em, [
+    (): Lignes => em.query(`SELECT coalesce(sum(centiemes), 0)::bigint AS centiemes FROM (${heures.sql}) h`, heures.args),
+    // One pass over the people with hours: each count is a filter of the same join.
+    (): Lignes => em.query(
+      `SELECT count(*)::int AS salaries,
          count(*) FILTER (WHERE s.sexe = 'F')::int AS femmes,
          coalesce(sum(pe.centiemes) FILTER (WHERE s.sexe = 'F'), 0)::bigint AS centiemes_femmes,
          count(*) FILTER (WHERE s.quartier_qpv IS NOT NULL)::int AS qpv,
          coalesce(sum(pe.centiemes) FILTER (WHERE s.quartier_qpv IS NOT NULL), 0)::bigint AS centiemes_qpv,
          count(*) FILTER (WHERE s.tranche_age = 'moins_26')::int AS moins26,
          count(*) FILTER (WHERE s.tranche_age = '50_plus')::int AS plus50
-       FROM personnes pe LEFT JOIN indicateurs.salaries s ON s.id = pe.salarie_id
-     )
-     SELECT publics.*,
-       (SELECT coalesce(sum(centiemes), 0) FROM d)::bigint AS centiemes,
-       (SELECT count(DISTINCT e) FROM (
-          SELECT entreprise_id AS e FROM d
-          UNION SELECT p.entreprise_utilisatrice_id FROM (SELECT DISTINCT placement_id FROM d) x
-          JOIN indicateurs.placements p ON p.id = x.placement_id WHERE p.entreprise_utilisatrice_id IS NOT NULL) hotes)::int AS entreprises,
-       (SELECT count(DISTINCT operation_id) FROM d)::int AS operations,
-       (SELECT count(DISTINCT donneur_ordre_id) FROM d)::int AS donneurs_ordre,
-       (SELECT count(DISTINCT marche_id) FROM d)::int AS marches
-     FROM publics`,
-    args,
-  );
+       FROM (${personnes.sql}) pe LEFT JOIN indicateurs.salaries s ON s.id = pe.salarie_id`,
+      personnes.args,
+    ),
+    (): Lignes => em.query(
+      `SELECT count(DISTINCT operation_id)::int AS operations, count(DISTINCT donneur_ordre_id)::int AS donneurs_ordre,
+         count(DISTINCT marche_id)::int AS marches FROM (${marches.sql}) m`,
+      marches.args,
+    ),
+    (): Lignes => em.query(`SELECT count(DISTINCT entreprise_id)::int AS entreprises FROM (${entreprises.sql}) e`, entreprises.args),
+  ] as const);
   return {
-    centiemes: Number(t.centiemes),
+    centiemes: Number(h.centiemes),
     salaries: t.salaries,
     femmes: t.femmes,
     centiemesFemmes: Number(t.centiemes_femmes),
@@ -246,10 +330,10 @@ export async function totauxDuPerimetre(em: EntityManager, p: Perimetre): Promis
     centiemesQpv: Number(t.centiemes_qpv),
     moins26: t.moins26,
     plus50: t.plus50,
-    entreprises: t.entreprises,
-    operations: t.operations,
-    donneursOrdre: t.donneurs_ordre,
-    marches: t.marches,
+    entreprises: e.entreprises,
+    operations: m.operations,
+    donneursOrdre: m.donneurs_ordre,
+    marches: m.marches,
   };
 }
 

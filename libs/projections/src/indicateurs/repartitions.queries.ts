@@ -1,6 +1,6 @@
 import { depuisCentiemes, MODALITES, TYPES_ENTREPRISE } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
-import { filtre, type Perimetre } from './indicateurs.queries';
+import { entreprisesDuPerimetre, filtre, heuresDuPerimetre, type Perimetre } from './indicateurs.queries';
 
 /**
  * The breakdowns the yearly report carries (issue 13, the 2023 report: "179 entreprises ont accueilli un
@@ -74,40 +74,26 @@ function bornes(p: Perimetre) {
  *   à disposition, not the company hosting the person).
  */
 export async function calculerRepartitions(em: EntityManager, p: Perimetre): Promise<Repartitions> {
-  const { where, params } = filtre(p, 'm');
-  const { moisDu, moisAu } = bornes(p);
-  const base = params.length;
-  const declarations = `
-    SELECT d.id, d.mois, d.entreprise_id, d.centiemes, m.secteur, m.sous_secteur, pl.modalite, pl.entreprise_utilisatrice_id
-    FROM indicateurs.declarations d
-    JOIN indicateurs.marches m ON m.id = d.marche_id
-    JOIN indicateurs.placements pl ON pl.id = d.placement_id
-    WHERE d.centiemes > 0 AND d.mois BETWEEN $${base + 1} AND $${base + 2} ${where}`;
-  const args = [...params, moisDu, moisAu];
-
+  const hotes = entreprisesDuPerimetre(p);
+  const b = hotes.args.length;
   const entreprises: Array<{ type: string; metier: string; n: number }> = await em.query(
-    `WITH d AS (${declarations}),
-     hotes AS (
-       SELECT DISTINCT d.id, h.entreprise_id, d.centiemes,
-         CASE WHEN d.secteur = 'btp' THEN coalesce(d.sous_secteur, 'non_precise') ELSE 'services' END AS metier
-       FROM d CROSS JOIN LATERAL (VALUES (d.entreprise_id), (d.entreprise_utilisatrice_id)) h(entreprise_id)
-       WHERE h.entreprise_id IS NOT NULL
-     ),
-     metiers AS (SELECT entreprise_id, metier, sum(centiemes) AS centiemes FROM hotes GROUP BY 1, 2),
-     metier AS (
-       SELECT DISTINCT ON (entreprise_id) entreprise_id, metier FROM metiers
-       ORDER BY entreprise_id, centiemes DESC, array_position($${base + 3}::text[], metier)
+    `WITH metier AS (
+       SELECT DISTINCT ON (entreprise_id) entreprise_id, metier FROM (${hotes.sql}) h
+       ORDER BY entreprise_id, centiemes DESC, array_position($${b + 1}::text[], metier)
      )
      SELECT e.type, m.metier, count(*)::int AS n FROM metier m JOIN indicateurs.entreprises e ON e.id = m.entreprise_id GROUP BY 1, 2`,
-    [...args, [...METIERS]],
+    [...hotes.args, [...METIERS]],
   );
+  // Keys whose hours were all corrected to 0 are left out, as they are of the declarations (> 0) the figures cover.
+  const { sql, args } = heuresDuPerimetre(p);
+  // Hours of an employer the read model does not know (type '') count in neither breakdown, as a join on entreprises does.
   const heures: Array<{ modalite: string; type: string; centiemes: string }> = await em.query(
-    `WITH d AS (${declarations})
-     SELECT d.modalite, e.type, sum(d.centiemes)::bigint AS centiemes FROM d JOIN indicateurs.entreprises e ON e.id = d.entreprise_id GROUP BY 1, 2`,
+    `SELECT h.modalite, h.type_employeur AS type, sum(h.centiemes)::bigint AS centiemes FROM (${sql}) h WHERE h.type_employeur <> ''
+     GROUP BY 1, 2 HAVING sum(h.centiemes) > 0`,
     args,
   );
   const mois: Array<{ mois: string; centiemes: string }> = await em.query(
-    `WITH d AS (${declarations}) SELECT d.mois, sum(d.centiemes)::bigint AS centiemes FROM d GROUP BY 1 ORDER BY 1`,
+    `SELECT h.mois, sum(h.centiemes)::bigint AS centiemes FROM (${sql}) h GROUP BY 1 HAVING sum(h.centiemes) > 0 ORDER BY 1`,
     args,
   );
 
