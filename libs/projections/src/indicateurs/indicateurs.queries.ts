@@ -106,7 +106,7 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre, optio
   const [totaux, parSecteur, niveaux, criteres, debutes, embauches, sorties] = await lireEnsemble(em, [
     () => totauxDuPerimetre(em, p),
     () =>
-      em.query(`SELECT secteur, sum(centiemes)::bigint AS centiemes FROM (${heures.sql}) h GROUP BY secteur HAVING sum(centiemes) > 0`, heures.args) as Promise<
+      em.query(`SELECT secteur, sum(centiemes)::bigint AS centiemes FROM (${heures.sql}) h GROUP BY secteur`, heures.args) as Promise<
         Array<{ secteur: string; centiemes: string }>
       >,
     () => em.query(
@@ -203,14 +203,14 @@ export interface RequeteSql {
  * has one definition whichever path serves it.
  */
 
-/** Hours (`centiemes`) by month, sector, modalité of the placement and type of its employer ('' when unknown). */
+/** Hours (`centiemes` > 0) by month, sector, modalité of the placement and type of its employer ('' when unknown). */
 export function heuresDuPerimetre(p: Perimetre): RequeteSql {
   const a = perimetreAgrege(p);
   if (a) {
     const { where, params } = filtreAgrege(a, 'x', 2);
     return {
       sql: `SELECT x.mois, x.secteur, x.modalite, x.type_employeur, sum(x.centiemes) AS centiemes FROM indicateurs.heures_mois x
-            WHERE x.mois BETWEEN $1 AND $2 ${where} GROUP BY 1, 2, 3, 4`,
+            WHERE x.mois BETWEEN $1 AND $2 ${where} GROUP BY 1, 2, 3, 4 HAVING sum(x.centiemes) > 0`,
       args: [a.moisDu, a.moisAu, ...params],
     };
   }

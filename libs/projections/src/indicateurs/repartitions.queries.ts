@@ -84,16 +84,14 @@ export async function calculerRepartitions(em: EntityManager, p: Perimetre): Pro
      SELECT e.type, m.metier, count(*)::int AS n FROM metier m JOIN indicateurs.entreprises e ON e.id = m.entreprise_id GROUP BY 1, 2`,
     [...hotes.args, [...METIERS]],
   );
-  // Keys whose hours were all corrected to 0 are left out, as they are of the declarations (> 0) the figures cover.
   const { sql, args } = heuresDuPerimetre(p);
   // Hours of an employer the read model does not know (type '') count in neither breakdown, as a join on entreprises does.
   const heures: Array<{ modalite: string; type: string; centiemes: string }> = await em.query(
-    `SELECT h.modalite, h.type_employeur AS type, sum(h.centiemes)::bigint AS centiemes FROM (${sql}) h WHERE h.type_employeur <> ''
-     GROUP BY 1, 2 HAVING sum(h.centiemes) > 0`,
+    `SELECT h.modalite, h.type_employeur AS type, sum(h.centiemes)::bigint AS centiemes FROM (${sql}) h WHERE h.type_employeur <> '' GROUP BY 1, 2`,
     args,
   );
   const mois: Array<{ mois: string; centiemes: string }> = await em.query(
-    `SELECT h.mois, sum(h.centiemes)::bigint AS centiemes FROM (${sql}) h GROUP BY 1 HAVING sum(h.centiemes) > 0 ORDER BY 1`,
+    `SELECT h.mois, sum(h.centiemes)::bigint AS centiemes FROM (${sql}) h GROUP BY 1 ORDER BY 1`,
     args,
   );
 
