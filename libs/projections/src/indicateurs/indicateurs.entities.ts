@@ -99,6 +99,8 @@ export class PlacementLu {
   @Column({ type: 'text', nullable: true }) sortie: string | null;
   @Column({ name: 'sortie_positive', type: 'boolean', nullable: true }) sortiePositive: boolean | null;
   @Column({ name: 'categorie_sortie', type: 'text', nullable: true }) categorieSortie: string | null;
+  /** Its marché's, null if the read model has no such marché (migration AgregatsIndicateurs1764600000003). */
+  @Column({ name: 'donneur_ordre_id', type: 'uuid', nullable: true }) donneurOrdreId: string | null;
 }
 
 @Entity({ schema: SCHEMA, name: 'declarations' })

@@ -29,9 +29,13 @@ const ELIGIBILITES_INSERT = `
   INSERT INTO eligibilites (position, salarie_id, criteres, date_validation)
   SELECT position, salarie_id, CASE WHEN criteres IS NOT NULL THEN ARRAY(SELECT json_array_elements_text(criteres)) END, date_validation
   FROM unnest($1::bigint[], $2::uuid[], $3::json[], $4::text[]) AS r (position, salarie_id, criteres, date_validation)`;
+// The donneur d'ordre is the marché's (flushed before), null for a marché the read model does not know.
 const PLACEMENTS_INSERT = `
-  INSERT INTO placements (id, salarie_id, marche_id, entreprise_id, entreprise_utilisatrice_id, modalite, type_contrat, date_debut)
-  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[])`;
+  INSERT INTO placements (id, salarie_id, marche_id, entreprise_id, entreprise_utilisatrice_id, modalite, type_contrat, date_debut, donneur_ordre_id)
+  SELECT r.*, m.donneur_ordre_id
+  FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[])
+    AS r (id, salarie_id, marche_id, entreprise_id, entreprise_utilisatrice_id, modalite, type_contrat, date_debut)
+  LEFT JOIN marches m ON m.id = r.marche_id`;
 // The entreprise is the placement's (a declaration without its placement is skipped, as one by one); the month's sums,
 // the aggregates (agregats.ts) and the marché's realised hours (months up to its closing month once closed) move by
 // the declarations actually inserted, summed per row since one statement may not touch a row twice. Closings flush

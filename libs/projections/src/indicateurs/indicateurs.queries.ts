@@ -100,8 +100,9 @@ const part = (n: number, total: number) => (total === 0 ? 0 : Math.round((n / to
  *   (setting PERSONNES_EN_EMPLOI_CATEGORIES, `emploi_durable` by default). Computed by `sortiesParPersonne`.
  */
 export async function calculerIndicateurs(em: EntityManager, p: Perimetre, options: OptionsIndicateurs = {}): Promise<Indicateurs> {
-  const { params, where, base, du, au } = declarationsDuPerimetre(p);
+  const { du, au } = declarationsDuPerimetre(p);
   const personnes = personnesDuPerimetre(p);
+  const placements = placementsDuPerimetre(p);
   const heures = heuresDuPerimetre(p);
   const [totaux, parSecteur, niveaux, criteres, debutes, embauches, sorties] = await lireEnsemble(em, [
     () => totauxDuPerimetre(em, p),
@@ -122,9 +123,9 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre, optio
       [...personnes.args, au],
     ) as Promise<Array<{ cle: string; n: number }>>,
     () => em.query(
-      `WITH pl AS (${placementsDuPerimetre(where)}) SELECT type_contrat, modalite, count(*)::int AS n FROM pl
-       WHERE date_debut BETWEEN $${base + 1} AND $${base + 2} GROUP BY 1, 2`,
-      [...params, du, au],
+      `WITH pl AS (${placements.sql}) SELECT type_contrat, modalite, count(*)::int AS n FROM pl
+       WHERE date_debut BETWEEN $${placements.args.length + 1} AND $${placements.args.length + 2} GROUP BY 1, 2`,
+      [...placements.args, du, au],
     ) as Promise<Array<{ type_contrat: string; modalite: string; n: number }>>,
     () => compterEmbauches(em, p),
     () => sortiesParPersonne(em, p, options),
@@ -337,9 +338,19 @@ export async function totauxDuPerimetre(em: EntityManager, p: Perimetre): Promis
   };
 }
 
-/** The placements of the marchés in scope (`where`: `filtre(p, 'm')`'s clauses). */
-function placementsDuPerimetre(where: string): string {
-  return `SELECT pl.* FROM indicateurs.placements pl JOIN indicateurs.marches m ON m.id = pl.marche_id WHERE true ${where}`;
+/**
+ * The placements of the marchés in scope: for a national or donneur d'ordre scope, by the donneur d'ordre the
+ * projection keeps on each placement (its marché's, null when the read model has no such marché, as the join leaves
+ * out), without reading the marchés.
+ */
+function placementsDuPerimetre(p: Perimetre): RequeteSql {
+  const a = perimetreAgrege(p);
+  if (a) {
+    const { where, params } = filtreAgrege(a, 'pl', 0);
+    return { sql: `SELECT pl.* FROM indicateurs.placements pl WHERE pl.donneur_ordre_id IS NOT NULL ${where}`, args: params };
+  }
+  const { where, params } = filtre(p, 'm');
+  return { sql: `SELECT pl.* FROM indicateurs.placements pl JOIN indicateurs.marches m ON m.id = pl.marche_id WHERE true ${where}`, args: params };
 }
 
 /**
@@ -347,10 +358,10 @@ function placementsDuPerimetre(where: string): string {
  * contract of CONTRATS_EMBAUCHE; `personnes` counts the distinct people, `placements` the placements.
  */
 export async function compterEmbauches(em: EntityManager, p: Perimetre): Promise<{ personnes: number; placements: number }> {
-  const { where, params } = filtre(p, 'm');
+  const { sql, args: params } = placementsDuPerimetre(p);
   const base = params.length;
   const [r] = await em.query(
-    `WITH pl AS (${placementsDuPerimetre(where)})
+    `WITH pl AS (${sql})
      SELECT count(DISTINCT salarie_id)::int AS personnes, count(*)::int AS placements FROM pl
      WHERE date_debut BETWEEN $${base + 1} AND $${base + 2} AND modalite = 'embauche_directe' AND type_contrat = ANY($${base + 3}::text[])`,
     [...params, p.du ?? '0000-01-01', p.au ?? '9999-12-31', CONTRATS_EMBAUCHE],
@@ -376,26 +387,28 @@ export type SortiesParPersonne = Pick<
  */
 export async function sortiesParPersonne(em: EntityManager, p: Perimetre, options: OptionsIndicateurs = {}): Promise<SortiesParPersonne> {
   const categoriesEnEmploi = options.categoriesPersonnesEnEmploi ?? CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT;
-  const { where, params } = filtre(p, 'm');
+  const { sql, args: params } = placementsDuPerimetre(p);
   const base = params.length;
-  const rows: Array<{ total: boolean; categorie: string | null; personnes: number; placements: number; personnes_positives: number; placements_positifs: number }> =
-    await em.query(
-      `WITH fins AS (SELECT salarie_id, categorie_sortie, sortie_positive FROM (${placementsDuPerimetre(where)}) pl
-                     WHERE date_fin BETWEEN $${base + 1} AND $${base + 2})
-       SELECT GROUPING(categorie_sortie) = 1 AS total, categorie_sortie AS categorie, count(DISTINCT salarie_id)::int AS personnes, count(*)::int AS placements,
-         count(DISTINCT salarie_id) FILTER (WHERE sortie_positive)::int AS personnes_positives,
-         count(*) FILTER (WHERE sortie_positive)::int AS placements_positifs
-       FROM fins GROUP BY GROUPING SETS ((categorie_sortie), ())`,
-      [...params, p.du ?? '0000-01-01', p.au ?? '9999-12-31'],
-    );
-  // The grand total (the empty grouping set) counts each person once across categories.
-  const total = rows.find((r) => r.total) ?? { personnes: 0, placements: 0, personnes_positives: 0, placements_positifs: 0 };
-  const parCategorie = rows.filter((r) => !r.total && r.categorie !== null);
-  const [{ emploi }] = await em.query(
-    `SELECT count(DISTINCT salarie_id)::int AS emploi FROM (${placementsDuPerimetre(where)}) pl
-     WHERE date_fin BETWEEN $${base + 1} AND $${base + 2} AND categorie_sortie = ANY($${base + 3}::text[])`,
+  const rows: Array<{
+    total: boolean;
+    categorie: string | null;
+    personnes: number;
+    placements: number;
+    personnes_positives: number;
+    placements_positifs: number;
+    emploi: number;
+  }> = await em.query(
+    `WITH fins AS (SELECT salarie_id, categorie_sortie, sortie_positive FROM (${sql}) pl WHERE date_fin BETWEEN $${base + 1} AND $${base + 2})
+     SELECT GROUPING(categorie_sortie) = 1 AS total, categorie_sortie AS categorie, count(DISTINCT salarie_id)::int AS personnes, count(*)::int AS placements,
+       count(DISTINCT salarie_id) FILTER (WHERE sortie_positive)::int AS personnes_positives,
+       count(*) FILTER (WHERE sortie_positive)::int AS placements_positifs,
+       count(DISTINCT salarie_id) FILTER (WHERE categorie_sortie = ANY($${base + 3}::text[]))::int AS emploi
+     FROM fins GROUP BY GROUPING SETS ((categorie_sortie), ())`,
     [...params, p.du ?? '0000-01-01', p.au ?? '9999-12-31', [...categoriesEnEmploi]],
   );
+  // The grand total (the empty grouping set) counts each person once across categories.
+  const total = rows.find((r) => r.total) ?? { personnes: 0, placements: 0, personnes_positives: 0, placements_positifs: 0, emploi: 0 };
+  const parCategorie = rows.filter((r) => !r.total && r.categorie !== null);
   const categories = (n: (r: (typeof parCategorie)[number]) => number) => ({
     ...Object.fromEntries(CATEGORIES_SORTIE.map((c) => [c, 0])),
     ...Object.fromEntries(parCategorie.map((r) => [r.categorie as string, n(r)])),
@@ -404,7 +417,7 @@ export async function sortiesParPersonne(em: EntityManager, p: Perimetre, option
     sorties: total.personnes,
     sortiesPositives: total.personnes_positives,
     sortiesParCategorie: categories((r) => r.personnes),
-    personnesEnEmploi: emploi,
+    personnesEnEmploi: total.emploi,
     categoriesPersonnesEnEmploi: [...categoriesEnEmploi],
     placementsTermines: total.placements,
     placementsSortiePositive: total.placements_positifs,
