@@ -196,6 +196,11 @@ export interface RequeteSql {
   args: unknown[];
 }
 
+/** `r` as a subquery of a query whose own arguments come first: its parameters numbered after theirs (`avant` of them). */
+export function apres(r: RequeteSql, avant: number): RequeteSql {
+  return { sql: r.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + avant}`), args: r.args };
+}
+
 /*
  * Every figure of the declarations reads one of four relations of the scope's declarations (hours by key, people,
  * marchés, entreprises): from the aggregates the projection keeps (agregats.ts) when they answer for the scope
@@ -237,6 +242,21 @@ export function personnesDuPerimetre(p: Perimetre): RequeteSql {
   }
   const { declarations, args } = declarationsDuPerimetre(p);
   return { sql: `SELECT d.salarie_id, sum(d.centiemes) AS centiemes FROM (${declarations}) d GROUP BY d.salarie_id`, args };
+}
+
+/** The people with hours by opération (`operation_id`, `salarie_id`): a person counts once in each opération they worked for. */
+export function personnesParOperation(p: Perimetre): RequeteSql {
+  const a = perimetreAgrege(p);
+  if (a?.annee != null) {
+    const { where, params } = filtreAgrege(a, 'x', 1);
+    return {
+      sql: `SELECT x.operation_id, x.salarie_id FROM indicateurs.personnes_annee x
+            WHERE x.annee = $1 ${where} GROUP BY 1, 2 HAVING sum(x.centiemes) > 0`,
+      args: [a.annee, ...params],
+    };
+  }
+  const { declarations, args } = declarationsDuPerimetre(p);
+  return { sql: `SELECT DISTINCT d.operation_id, d.salarie_id FROM (${declarations}) d`, args };
 }
 
 /** The marchés with hours (`marche_id`), with their opération and donneur d'ordre. */
