@@ -18,6 +18,7 @@ import {
 } from './indicateurs.queries';
 import { IndicateursProjection } from './indicateurs.projection';
 import { calculerRepartitions, operationsDuBilan } from './repartitions.queries';
+import { calculerRepartitionsConsolidation } from './consolidation.queries';
 
 /**
  * The aggregates (agregats.ts) answer exactly what the declarations answer: on a random log (several years, donneurs
@@ -177,6 +178,7 @@ describe(`aggregates of the indicators: the same figures as the declarations (AG
     repartitions: await calculerRepartitions(dataSource.manager, p),
     totaux: await totauxDuPerimetre(dataSource.manager, p),
     operations: await operationsDuBilan(dataSource.manager, p),
+    consolidation: await calculerRepartitionsConsolidation(dataSource.manager, p),
   });
 
   it('every figure of a calendar year, national or of a donneur d’ordre, equals the one read from the declarations', async () => {
