@@ -101,27 +101,9 @@ const part = (n: number, total: number) => (total === 0 ? 0 : Math.round((n / to
  */
 export async function calculerIndicateurs(em: EntityManager, p: Perimetre, options: OptionsIndicateurs = {}): Promise<Indicateurs> {
   const { du, au } = declarationsDuPerimetre(p);
-  const personnes = personnesDuPerimetre(p);
   const placements = placementsDuPerimetre(p);
-  const heures = heuresDuPerimetre(p);
-  const [totaux, parSecteur, niveaux, criteres, debutes, embauches, sorties] = await lireEnsemble(em, [
-    () => totauxDuPerimetre(em, p),
-    () =>
-      em.query(`SELECT secteur, sum(centiemes)::bigint AS centiemes FROM (${heures.sql}) h GROUP BY secteur`, heures.args) as Promise<
-        Array<{ secteur: string; centiemes: string }>
-      >,
-    () => em.query(
-      `SELECT s.niveau_formation AS cle, count(*)::int AS n FROM (${personnes.sql}) pe
-       JOIN indicateurs.salaries s ON s.id = pe.salarie_id GROUP BY 1`,
-      personnes.args,
-    ) as Promise<Array<{ cle: string; n: number }>>,
-    () => em.query(
-      `SELECT c.critere AS cle, count(DISTINCT e.salarie_id)::int AS n
-       FROM (${personnes.sql}) pe
-       JOIN indicateurs.eligibilites e ON e.salarie_id = pe.salarie_id AND e.date_validation <= $${personnes.args.length + 1}
-       CROSS JOIN LATERAL unnest(e.criteres) AS c(critere) GROUP BY 1`,
-      [...personnes.args, au],
-    ) as Promise<Array<{ cle: string; n: number }>>,
+  const [totaux, debutes, embauches, sorties] = await lireEnsemble(em, [
+    () => totauxDuPerimetre(em, p, { criteresAu: au }),
     () => em.query(
       `WITH pl AS (${placements.sql}) SELECT type_contrat, modalite, count(*)::int AS n FROM pl
        WHERE date_debut BETWEEN $${placements.args.length + 1} AND $${placements.args.length + 2} GROUP BY 1, 2`,
@@ -137,7 +119,10 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre, optio
   return {
     heuresRealisees: depuisCentiemes(centiemes),
     etp: etpDe(centiemes, options.heuresParEtp),
-    heuresParSecteur: { ...heuresParSecteurVides(), ...compter(parSecteur, (r) => r.secteur, (r) => depuisCentiemes(Number(r.centiemes))) },
+    heuresParSecteur: {
+      ...heuresParSecteurVides(),
+      ...Object.fromEntries(Object.entries(totaux.centiemesParSecteur).map(([secteur, c]) => [secteur, depuisCentiemes(c)])),
+    },
     salaries: totaux.salaries,
     femmes: totaux.femmes,
     partFemmes: part(totaux.femmes, totaux.salaries),
@@ -149,8 +134,8 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre, optio
     partMoins26Ans: part(totaux.moins26, totaux.salaries),
     plus50Ans: totaux.plus50,
     partPlus50Ans: part(totaux.plus50, totaux.salaries),
-    niveauxFormation: compter(niveaux, (r) => r.cle, (r) => r.n),
-    criteres: compter(criteres, (r) => r.cle, (r) => r.n),
+    niveauxFormation: compter(totaux.niveaux ?? [], (r) => r.cle, (r) => r.n),
+    criteres: compter(totaux.criteres ?? [], (r) => r.cle, (r) => r.n),
     entreprises: totaux.entreprises,
     operations: totaux.operations,
     donneursOrdre: totaux.donneursOrdre,
@@ -167,7 +152,7 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre, optio
  * Runs independent reads together on a pool (each on its own connection, side by side); on a manager bound to one
  * connection (a transaction, a reading at a past instant), one after the other, since a connection runs one query at a time.
  */
-async function lireEnsemble<T extends readonly (() => Promise<unknown>)[]>(
+export async function lireEnsemble<T extends readonly (() => Promise<unknown>)[]>(
   em: EntityManager,
   lectures: T,
 ): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
@@ -301,6 +286,7 @@ export function entreprisesDuPerimetre(p: Perimetre): RequeteSql {
 /** The totals of a scope (hours in hundredths, people and their publics, entreprises, opérations, donneurs d'ordre, marchés). */
 export interface TotauxPerimetre {
   centiemes: number;
+  centiemesParSecteur: Record<string, number>;
   salaries: number;
   femmes: number;
   centiemesFemmes: number;
@@ -312,28 +298,47 @@ export interface TotauxPerimetre {
   operations: number;
   donneursOrdre: number;
   marches: number;
+  /** With `criteresAu`: the people by level of education, and by criterion validated by that day. */
+  niveaux?: Array<{ cle: string; n: number }>;
+  criteres?: Array<{ cle: string; n: number }>;
 }
 
 /**
  * The only query of the totals of calculerIndicateurs (hours, people, publics, entreprises, opérations, donneurs
- * d'ordre, marchés), as defined in its comment: also what the yearly series (series.queries.ts) reads.
+ * d'ordre, marchés), as defined in its comment: also what the yearly series (series.queries.ts) reads. With
+ * `criteresAu` (the end of the period), also the people's levels and criteria, from the same pass over the people.
  */
-export async function totauxDuPerimetre(em: EntityManager, p: Perimetre): Promise<TotauxPerimetre> {
+export async function totauxDuPerimetre(em: EntityManager, p: Perimetre, detail: { criteresAu?: string } = {}): Promise<TotauxPerimetre> {
   const [heures, personnes, marches, entreprises] = [heuresDuPerimetre(p), personnesDuPerimetre(p), marchesDuPerimetre(p), entreprisesDuPerimetre(p)];
+  const b = personnes.args.length;
   type Lignes = Promise<Array<Record<string, any>>>;
-  const [[h], [t], [m], [e]] = await lireEnsemble(em, [
-    (): Lignes => em.query(`SELECT coalesce(sum(centiemes), 0)::bigint AS centiemes FROM (${heures.sql}) h`, heures.args),
+  const [parSecteur, [t], [m], [e]] = await lireEnsemble(em, [
+    (): Lignes => em.query(`SELECT secteur, sum(centiemes)::bigint AS centiemes FROM (${heures.sql}) h GROUP BY secteur`, heures.args),
     // One pass over the people with hours: each count is a filter of the same join.
     (): Lignes => em.query(
-      `SELECT count(*)::int AS salaries,
-         count(*) FILTER (WHERE s.sexe = 'F')::int AS femmes,
-         coalesce(sum(pe.centiemes) FILTER (WHERE s.sexe = 'F'), 0)::bigint AS centiemes_femmes,
-         count(*) FILTER (WHERE s.quartier_qpv IS NOT NULL)::int AS qpv,
-         coalesce(sum(pe.centiemes) FILTER (WHERE s.quartier_qpv IS NOT NULL), 0)::bigint AS centiemes_qpv,
-         count(*) FILTER (WHERE s.tranche_age = 'moins_26')::int AS moins26,
-         count(*) FILTER (WHERE s.tranche_age = '50_plus')::int AS plus50
-       FROM (${personnes.sql}) pe LEFT JOIN indicateurs.salaries s ON s.id = pe.salarie_id`,
-      personnes.args,
+      `WITH pe AS MATERIALIZED (
+         SELECT pe.salarie_id, pe.centiemes, s.id IS NOT NULL AS connu, s.sexe, s.quartier_qpv, s.tranche_age, s.niveau_formation
+         FROM (${personnes.sql}) pe LEFT JOIN indicateurs.salaries s ON s.id = pe.salarie_id
+       )
+       SELECT count(*)::int AS salaries,
+         count(*) FILTER (WHERE sexe = 'F')::int AS femmes,
+         coalesce(sum(centiemes) FILTER (WHERE sexe = 'F'), 0)::bigint AS centiemes_femmes,
+         count(*) FILTER (WHERE quartier_qpv IS NOT NULL)::int AS qpv,
+         coalesce(sum(centiemes) FILTER (WHERE quartier_qpv IS NOT NULL), 0)::bigint AS centiemes_qpv,
+         count(*) FILTER (WHERE tranche_age = 'moins_26')::int AS moins26,
+         count(*) FILTER (WHERE tranche_age = '50_plus')::int AS plus50
+         ${
+           detail.criteresAu === undefined
+             ? ''
+             : `, (SELECT coalesce(json_agg(json_build_object('cle', cle, 'n', n)), '[]') FROM (
+                  SELECT niveau_formation AS cle, count(*)::int AS n FROM pe WHERE connu GROUP BY 1) x) AS niveaux,
+                (SELECT coalesce(json_agg(json_build_object('cle', cle, 'n', n)), '[]') FROM (
+                  SELECT c.critere AS cle, count(DISTINCT e.salarie_id)::int AS n
+                  FROM pe JOIN indicateurs.eligibilites e ON e.salarie_id = pe.salarie_id AND e.date_validation <= $${b + 1}
+                  CROSS JOIN LATERAL unnest(e.criteres) AS c(critere) GROUP BY 1) x) AS criteres`
+         }
+       FROM pe`,
+      detail.criteresAu === undefined ? personnes.args : [...personnes.args, detail.criteresAu],
     ),
     (): Lignes => em.query(
       `SELECT count(DISTINCT operation_id)::int AS operations, count(DISTINCT donneur_ordre_id)::int AS donneurs_ordre,
@@ -342,8 +347,11 @@ export async function totauxDuPerimetre(em: EntityManager, p: Perimetre): Promis
     ),
     (): Lignes => em.query(`SELECT count(DISTINCT entreprise_id)::int AS entreprises FROM (${entreprises.sql}) e`, entreprises.args),
   ] as const);
+  // Sums in hundredths, added once: no float drift between the sectors and the total.
+  const centiemesParSecteur = Object.fromEntries(parSecteur.map((r) => [r.secteur as string, Number(r.centiemes)]));
   return {
-    centiemes: Number(h.centiemes),
+    centiemes: Object.values(centiemesParSecteur).reduce((a, c) => a + c, 0),
+    centiemesParSecteur,
     salaries: t.salaries,
     femmes: t.femmes,
     centiemesFemmes: Number(t.centiemes_femmes),
@@ -355,6 +363,7 @@ export async function totauxDuPerimetre(em: EntityManager, p: Perimetre): Promis
     operations: m.operations,
     donneursOrdre: m.donneurs_ordre,
     marches: m.marches,
+    ...(detail.criteresAu === undefined ? {} : { niveaux: t.niveaux, criteres: t.criteres }),
   };
 }
 

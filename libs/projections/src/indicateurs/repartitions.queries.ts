@@ -1,6 +1,6 @@
 import { depuisCentiemes, MODALITES, TYPES_ENTREPRISE } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
-import { apres, entreprisesDuPerimetre, filtre, heuresDuPerimetre, marchesDuPerimetre, personnesParOperation, type Perimetre } from './indicateurs.queries';
+import { apres, entreprisesDuPerimetre, filtre, heuresDuPerimetre, lireEnsemble, marchesDuPerimetre, personnesParOperation, type Perimetre } from './indicateurs.queries';
 
 /**
  * The breakdowns the yearly report carries (issue 13, the 2023 report: "179 entreprises ont accueilli un
@@ -76,24 +76,26 @@ function bornes(p: Perimetre) {
 export async function calculerRepartitions(em: EntityManager, p: Perimetre): Promise<Repartitions> {
   const hotes = entreprisesDuPerimetre(p);
   const b = hotes.args.length;
-  const entreprises: Array<{ type: string; metier: string; n: number }> = await em.query(
-    `WITH metier AS (
-       SELECT DISTINCT ON (entreprise_id) entreprise_id, metier FROM (${hotes.sql}) h
-       ORDER BY entreprise_id, centiemes DESC, array_position($${b + 1}::text[], metier)
-     )
-     SELECT e.type, m.metier, count(*)::int AS n FROM metier m JOIN indicateurs.entreprises e ON e.id = m.entreprise_id GROUP BY 1, 2`,
-    [...hotes.args, [...METIERS]],
-  );
   const { sql, args } = heuresDuPerimetre(p);
-  // Hours of an employer the read model does not know (type '') count in neither breakdown, as a join on entreprises does.
-  const heures: Array<{ modalite: string; type: string; centiemes: string }> = await em.query(
-    `SELECT h.modalite, h.type_employeur AS type, sum(h.centiemes)::bigint AS centiemes FROM (${sql}) h WHERE h.type_employeur <> '' GROUP BY 1, 2`,
-    args,
-  );
-  const mois: Array<{ mois: string; centiemes: string }> = await em.query(
-    `SELECT h.mois, sum(h.centiemes)::bigint AS centiemes FROM (${sql}) h GROUP BY 1 ORDER BY 1`,
-    args,
-  );
+  const [entreprises, heures, mois] = await lireEnsemble(em, [
+    (): Promise<Array<{ type: string; metier: string; n: number }>> =>
+      em.query(
+        `WITH metier AS (
+           SELECT DISTINCT ON (entreprise_id) entreprise_id, metier FROM (${hotes.sql}) h
+           ORDER BY entreprise_id, centiemes DESC, array_position($${b + 1}::text[], metier)
+         )
+         SELECT e.type, m.metier, count(*)::int AS n FROM metier m JOIN indicateurs.entreprises e ON e.id = m.entreprise_id GROUP BY 1, 2`,
+        [...hotes.args, [...METIERS]],
+      ),
+    // Hours of an employer the read model does not know (type '') count in neither breakdown, as a join on entreprises does.
+    (): Promise<Array<{ modalite: string; type: string; centiemes: string }>> =>
+      em.query(
+        `SELECT h.modalite, h.type_employeur AS type, sum(h.centiemes)::bigint AS centiemes FROM (${sql}) h WHERE h.type_employeur <> '' GROUP BY 1, 2`,
+        args,
+      ),
+    (): Promise<Array<{ mois: string; centiemes: string }>> =>
+      em.query(`SELECT h.mois, sum(h.centiemes)::bigint AS centiemes FROM (${sql}) h GROUP BY 1 ORDER BY 1`, args),
+  ] as const);
 
   const entreprisesParType = zeros(TYPES_ENTREPRISE);
   const entreprisesParMetier = zeros(METIERS);
