@@ -137,31 +137,33 @@ export async function operationsDuBilan(em: EntityManager, p: Perimetre): Promis
   const avecHeures = apres(marchesDuPerimetre(p), b + 4);
   const personnes = apres(personnesParOperation(p), b + 4 + avecHeures.args.length);
   const rows: Array<Record<string, any>> = await em.query(
-    `WITH m0 AS (
+    `WITH m0 AS MATERIALIZED (
        -- The marchés the report may retain, without judging every marché of the country: those whose period may
        -- overlap [du, au] under any of their terms (a superset of the overlap judged below), and those with hours.
-       SELECT m.* FROM indicateurs.marches m WHERE true ${where}
+       SELECT m.id, m.operation_id, m.date_debut, m.heures_prevues_centiemes, m.date_fin, m.date_cloture
+       FROM indicateurs.marches m WHERE true ${where}
          AND ((m.date_debut <= $${b + 4} AND (m.date_cloture IS NULL OR m.date_cloture >= $${b + 3})
                AND (m.date_fin >= $${b + 3} OR EXISTS (SELECT 1 FROM indicateurs.termes_marches t WHERE t.marche_id = m.id AND t.date_fin >= $${b + 3})))
               OR m.id IN (SELECT a.marche_id FROM (${avecHeures.sql}) a))
      ),
      -- The terms in force at the end of the period (else the registered ones), and the period cut
      -- short by a closing: the same marchés and required hours as the report's compliance.
+     termes AS (
+       SELECT DISTINCT ON (t.marche_id) t.marche_id, t.heures_prevues_centiemes, t.date_fin
+       FROM indicateurs.termes_marches t JOIN m0 ON m0.id = t.marche_id
+       ORDER BY t.marche_id, (t.depuis <= $${b + 4}) DESC, CASE WHEN t.depuis <= $${b + 4} THEN t.position ELSE -t.position END DESC
+     ),
      -- Hours by marché from the months kept by the projection (a sum over declarations, zeros adding nothing).
+     heures AS (
+       SELECT h.marche_id, coalesce(sum(h.centiemes) FILTER (WHERE h.mois >= $${b + 1}), 0) AS periode, sum(h.centiemes) AS cumul
+       FROM indicateurs.heures_marche_mois h JOIN m0 ON m0.id = h.marche_id WHERE h.mois <= $${b + 2} GROUP BY h.marche_id
+     ),
      m AS (
        SELECT m0.id, m0.operation_id, m0.date_debut,
          coalesce(t.heures_prevues_centiemes, m0.heures_prevues_centiemes) AS heures_prevues_centiemes,
          least(coalesce(t.date_fin, m0.date_fin), coalesce(m0.date_cloture, coalesce(t.date_fin, m0.date_fin))) AS date_fin,
-         h.periode, h.cumul
-       FROM m0
-       LEFT JOIN LATERAL (
-         SELECT t.heures_prevues_centiemes, t.date_fin FROM indicateurs.termes_marches t WHERE t.marche_id = m0.id
-         ORDER BY (t.depuis <= $${b + 4}) DESC, CASE WHEN t.depuis <= $${b + 4} THEN t.position ELSE -t.position END DESC LIMIT 1
-       ) t ON true
-       CROSS JOIN LATERAL (
-         SELECT coalesce(sum(h.centiemes) FILTER (WHERE h.mois >= $${b + 1}), 0) AS periode, coalesce(sum(h.centiemes), 0) AS cumul
-         FROM indicateurs.heures_marche_mois h WHERE h.marche_id = m0.id AND h.mois <= $${b + 2}
-       ) h
+         coalesce(h.periode, 0) AS periode, coalesce(h.cumul, 0) AS cumul
+       FROM m0 LEFT JOIN termes t ON t.marche_id = m0.id LEFT JOIN heures h ON h.marche_id = m0.id
      ),
      retenus AS (SELECT m.* FROM m WHERE (m.date_debut <= $${b + 4} AND m.date_fin >= $${b + 3}) OR m.periode > 0),
      prevues AS (
