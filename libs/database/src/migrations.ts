@@ -16,6 +16,7 @@ import {
   HeuresMarcheMois1764600000000,
   ListeMarches1764600000001,
   PlacementsDates1764600000002,
+  AgregatsIndicateurs1764600000003,
   ProjectionErrors1764000000001,
   ProjectionSchemas1764000000002,
   ProjectionsRuntimeSchema1763900000001,
@@ -56,6 +57,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   HeuresMarcheMois1764600000000,
   ListeMarches1764600000001,
   PlacementsDates1764600000002,
+  AgregatsIndicateurs1764600000003,
   EventStoreAppendMany1764700000000,
 ];
 

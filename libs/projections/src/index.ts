@@ -21,6 +21,7 @@ export { SalariesTrancheAge1764200000020 } from './indicateurs/tranche-age.migra
 export { HeuresMarcheMois1764600000000 } from './indicateurs/heures-marche-mois.migration';
 export { ListeMarches1764600000001 } from './indicateurs/liste-marches.migration';
 export { PlacementsDates1764600000002 } from './indicateurs/dates-placements.migration';
+export { AgregatsIndicateurs1764600000003 } from './indicateurs/agregats.migration';
 export * from './coordination-regionale/coordination-regionale.entities';
 export * from './coordination-regionale/coordination-regionale.projection';
 export { CoordinationRegionaleSchema1763900000005 } from './coordination-regionale/coordination-regionale.migration';

@@ -95,7 +95,9 @@ export class ProjectionsModule {
           entities: projections.flatMap((p) => p.entities),
           synchronize: false,
           migrationsRun: false,
-          extra: { application_name: 'suivi-clauses-read-side' },
+          // No JIT: the read models' queries run in milliseconds, but their estimated costs (CTEs misestimated by
+          // orders of magnitude) cross jit_above_cost, and compiling then took 200-450 ms of a bilan's query (issue 18).
+          extra: { application_name: 'suivi-clauses-read-side', options: '-c jit=off' },
         }),
       ],
       providers: [

@@ -87,9 +87,12 @@ export async function indicateursCoordination(
   heuresParEtp: number = HEURES_PAR_ETP,
 ): Promise<IndicateursCoordination> {
   const suivis = await marchesSuivis(em, date, tolerance, { du: periode.du ?? '0000-01-01', au: periode.au ?? '9999-12-31' });
+  // The followed marchés as a relation joined to their months (by the key of `heures`): `= ANY(array)` as a filter
+  // compared every month of the country with every followed marché (3.8 s on the national bench data).
   const parSecteur: Array<{ secteur: string; centiemes: string }> = await em.query(
-    `SELECT m.secteur, sum(h.centiemes)::bigint AS centiemes FROM coordination.heures h JOIN coordination.marches m ON m.id = h.marche_id
-     WHERE m.id = ANY($3::uuid[]) AND h.mois BETWEEN $1 AND $2 GROUP BY m.secteur`,
+    `SELECT m.secteur, sum(h.centiemes)::bigint AS centiemes
+     FROM (SELECT DISTINCT id FROM unnest($3::uuid[]) AS s (id)) s JOIN coordination.marches m ON m.id = s.id
+     JOIN coordination.heures h ON h.marche_id = m.id AND h.mois BETWEEN $1 AND $2 GROUP BY m.secteur`,
     [periode.du?.slice(0, 7) ?? '0000-01', periode.au?.slice(0, 7) ?? '9999-12', suivis.map((m) => m.marcheId)],
   );
   const centiemes = parSecteur.reduce((s, r) => s + Number(r.centiemes), 0);

@@ -1,6 +1,6 @@
 import { BASES_JURIDIQUES, SECTEURS, TYPES_DONNEUR_ORDRE } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
-import { filtre, type Perimetre } from './indicateurs.queries';
+import { marchesDuPerimetre, type Perimetre } from './indicateurs.queries';
 
 /**
  * The breakdowns the national consolidation export (issue 13, GET /exports/consolidation/{annee}) needs and
@@ -23,24 +23,15 @@ export interface RepartitionsConsolidation {
 const zeros = (cles: readonly string[]) => Object.fromEntries(cles.map((c) => [c, 0]));
 
 export async function calculerRepartitionsConsolidation(em: EntityManager, p: Perimetre): Promise<RepartitionsConsolidation> {
-  const { where, params } = filtre(p, 'm');
-  const moisDu = p.du ? p.du.slice(0, 7) : '0000-01';
-  const moisAu = p.au ? p.au.slice(0, 7) : '9999-12';
-  const base = params.length;
-  const marchesAvecHeures = `
-    SELECT DISTINCT m.id, m.donneur_ordre_id, m.base_juridique, m.secteur
-    FROM indicateurs.declarations d JOIN indicateurs.marches m ON m.id = d.marche_id
-    WHERE d.centiemes > 0 AND d.mois BETWEEN $${base + 1} AND $${base + 2} ${where}`;
-  const args = [...params, moisDu, moisAu];
-
+  // The marchés of `marches` (with hours in the period), from the aggregates or the declarations as calculerIndicateurs reads them.
+  const { sql, args } = marchesDuPerimetre(p);
   const marches: Array<{ base_juridique: string; secteur: string; n: number }> = await em.query(
-    `WITH ma AS (${marchesAvecHeures}) SELECT base_juridique, secteur, count(*)::int AS n FROM ma GROUP BY 1, 2`,
+    `SELECT m.base_juridique, m.secteur, count(*)::int AS n FROM (${sql}) a JOIN indicateurs.marches m ON m.id = a.marche_id GROUP BY 1, 2`,
     args,
   );
   const donneurs: Array<{ type: string; n: number }> = await em.query(
-    `WITH ma AS (${marchesAvecHeures})
-     SELECT o.type, count(*)::int AS n FROM indicateurs.donneurs_ordre o
-     WHERE o.id IN (SELECT donneur_ordre_id FROM ma) GROUP BY 1`,
+    `SELECT o.type, count(*)::int AS n FROM indicateurs.donneurs_ordre o
+     WHERE o.id IN (SELECT a.donneur_ordre_id FROM (${sql}) a) GROUP BY 1`,
     args,
   );
 

@@ -99,6 +99,8 @@ export class PlacementLu {
   @Column({ type: 'text', nullable: true }) sortie: string | null;
   @Column({ name: 'sortie_positive', type: 'boolean', nullable: true }) sortiePositive: boolean | null;
   @Column({ name: 'categorie_sortie', type: 'text', nullable: true }) categorieSortie: string | null;
+  /** Its marché's, null if the read model has no such marché (migration AgregatsIndicateurs1764600000003). */
+  @Column({ name: 'donneur_ordre_id', type: 'uuid', nullable: true }) donneurOrdreId: string | null;
 }
 
 @Entity({ schema: SCHEMA, name: 'declarations' })
@@ -122,6 +124,52 @@ export class HeuresMarcheMoisLues {
   @Column({ type: 'bigint', transformer: int }) centiemes: number;
 }
 
+/*
+ * The sums behind a year's figures (agregats.ts, migration AgregatsIndicateurs1764600000003): hours after corrections
+ * of the declarations of each key, 0 once corrected to 0.
+ */
+
+/** Hours by month, donneur d'ordre, sector of the marché, modalité of the placement and type of its employer ('' if unknown). */
+@Entity({ schema: SCHEMA, name: 'heures_mois' })
+export class HeuresMoisLues {
+  @PrimaryColumn('text') mois: string;
+  @PrimaryColumn({ name: 'donneur_ordre_id', type: 'uuid' }) donneurOrdreId: string;
+  @PrimaryColumn('text') secteur: string;
+  @PrimaryColumn('text') modalite: string;
+  @PrimaryColumn({ name: 'type_employeur', type: 'text' }) typeEmployeur: string;
+  @Column({ type: 'bigint', transformer: int }) centiemes: number;
+}
+
+/** Hours of a marché in a calendar year. */
+@Entity({ schema: SCHEMA, name: 'marches_annee' })
+export class MarchesAnneeLus {
+  @PrimaryColumn('int') annee: number;
+  @PrimaryColumn({ name: 'donneur_ordre_id', type: 'uuid' }) donneurOrdreId: string;
+  @PrimaryColumn({ name: 'marche_id', type: 'uuid' }) marcheId: string;
+  @PrimaryColumn({ name: 'operation_id', type: 'uuid' }) operationId: string;
+  @Column({ type: 'bigint', transformer: int }) centiemes: number;
+}
+
+/** Hours of a person on an opération's marchés in a calendar year. */
+@Entity({ schema: SCHEMA, name: 'personnes_annee' })
+export class PersonnesAnneeLues {
+  @PrimaryColumn('int') annee: number;
+  @PrimaryColumn({ name: 'donneur_ordre_id', type: 'uuid' }) donneurOrdreId: string;
+  @PrimaryColumn({ name: 'operation_id', type: 'uuid' }) operationId: string;
+  @PrimaryColumn({ name: 'salarie_id', type: 'uuid' }) salarieId: string;
+  @Column({ type: 'bigint', transformer: int }) centiemes: number;
+}
+
+/** Hours an entreprise employed or hosted someone for, by métier of the marchés, in a calendar year. */
+@Entity({ schema: SCHEMA, name: 'entreprises_annee' })
+export class EntreprisesAnneeLues {
+  @PrimaryColumn('int') annee: number;
+  @PrimaryColumn({ name: 'donneur_ordre_id', type: 'uuid' }) donneurOrdreId: string;
+  @PrimaryColumn({ name: 'entreprise_id', type: 'uuid' }) entrepriseId: string;
+  @PrimaryColumn('text') metier: string;
+  @Column({ type: 'bigint', transformer: int }) centiemes: number;
+}
+
 @Entity({ schema: SCHEMA, name: 'objectifs' })
 export class ObjectifsLus {
   @PrimaryColumn('int') annee: number;
@@ -141,5 +189,9 @@ export const ENTITES_INDICATEURS = [
   PlacementLu,
   DeclarationLue,
   HeuresMarcheMoisLues,
+  HeuresMoisLues,
+  MarchesAnneeLus,
+  PersonnesAnneeLues,
+  EntreprisesAnneeLues,
   ObjectifsLus,
 ];

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { Projection } from '../runtime/projection';
 import { BatchedRows, flushInOrder } from '../runtime/batched-rows';
 import { ajouterTermes, TERMES_MARCHES_INSERT } from './termes-marches';
+import { cumulerAgregats } from './agregats';
 import { ENTITES_INDICATEURS, SCHEMA_INDICATEURS } from './indicateurs.entities';
 
 const DONNEURS_ORDRE_INSERT = `
@@ -28,13 +29,17 @@ const ELIGIBILITES_INSERT = `
   INSERT INTO eligibilites (position, salarie_id, criteres, date_validation)
   SELECT position, salarie_id, CASE WHEN criteres IS NOT NULL THEN ARRAY(SELECT json_array_elements_text(criteres)) END, date_validation
   FROM unnest($1::bigint[], $2::uuid[], $3::json[], $4::text[]) AS r (position, salarie_id, criteres, date_validation)`;
+// The donneur d'ordre is the marché's (flushed before), null for a marché the read model does not know.
 const PLACEMENTS_INSERT = `
-  INSERT INTO placements (id, salarie_id, marche_id, entreprise_id, entreprise_utilisatrice_id, modalite, type_contrat, date_debut)
-  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[])`;
-// The entreprise is the placement's (a declaration without its placement is skipped, as one by one); the month's sums
-// and the marché's realised hours (months up to its closing month once closed) move by the declarations actually
-// inserted, summed per row since one statement may not touch a row twice. Closings flush the buffers first, so the
-// closing date read here is the one in force at each declaration.
+  INSERT INTO placements (id, salarie_id, marche_id, entreprise_id, entreprise_utilisatrice_id, modalite, type_contrat, date_debut, donneur_ordre_id)
+  SELECT r.*, m.donneur_ordre_id
+  FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[])
+    AS r (id, salarie_id, marche_id, entreprise_id, entreprise_utilisatrice_id, modalite, type_contrat, date_debut)
+  LEFT JOIN marches m ON m.id = r.marche_id`;
+// The entreprise is the placement's (a declaration without its placement is skipped, as one by one); the month's sums,
+// the aggregates (agregats.ts) and the marché's realised hours (months up to its closing month once closed) move by
+// the declarations actually inserted, summed per row since one statement may not touch a row twice. Closings flush
+// the buffers first, so the closing date read here is the one in force at each declaration.
 const DECLARATIONS_INSERT = `
   WITH d AS (
     INSERT INTO declarations (id, placement_id, salarie_id, marche_id, entreprise_id, mois, centiemes, centiemes_declares)
@@ -42,7 +47,8 @@ const DECLARATIONS_INSERT = `
     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::bigint[])
       AS r (id, placement_id, salarie_id, marche_id, mois, centiemes)
     JOIN placements p ON p.id = r.placement_id
-    RETURNING marche_id, mois, centiemes),
+    RETURNING placement_id, salarie_id, marche_id, entreprise_id, mois, centiemes),
+  ${cumulerAgregats('SELECT * FROM d')},
   par_mois AS (
     INSERT INTO heures_marche_mois (marche_id, mois, centiemes)
     SELECT marche_id, mois, sum(centiemes) FROM d GROUP BY marche_id, mois
@@ -52,11 +58,14 @@ const DECLARATIONS_INSERT = `
         WHERE c.date_cloture IS NULL OR d.mois <= left(c.date_cloture, 7) GROUP BY d.marche_id) s
   WHERE m.id = s.marche_id`;
 // One row per declaration (its last correction of the batch): every CTE reads the declarations as they were
-// before the update, so the month's sum and the marché's realised hours move by last − before, which is the sum of
-// the corrections' differences.
+// before the update, so the month's sum, the marché's realised hours and the aggregates move by last − before, which
+// is the sum of the corrections' differences.
 const CORRECTIONS_UPDATE = `
   WITH c AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) AS c (id, centiemes)),
-  avant AS (SELECT d.marche_id, d.mois, c.centiemes - d.centiemes AS difference FROM declarations d JOIN c ON c.id = d.id),
+  avant AS (
+    SELECT d.placement_id, d.salarie_id, d.marche_id, d.entreprise_id, d.mois, c.centiemes - d.centiemes AS difference
+    FROM declarations d JOIN c ON c.id = d.id),
+  ${cumulerAgregats('SELECT placement_id, salarie_id, marche_id, entreprise_id, mois, difference AS centiemes FROM avant')},
   maj AS (UPDATE declarations d SET centiemes = c.centiemes FROM c WHERE d.id = c.id),
   par_mois AS (
     UPDATE heures_marche_mois h SET centiemes = h.centiemes + s.difference
@@ -99,9 +108,9 @@ const OBJECTIFS_UPSERT = `
  * before their terms, placements before the declarations that take their entreprise, declarations before their
  * corrections), updates last, each kept to the last state of its row. Nothing read by a buffered write changes
  * between the event and the flush, except through avenants (the terms read the marché as amended): an avenant
- * flushes every buffer first and writes on its own. Sums (`heures_marche_mois`, `centiemes_realises`) move by the
- * sum of their events' amounts; a closing sets a marché's realised hours again from its months, after the hours.
- * Nothing is kept from one batch to the next.
+ * flushes every buffer first and writes on its own. Sums (`heures_marche_mois`, `centiemes_realises`, the
+ * aggregates of agregats.ts) move by the sum of their events' amounts; a closing sets a marché's realised hours
+ * again from its months, after the hours. Nothing is kept from one batch to the next.
  */
 export class IndicateursProjection implements Projection {
   readonly name = 'indicateurs';

@@ -1,4 +1,5 @@
 import { contientLesMots, motsRecherches } from './recherche';
+import { filtreAgrege, metierSql, perimetreAgrege } from './agregats';
 import {
   CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT,
   CATEGORIES_SORTIE,
@@ -25,6 +26,8 @@ export interface Perimetre {
    * from the caller's Portee (apps/api/src/acces/portee.ts), never from the query string.
    */
   porteeDonneurOrdreId?: string;
+  /** false: read every figure from the declarations, even where the aggregates answer (what their test compares them with). */
+  agregats?: false;
 }
 
 export interface Indicateurs {
@@ -97,56 +100,42 @@ const part = (n: number, total: number) => (total === 0 ? 0 : Math.round((n / to
  *   (setting PERSONNES_EN_EMPLOI_CATEGORIES, `emploi_durable` by default). Computed by `sortiesParPersonne`.
  */
 export async function calculerIndicateurs(em: EntityManager, p: Perimetre, options: OptionsIndicateurs = {}): Promise<Indicateurs> {
-  const { declarations, args, params, where, base, du, au } = declarationsDuPerimetre(p);
-  const [totaux, parSecteur, niveaux, criteres, debutes, embauches, sorties] = await lireEnsemble(em, [
-    () => totauxDuPerimetre(em, p),
-    () =>
-      em.query(`WITH d AS (${declarations}) SELECT secteur, sum(centiemes)::bigint AS centiemes FROM d GROUP BY secteur`, args) as Promise<
-        Array<{ secteur: string; centiemes: string }>
-      >,
+  const { du, au } = declarationsDuPerimetre(p);
+  const placements = placementsDuPerimetre(p);
+  const [totaux, debutes, embauches, sorties] = await lireEnsemble(em, [
+    () => totauxDuPerimetre(em, p, { criteresAu: au }),
     () => em.query(
-      `WITH d AS (${declarations})
-       SELECT s.niveau_formation AS cle, count(*)::int AS n FROM (SELECT DISTINCT salarie_id FROM d) pe
-       JOIN indicateurs.salaries s ON s.id = pe.salarie_id GROUP BY 1`,
-      args,
-    ) as Promise<Array<{ cle: string; n: number }>>,
-    () => em.query(
-      `WITH d AS (${declarations})
-       SELECT c.critere AS cle, count(DISTINCT e.salarie_id)::int AS n
-       FROM (SELECT DISTINCT salarie_id FROM d) pe
-       JOIN indicateurs.eligibilites e ON e.salarie_id = pe.salarie_id AND e.date_validation <= $${base + 3}
-       CROSS JOIN LATERAL unnest(e.criteres) AS c(critere) GROUP BY 1`,
-      [...args, au],
-    ) as Promise<Array<{ cle: string; n: number }>>,
-    () => em.query(
-      `WITH pl AS (${placementsDuPerimetre(where)}) SELECT type_contrat, modalite, count(*)::int AS n FROM pl
-       WHERE date_debut BETWEEN $${base + 1} AND $${base + 2} GROUP BY 1, 2`,
-      [...params, du, au],
+      `WITH pl AS (${placements.sql}) SELECT type_contrat, modalite, count(*)::int AS n FROM pl
+       WHERE date_debut BETWEEN $${placements.args.length + 1} AND $${placements.args.length + 2} GROUP BY 1, 2`,
+      [...placements.args, du, au],
     ) as Promise<Array<{ type_contrat: string; modalite: string; n: number }>>,
     () => compterEmbauches(em, p),
     () => sortiesParPersonne(em, p, options),
   ] as const);
 
-  const heures = totaux.centiemes;
+  const centiemes = totaux.centiemes;
   const compter = <T>(rows: T[], cle: (r: T) => string, n: (r: T) => number) =>
     rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [cle(r)]: (acc[cle(r)] ?? 0) + n(r) }), {});
   return {
-    heuresRealisees: depuisCentiemes(heures),
-    etp: etpDe(heures, options.heuresParEtp),
-    heuresParSecteur: { ...heuresParSecteurVides(), ...compter(parSecteur, (r) => r.secteur, (r) => depuisCentiemes(Number(r.centiemes))) },
+    heuresRealisees: depuisCentiemes(centiemes),
+    etp: etpDe(centiemes, options.heuresParEtp),
+    heuresParSecteur: {
+      ...heuresParSecteurVides(),
+      ...Object.fromEntries(Object.entries(totaux.centiemesParSecteur).map(([secteur, c]) => [secteur, depuisCentiemes(c)])),
+    },
     salaries: totaux.salaries,
     femmes: totaux.femmes,
     partFemmes: part(totaux.femmes, totaux.salaries),
-    partFemmesHeures: part(totaux.centiemesFemmes, heures),
+    partFemmesHeures: part(totaux.centiemesFemmes, centiemes),
     residentsQpv: totaux.qpv,
     partQpvPersonnes: part(totaux.qpv, totaux.salaries),
-    partQpvHeures: part(totaux.centiemesQpv, heures),
+    partQpvHeures: part(totaux.centiemesQpv, centiemes),
     moins26Ans: totaux.moins26,
     partMoins26Ans: part(totaux.moins26, totaux.salaries),
     plus50Ans: totaux.plus50,
     partPlus50Ans: part(totaux.plus50, totaux.salaries),
-    niveauxFormation: compter(niveaux, (r) => r.cle, (r) => r.n),
-    criteres: compter(criteres, (r) => r.cle, (r) => r.n),
+    niveauxFormation: compter(totaux.niveaux ?? [], (r) => r.cle, (r) => r.n),
+    criteres: compter(totaux.criteres ?? [], (r) => r.cle, (r) => r.n),
     entreprises: totaux.entreprises,
     operations: totaux.operations,
     donneursOrdre: totaux.donneursOrdre,
@@ -163,7 +152,7 @@ export async function calculerIndicateurs(em: EntityManager, p: Perimetre, optio
  * Runs independent reads together on a pool (each on its own connection, side by side); on a manager bound to one
  * connection (a transaction, a reading at a past instant), one after the other, since a connection runs one query at a time.
  */
-async function lireEnsemble<T extends readonly (() => Promise<unknown>)[]>(
+export async function lireEnsemble<T extends readonly (() => Promise<unknown>)[]>(
   em: EntityManager,
   lectures: T,
 ): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
@@ -180,15 +169,124 @@ function declarationsDuPerimetre(p: Perimetre) {
   const moisAu = p.au ? p.au.slice(0, 7) : '9999-12';
   const base = params.length;
   const declarations = `
-    SELECT d.*, m.secteur, m.operation_id, m.donneur_ordre_id
+    SELECT d.*, m.secteur, m.sous_secteur, m.operation_id, m.donneur_ordre_id
     FROM indicateurs.declarations d JOIN indicateurs.marches m ON m.id = d.marche_id
     WHERE d.centiemes > 0 AND d.mois BETWEEN $${base + 1} AND $${base + 2} ${where}`;
   return { declarations, args: [...params, moisDu, moisAu], params, where, base, du: p.du ?? '0000-01-01', au: p.au ?? '9999-12-31' };
 }
 
+/** A query and its arguments ($1…). */
+export interface RequeteSql {
+  sql: string;
+  args: unknown[];
+}
+
+/** `r` as a subquery of a query whose own arguments come first: its parameters numbered after theirs (`avant` of them). */
+export function apres(r: RequeteSql, avant: number): RequeteSql {
+  return { sql: r.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + avant}`), args: r.args };
+}
+
+/*
+ * Every figure of the declarations reads one of four relations of the scope's declarations (hours by key, people,
+ * marchés, entreprises): from the aggregates the projection keeps (agregats.ts) when they answer for the scope
+ * (national or donneurs d'ordre; a range of whole months for the hours, one calendar year for the others), else
+ * grouped from the declarations. Both give the same rows (checked on random logs by agregats.spec.ts), so a figure
+ * has one definition whichever path serves it.
+ */
+
+/** Hours (`centiemes` > 0) by month, sector, modalité of the placement and type of its employer ('' when unknown). */
+export function heuresDuPerimetre(p: Perimetre): RequeteSql {
+  const a = perimetreAgrege(p);
+  if (a) {
+    const { where, params } = filtreAgrege(a, 'x', 2);
+    return {
+      sql: `SELECT x.mois, x.secteur, x.modalite, x.type_employeur, sum(x.centiemes) AS centiemes FROM indicateurs.heures_mois x
+            WHERE x.mois BETWEEN $1 AND $2 ${where} GROUP BY 1, 2, 3, 4 HAVING sum(x.centiemes) > 0`,
+      args: [a.moisDu, a.moisAu, ...params],
+    };
+  }
+  const { declarations, args } = declarationsDuPerimetre(p);
+  return {
+    sql: `SELECT d.mois, d.secteur, pl.modalite, coalesce(e.type, '') AS type_employeur, sum(d.centiemes) AS centiemes
+          FROM (${declarations}) d JOIN indicateurs.placements pl ON pl.id = d.placement_id
+          LEFT JOIN indicateurs.entreprises e ON e.id = d.entreprise_id GROUP BY 1, 2, 3, 4`,
+    args,
+  };
+}
+
+/** The people with hours (`salarie_id`) and their hours (`centiemes`). */
+export function personnesDuPerimetre(p: Perimetre): RequeteSql {
+  const a = perimetreAgrege(p);
+  if (a?.annee != null) {
+    const { where, params } = filtreAgrege(a, 'x', 1);
+    return {
+      sql: `SELECT x.salarie_id, sum(x.centiemes) AS centiemes FROM indicateurs.personnes_annee x
+            WHERE x.annee = $1 ${where} GROUP BY x.salarie_id HAVING sum(x.centiemes) > 0`,
+      args: [a.annee, ...params],
+    };
+  }
+  const { declarations, args } = declarationsDuPerimetre(p);
+  return { sql: `SELECT d.salarie_id, sum(d.centiemes) AS centiemes FROM (${declarations}) d GROUP BY d.salarie_id`, args };
+}
+
+/** The people with hours by opération (`operation_id`, `salarie_id`): a person counts once in each opération they worked for. */
+export function personnesParOperation(p: Perimetre): RequeteSql {
+  const a = perimetreAgrege(p);
+  if (a?.annee != null) {
+    const { where, params } = filtreAgrege(a, 'x', 1);
+    return {
+      sql: `SELECT x.operation_id, x.salarie_id FROM indicateurs.personnes_annee x
+            WHERE x.annee = $1 ${where} GROUP BY 1, 2 HAVING sum(x.centiemes) > 0`,
+      args: [a.annee, ...params],
+    };
+  }
+  const { declarations, args } = declarationsDuPerimetre(p);
+  return { sql: `SELECT DISTINCT d.operation_id, d.salarie_id FROM (${declarations}) d`, args };
+}
+
+/** The marchés with hours (`marche_id`), with their opération and donneur d'ordre. */
+export function marchesDuPerimetre(p: Perimetre): RequeteSql {
+  const a = perimetreAgrege(p);
+  if (a?.annee != null) {
+    const { where, params } = filtreAgrege(a, 'x', 1);
+    return {
+      sql: `SELECT x.marche_id, x.operation_id, x.donneur_ordre_id FROM indicateurs.marches_annee x WHERE x.annee = $1 ${where} AND x.centiemes > 0`,
+      args: [a.annee, ...params],
+    };
+  }
+  const { declarations, args } = declarationsDuPerimetre(p);
+  return { sql: `SELECT DISTINCT d.marche_id, d.operation_id, d.donneur_ordre_id FROM (${declarations}) d`, args };
+}
+
+/**
+ * The entreprises employing someone for hours (the declaration's employer) or hosting them (the entreprise
+ * utilisatrice of a mise à disposition), with their hours by métier of the marché (`metier`, `centiemes`): a
+ * declaration's hours count once for each, once when both are the same entreprise.
+ */
+export function entreprisesDuPerimetre(p: Perimetre): RequeteSql {
+  const a = perimetreAgrege(p);
+  if (a?.annee != null) {
+    const { where, params } = filtreAgrege(a, 'x', 1);
+    return {
+      sql: `SELECT x.entreprise_id, x.metier, sum(x.centiemes) AS centiemes FROM indicateurs.entreprises_annee x
+            WHERE x.annee = $1 ${where} GROUP BY 1, 2 HAVING sum(x.centiemes) > 0`,
+      args: [a.annee, ...params],
+    };
+  }
+  const { declarations, args } = declarationsDuPerimetre(p);
+  return {
+    sql: `SELECT h.entreprise_id, ${metierSql('d')} AS metier, sum(d.centiemes) AS centiemes
+          FROM (${declarations}) d JOIN indicateurs.placements pl ON pl.id = d.placement_id
+          CROSS JOIN LATERAL (VALUES (d.entreprise_id), (nullif(pl.entreprise_utilisatrice_id, d.entreprise_id))) h (entreprise_id)
+          WHERE h.entreprise_id IS NOT NULL GROUP BY 1, 2`,
+    args,
+  };
+}
+
 /** The totals of a scope (hours in hundredths, people and their publics, entreprises, opérations, donneurs d'ordre, marchés). */
 export interface TotauxPerimetre {
   centiemes: number;
+  centiemesParSecteur: Record<string, number>;
   salaries: number;
   femmes: number;
   centiemesFemmes: number;
@@ -200,45 +298,60 @@ export interface TotauxPerimetre {
   operations: number;
   donneursOrdre: number;
   marches: number;
+  /** With `criteresAu`: the people by level of education, and by criterion validated by that day. */
+  niveaux?: Array<{ cle: string; n: number }>;
+  criteres?: Array<{ cle: string; n: number }>;
 }
 
 /**
  * The only query of the totals of calculerIndicateurs (hours, people, publics, entreprises, opérations, donneurs
- * d'ordre, marchés), as defined in its comment: also what the yearly series (series.queries.ts) reads.
+ * d'ordre, marchés), as defined in its comment: also what the yearly series (series.queries.ts) reads. With
+ * `criteresAu` (the end of the period), also the people's levels and criteria, from the same pass over the people.
  */
-export async function totauxDuPerimetre(em: EntityManager, p: Perimetre): Promise<TotauxPerimetre> {
-  const { declarations, args } = declarationsDuPerimetre(p);
-  const [t] = await em.query(
-    `WITH d AS (${declarations}),
-     personnes AS (
-       SELECT d.salarie_id, sum(d.centiemes) AS centiemes
-       FROM d GROUP BY d.salarie_id
-     ),
-     -- One pass over the people with hours: each count is a filter of the same join.
-     publics AS (
+export async function totauxDuPerimetre(em: EntityManager, p: Perimetre, detail: { criteresAu?: string } = {}): Promise<TotauxPerimetre> {
+  const [heures, personnes, marches, entreprises] = [heuresDuPerimetre(p), personnesDuPerimetre(p), marchesDuPerimetre(p), entreprisesDuPerimetre(p)];
+  const b = personnes.args.length;
+  type Lignes = Promise<Array<Record<string, any>>>;
+  const [parSecteur, [t], [m], [e]] = await lireEnsemble(em, [
+    (): Lignes => em.query(`SELECT secteur, sum(centiemes)::bigint AS centiemes FROM (${heures.sql}) h GROUP BY secteur`, heures.args),
+    // One pass over the people with hours: each count is a filter of the same join.
+    (): Lignes => em.query(
+      `WITH pe AS MATERIALIZED (
+         SELECT pe.salarie_id, pe.centiemes, s.id IS NOT NULL AS connu, s.sexe, s.quartier_qpv, s.tranche_age, s.niveau_formation
+         FROM (${personnes.sql}) pe LEFT JOIN indicateurs.salaries s ON s.id = pe.salarie_id
+       )
        SELECT count(*)::int AS salaries,
-         count(*) FILTER (WHERE s.sexe = 'F')::int AS femmes,
-         coalesce(sum(pe.centiemes) FILTER (WHERE s.sexe = 'F'), 0)::bigint AS centiemes_femmes,
-         count(*) FILTER (WHERE s.quartier_qpv IS NOT NULL)::int AS qpv,
-         coalesce(sum(pe.centiemes) FILTER (WHERE s.quartier_qpv IS NOT NULL), 0)::bigint AS centiemes_qpv,
-         count(*) FILTER (WHERE s.tranche_age = 'moins_26')::int AS moins26,
-         count(*) FILTER (WHERE s.tranche_age = '50_plus')::int AS plus50
-       FROM personnes pe LEFT JOIN indicateurs.salaries s ON s.id = pe.salarie_id
-     )
-     SELECT publics.*,
-       (SELECT coalesce(sum(centiemes), 0) FROM d)::bigint AS centiemes,
-       (SELECT count(DISTINCT e) FROM (
-          SELECT entreprise_id AS e FROM d
-          UNION SELECT p.entreprise_utilisatrice_id FROM (SELECT DISTINCT placement_id FROM d) x
-          JOIN indicateurs.placements p ON p.id = x.placement_id WHERE p.entreprise_utilisatrice_id IS NOT NULL) hotes)::int AS entreprises,
-       (SELECT count(DISTINCT operation_id) FROM d)::int AS operations,
-       (SELECT count(DISTINCT donneur_ordre_id) FROM d)::int AS donneurs_ordre,
-       (SELECT count(DISTINCT marche_id) FROM d)::int AS marches
-     FROM publics`,
-    args,
-  );
+         count(*) FILTER (WHERE sexe = 'F')::int AS femmes,
+         coalesce(sum(centiemes) FILTER (WHERE sexe = 'F'), 0)::bigint AS centiemes_femmes,
+         count(*) FILTER (WHERE quartier_qpv IS NOT NULL)::int AS qpv,
+         coalesce(sum(centiemes) FILTER (WHERE quartier_qpv IS NOT NULL), 0)::bigint AS centiemes_qpv,
+         count(*) FILTER (WHERE tranche_age = 'moins_26')::int AS moins26,
+         count(*) FILTER (WHERE tranche_age = '50_plus')::int AS plus50
+         ${
+           detail.criteresAu === undefined
+             ? ''
+             : `, (SELECT coalesce(json_agg(json_build_object('cle', cle, 'n', n)), '[]') FROM (
+                  SELECT niveau_formation AS cle, count(*)::int AS n FROM pe WHERE connu GROUP BY 1) x) AS niveaux,
+                (SELECT coalesce(json_agg(json_build_object('cle', cle, 'n', n)), '[]') FROM (
+                  SELECT c.critere AS cle, count(DISTINCT e.salarie_id)::int AS n
+                  FROM pe JOIN indicateurs.eligibilites e ON e.salarie_id = pe.salarie_id AND e.date_validation <= $${b + 1}
+                  CROSS JOIN LATERAL unnest(e.criteres) AS c(critere) GROUP BY 1) x) AS criteres`
+         }
+       FROM pe`,
+      detail.criteresAu === undefined ? personnes.args : [...personnes.args, detail.criteresAu],
+    ),
+    (): Lignes => em.query(
+      `SELECT count(DISTINCT operation_id)::int AS operations, count(DISTINCT donneur_ordre_id)::int AS donneurs_ordre,
+         count(DISTINCT marche_id)::int AS marches FROM (${marches.sql}) m`,
+      marches.args,
+    ),
+    (): Lignes => em.query(`SELECT count(DISTINCT entreprise_id)::int AS entreprises FROM (${entreprises.sql}) e`, entreprises.args),
+  ] as const);
+  // Sums in hundredths, added once: no float drift between the sectors and the total.
+  const centiemesParSecteur = Object.fromEntries(parSecteur.map((r) => [r.secteur as string, Number(r.centiemes)]));
   return {
-    centiemes: Number(t.centiemes),
+    centiemes: Object.values(centiemesParSecteur).reduce((a, c) => a + c, 0),
+    centiemesParSecteur,
     salaries: t.salaries,
     femmes: t.femmes,
     centiemesFemmes: Number(t.centiemes_femmes),
@@ -246,16 +359,27 @@ export async function totauxDuPerimetre(em: EntityManager, p: Perimetre): Promis
     centiemesQpv: Number(t.centiemes_qpv),
     moins26: t.moins26,
     plus50: t.plus50,
-    entreprises: t.entreprises,
-    operations: t.operations,
-    donneursOrdre: t.donneurs_ordre,
-    marches: t.marches,
+    entreprises: e.entreprises,
+    operations: m.operations,
+    donneursOrdre: m.donneurs_ordre,
+    marches: m.marches,
+    ...(detail.criteresAu === undefined ? {} : { niveaux: t.niveaux, criteres: t.criteres }),
   };
 }
 
-/** The placements of the marchés in scope (`where`: `filtre(p, 'm')`'s clauses). */
-function placementsDuPerimetre(where: string): string {
-  return `SELECT pl.* FROM indicateurs.placements pl JOIN indicateurs.marches m ON m.id = pl.marche_id WHERE true ${where}`;
+/**
+ * The placements of the marchés in scope: for a national or donneur d'ordre scope, by the donneur d'ordre the
+ * projection keeps on each placement (its marché's, null when the read model has no such marché, as the join leaves
+ * out), without reading the marchés.
+ */
+function placementsDuPerimetre(p: Perimetre): RequeteSql {
+  const a = perimetreAgrege(p);
+  if (a) {
+    const { where, params } = filtreAgrege(a, 'pl', 0);
+    return { sql: `SELECT pl.* FROM indicateurs.placements pl WHERE pl.donneur_ordre_id IS NOT NULL ${where}`, args: params };
+  }
+  const { where, params } = filtre(p, 'm');
+  return { sql: `SELECT pl.* FROM indicateurs.placements pl JOIN indicateurs.marches m ON m.id = pl.marche_id WHERE true ${where}`, args: params };
 }
 
 /**
@@ -263,10 +387,10 @@ function placementsDuPerimetre(where: string): string {
  * contract of CONTRATS_EMBAUCHE; `personnes` counts the distinct people, `placements` the placements.
  */
 export async function compterEmbauches(em: EntityManager, p: Perimetre): Promise<{ personnes: number; placements: number }> {
-  const { where, params } = filtre(p, 'm');
+  const { sql, args: params } = placementsDuPerimetre(p);
   const base = params.length;
   const [r] = await em.query(
-    `WITH pl AS (${placementsDuPerimetre(where)})
+    `WITH pl AS (${sql})
      SELECT count(DISTINCT salarie_id)::int AS personnes, count(*)::int AS placements FROM pl
      WHERE date_debut BETWEEN $${base + 1} AND $${base + 2} AND modalite = 'embauche_directe' AND type_contrat = ANY($${base + 3}::text[])`,
     [...params, p.du ?? '0000-01-01', p.au ?? '9999-12-31', CONTRATS_EMBAUCHE],
@@ -292,26 +416,28 @@ export type SortiesParPersonne = Pick<
  */
 export async function sortiesParPersonne(em: EntityManager, p: Perimetre, options: OptionsIndicateurs = {}): Promise<SortiesParPersonne> {
   const categoriesEnEmploi = options.categoriesPersonnesEnEmploi ?? CATEGORIES_PERSONNES_EN_EMPLOI_PAR_DEFAUT;
-  const { where, params } = filtre(p, 'm');
+  const { sql, args: params } = placementsDuPerimetre(p);
   const base = params.length;
-  const rows: Array<{ total: boolean; categorie: string | null; personnes: number; placements: number; personnes_positives: number; placements_positifs: number }> =
-    await em.query(
-      `WITH fins AS (SELECT salarie_id, categorie_sortie, sortie_positive FROM (${placementsDuPerimetre(where)}) pl
-                     WHERE date_fin BETWEEN $${base + 1} AND $${base + 2})
-       SELECT GROUPING(categorie_sortie) = 1 AS total, categorie_sortie AS categorie, count(DISTINCT salarie_id)::int AS personnes, count(*)::int AS placements,
-         count(DISTINCT salarie_id) FILTER (WHERE sortie_positive)::int AS personnes_positives,
-         count(*) FILTER (WHERE sortie_positive)::int AS placements_positifs
-       FROM fins GROUP BY GROUPING SETS ((categorie_sortie), ())`,
-      [...params, p.du ?? '0000-01-01', p.au ?? '9999-12-31'],
-    );
-  // The grand total (the empty grouping set) counts each person once across categories.
-  const total = rows.find((r) => r.total) ?? { personnes: 0, placements: 0, personnes_positives: 0, placements_positifs: 0 };
-  const parCategorie = rows.filter((r) => !r.total && r.categorie !== null);
-  const [{ emploi }] = await em.query(
-    `SELECT count(DISTINCT salarie_id)::int AS emploi FROM (${placementsDuPerimetre(where)}) pl
-     WHERE date_fin BETWEEN $${base + 1} AND $${base + 2} AND categorie_sortie = ANY($${base + 3}::text[])`,
+  const rows: Array<{
+    total: boolean;
+    categorie: string | null;
+    personnes: number;
+    placements: number;
+    personnes_positives: number;
+    placements_positifs: number;
+    emploi: number;
+  }> = await em.query(
+    `WITH fins AS (SELECT salarie_id, categorie_sortie, sortie_positive FROM (${sql}) pl WHERE date_fin BETWEEN $${base + 1} AND $${base + 2})
+     SELECT GROUPING(categorie_sortie) = 1 AS total, categorie_sortie AS categorie, count(DISTINCT salarie_id)::int AS personnes, count(*)::int AS placements,
+       count(DISTINCT salarie_id) FILTER (WHERE sortie_positive)::int AS personnes_positives,
+       count(*) FILTER (WHERE sortie_positive)::int AS placements_positifs,
+       count(DISTINCT salarie_id) FILTER (WHERE categorie_sortie = ANY($${base + 3}::text[]))::int AS emploi
+     FROM fins GROUP BY GROUPING SETS ((categorie_sortie), ())`,
     [...params, p.du ?? '0000-01-01', p.au ?? '9999-12-31', [...categoriesEnEmploi]],
   );
+  // The grand total (the empty grouping set) counts each person once across categories.
+  const total = rows.find((r) => r.total) ?? { personnes: 0, placements: 0, personnes_positives: 0, placements_positifs: 0, emploi: 0 };
+  const parCategorie = rows.filter((r) => !r.total && r.categorie !== null);
   const categories = (n: (r: (typeof parCategorie)[number]) => number) => ({
     ...Object.fromEntries(CATEGORIES_SORTIE.map((c) => [c, 0])),
     ...Object.fromEntries(parCategorie.map((r) => [r.categorie as string, n(r)])),
@@ -320,7 +446,7 @@ export async function sortiesParPersonne(em: EntityManager, p: Perimetre, option
     sorties: total.personnes,
     sortiesPositives: total.personnes_positives,
     sortiesParCategorie: categories((r) => r.personnes),
-    personnesEnEmploi: emploi,
+    personnesEnEmploi: total.emploi,
     categoriesPersonnesEnEmploi: [...categoriesEnEmploi],
     placementsTermines: total.placements,
     placementsSortiePositive: total.placements_positifs,

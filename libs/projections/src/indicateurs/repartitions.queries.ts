@@ -1,6 +1,6 @@
 import { depuisCentiemes, MODALITES, TYPES_ENTREPRISE } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
-import { filtre, type Perimetre } from './indicateurs.queries';
+import { apres, entreprisesDuPerimetre, filtre, heuresDuPerimetre, lireEnsemble, marchesDuPerimetre, personnesParOperation, type Perimetre } from './indicateurs.queries';
 
 /**
  * The breakdowns the yearly report carries (issue 13, the 2023 report: "179 entreprises ont accueilli un
@@ -74,42 +74,28 @@ function bornes(p: Perimetre) {
  *   à disposition, not the company hosting the person).
  */
 export async function calculerRepartitions(em: EntityManager, p: Perimetre): Promise<Repartitions> {
-  const { where, params } = filtre(p, 'm');
-  const { moisDu, moisAu } = bornes(p);
-  const base = params.length;
-  const declarations = `
-    SELECT d.id, d.mois, d.entreprise_id, d.centiemes, m.secteur, m.sous_secteur, pl.modalite, pl.entreprise_utilisatrice_id
-    FROM indicateurs.declarations d
-    JOIN indicateurs.marches m ON m.id = d.marche_id
-    JOIN indicateurs.placements pl ON pl.id = d.placement_id
-    WHERE d.centiemes > 0 AND d.mois BETWEEN $${base + 1} AND $${base + 2} ${where}`;
-  const args = [...params, moisDu, moisAu];
-
-  const entreprises: Array<{ type: string; metier: string; n: number }> = await em.query(
-    `WITH d AS (${declarations}),
-     hotes AS (
-       SELECT DISTINCT d.id, h.entreprise_id, d.centiemes,
-         CASE WHEN d.secteur = 'btp' THEN coalesce(d.sous_secteur, 'non_precise') ELSE 'services' END AS metier
-       FROM d CROSS JOIN LATERAL (VALUES (d.entreprise_id), (d.entreprise_utilisatrice_id)) h(entreprise_id)
-       WHERE h.entreprise_id IS NOT NULL
-     ),
-     metiers AS (SELECT entreprise_id, metier, sum(centiemes) AS centiemes FROM hotes GROUP BY 1, 2),
-     metier AS (
-       SELECT DISTINCT ON (entreprise_id) entreprise_id, metier FROM metiers
-       ORDER BY entreprise_id, centiemes DESC, array_position($${base + 3}::text[], metier)
-     )
-     SELECT e.type, m.metier, count(*)::int AS n FROM metier m JOIN indicateurs.entreprises e ON e.id = m.entreprise_id GROUP BY 1, 2`,
-    [...args, [...METIERS]],
-  );
-  const heures: Array<{ modalite: string; type: string; centiemes: string }> = await em.query(
-    `WITH d AS (${declarations})
-     SELECT d.modalite, e.type, sum(d.centiemes)::bigint AS centiemes FROM d JOIN indicateurs.entreprises e ON e.id = d.entreprise_id GROUP BY 1, 2`,
-    args,
-  );
-  const mois: Array<{ mois: string; centiemes: string }> = await em.query(
-    `WITH d AS (${declarations}) SELECT d.mois, sum(d.centiemes)::bigint AS centiemes FROM d GROUP BY 1 ORDER BY 1`,
-    args,
-  );
+  const hotes = entreprisesDuPerimetre(p);
+  const b = hotes.args.length;
+  const { sql, args } = heuresDuPerimetre(p);
+  const [entreprises, heures, mois] = await lireEnsemble(em, [
+    (): Promise<Array<{ type: string; metier: string; n: number }>> =>
+      em.query(
+        `WITH metier AS (
+           SELECT DISTINCT ON (entreprise_id) entreprise_id, metier FROM (${hotes.sql}) h
+           ORDER BY entreprise_id, centiemes DESC, array_position($${b + 1}::text[], metier)
+         )
+         SELECT e.type, m.metier, count(*)::int AS n FROM metier m JOIN indicateurs.entreprises e ON e.id = m.entreprise_id GROUP BY 1, 2`,
+        [...hotes.args, [...METIERS]],
+      ),
+    // Hours of an employer the read model does not know (type '') count in neither breakdown, as a join on entreprises does.
+    (): Promise<Array<{ modalite: string; type: string; centiemes: string }>> =>
+      em.query(
+        `SELECT h.modalite, h.type_employeur AS type, sum(h.centiemes)::bigint AS centiemes FROM (${sql}) h WHERE h.type_employeur <> '' GROUP BY 1, 2`,
+        args,
+      ),
+    (): Promise<Array<{ mois: string; centiemes: string }>> =>
+      em.query(`SELECT h.mois, sum(h.centiemes)::bigint AS centiemes FROM (${sql}) h GROUP BY 1 ORDER BY 1`, args),
+  ] as const);
 
   const entreprisesParType = zeros(TYPES_ENTREPRISE);
   const entreprisesParMetier = zeros(METIERS);
@@ -148,8 +134,18 @@ export async function operationsDuBilan(em: EntityManager, p: Perimetre): Promis
   const { where, params } = filtre(p, 'm');
   const { du, au, moisDu, moisAu } = bornes(p);
   const b = params.length;
+  const avecHeures = apres(marchesDuPerimetre(p), b + 4);
+  const personnes = apres(personnesParOperation(p), b + 4 + avecHeures.args.length);
   const rows: Array<Record<string, any>> = await em.query(
-    `WITH m0 AS (SELECT m.* FROM indicateurs.marches m WHERE true ${where}),
+    `WITH m0 AS MATERIALIZED (
+       -- The marchés the report may retain, without judging every marché of the country: those whose period may
+       -- overlap [du, au] under any of their terms (a superset of the overlap judged below), and those with hours.
+       SELECT m.id, m.operation_id, m.date_debut, m.heures_prevues_centiemes, m.date_fin, m.date_cloture
+       FROM indicateurs.marches m WHERE true ${where}
+         AND ((m.date_debut <= $${b + 4} AND (m.date_cloture IS NULL OR m.date_cloture >= $${b + 3})
+               AND (m.date_fin >= $${b + 3} OR EXISTS (SELECT 1 FROM indicateurs.termes_marches t WHERE t.marche_id = m.id AND t.date_fin >= $${b + 3})))
+              OR m.id IN (SELECT a.marche_id FROM (${avecHeures.sql}) a))
+     ),
      -- The terms in force at the end of the period (else the registered ones), and the period cut
      -- short by a closing: the same marchés and required hours as the report's compliance.
      termes AS (
@@ -157,35 +153,30 @@ export async function operationsDuBilan(em: EntityManager, p: Perimetre): Promis
        FROM indicateurs.termes_marches t JOIN m0 ON m0.id = t.marche_id
        ORDER BY t.marche_id, (t.depuis <= $${b + 4}) DESC, CASE WHEN t.depuis <= $${b + 4} THEN t.position ELSE -t.position END DESC
      ),
-     m AS (
-       SELECT m0.id, m0.operation_id, m0.date_debut,
-         coalesce(t.heures_prevues_centiemes, m0.heures_prevues_centiemes) AS heures_prevues_centiemes,
-         least(coalesce(t.date_fin, m0.date_fin), coalesce(m0.date_cloture, coalesce(t.date_fin, m0.date_fin))) AS date_fin
-       FROM m0 LEFT JOIN termes t ON t.marche_id = m0.id
-     ),
      -- Hours by marché from the months kept by the projection (a sum over declarations, zeros adding nothing).
      heures AS (
        SELECT h.marche_id, coalesce(sum(h.centiemes) FILTER (WHERE h.mois >= $${b + 1}), 0) AS periode, sum(h.centiemes) AS cumul
-       FROM indicateurs.heures_marche_mois h JOIN m ON m.id = h.marche_id WHERE h.mois <= $${b + 2} GROUP BY h.marche_id
+       FROM indicateurs.heures_marche_mois h JOIN m0 ON m0.id = h.marche_id WHERE h.mois <= $${b + 2} GROUP BY h.marche_id
      ),
-     retenus AS (
-       SELECT m.*, coalesce(h.periode, 0) AS periode, coalesce(h.cumul, 0) AS cumul FROM m LEFT JOIN heures h ON h.marche_id = m.id
-       WHERE (m.date_debut <= $${b + 4} AND m.date_fin >= $${b + 3}) OR coalesce(h.periode, 0) > 0
+     m AS (
+       SELECT m0.id, m0.operation_id, m0.date_debut,
+         coalesce(t.heures_prevues_centiemes, m0.heures_prevues_centiemes) AS heures_prevues_centiemes,
+         least(coalesce(t.date_fin, m0.date_fin), coalesce(m0.date_cloture, coalesce(t.date_fin, m0.date_fin))) AS date_fin,
+         coalesce(h.periode, 0) AS periode, coalesce(h.cumul, 0) AS cumul
+       FROM m0 LEFT JOIN termes t ON t.marche_id = m0.id LEFT JOIN heures h ON h.marche_id = m0.id
      ),
+     retenus AS (SELECT m.* FROM m WHERE (m.date_debut <= $${b + 4} AND m.date_fin >= $${b + 3}) OR m.periode > 0),
      prevues AS (
        SELECT operation_id, count(*)::int AS marches, sum(heures_prevues_centiemes)::bigint AS prevues,
          sum(periode)::bigint AS periode, sum(cumul)::bigint AS cumul
        FROM retenus GROUP BY 1
      ),
-     salaries AS (
-       SELECT r.operation_id, count(DISTINCT d.salarie_id)::int AS salaries
-       FROM indicateurs.declarations d JOIN retenus r ON r.id = d.marche_id
-       WHERE d.centiemes > 0 AND d.mois BETWEEN $${b + 1} AND $${b + 2} GROUP BY 1
-     )
+     -- Every marché with hours in the period is retained: its opération's people are those of the scope's hours.
+     salaries AS (SELECT pe.operation_id, count(*)::int AS salaries FROM (${personnes.sql}) pe GROUP BY 1)
      SELECT o.id, o.nom, o.commune, o.donneur_ordre_id, pr.marches, pr.prevues, pr.periode, pr.cumul, coalesce(s.salaries, 0)::int AS salaries
      FROM prevues pr JOIN indicateurs.operations o ON o.id = pr.operation_id LEFT JOIN salaries s ON s.operation_id = pr.operation_id
      ORDER BY o.nom, o.id`,
-    [...params, moisDu, moisAu, du, au],
+    [...params, moisDu, moisAu, du, au, ...avecHeures.args, ...personnes.args],
   );
   return rows.map((r) => ({
     operationId: r.id,
