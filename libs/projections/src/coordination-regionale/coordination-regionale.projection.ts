@@ -3,7 +3,7 @@ import { enCentiemes, jourDe, type EvenementDuDomaine } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
 import type { Projection } from '../runtime/projection';
 import { BatchedRows, flushInOrder } from '../runtime/batched-rows';
-import { ajouterTermes, TERMES_MARCHES_INSERT } from '../indicateurs/termes-marches';
+import { AVENANTS_APPLY, ligneAvenant, TERMES_MARCHES_INSERT } from '../indicateurs/termes-marches';
 import { ENTITES_COORDINATION, SCHEMA_COORDINATION } from './coordination-regionale.entities';
 
 const DONNEURS_ORDRE_INSERT = `INSERT INTO donneurs_ordre (id, nom) SELECT * FROM unnest($1::uuid[], $2::text[])`;
@@ -26,8 +26,8 @@ const CLOTURES_UPDATE = `UPDATE marches m SET date_cloture = r.date_cloture FROM
  * every marché, so that a marché that starts being followed shows its whole history.
  *
  * A batch is applied with a few multi-row statements (see `BatchedRows`): the frequent events (new rows,
- * hours, closings) are buffered in log order; the rare ones that update a marché otherwise (avenant, suivi) first
- * flush every buffer, since they may touch a row inserted earlier in the batch, then write on their own.
+ * hours, avenants, closings) are buffered in log order; the starts and stops of the follow-up first flush every
+ * buffer, since they may touch a row inserted earlier in the batch, then write on their own.
  */
 export class CoordinationRegionaleProjection implements Projection {
   readonly name = 'coordination-regionale';
@@ -40,9 +40,10 @@ export class CoordinationRegionaleProjection implements Projection {
     const marches = new BatchedRows(MARCHES_INSERT);
     const termes = new BatchedRows(TERMES_MARCHES_INSERT);
     const heures = new BatchedRows(HEURES_ADD, (before, next) => [before[0], before[1], (before[2] as number) + (next[2] as number)]);
+    const avenants = new BatchedRows(AVENANTS_APPLY);
     const clotures = new BatchedRows(CLOTURES_UPDATE);
-    // Marchés before their terms and closings (which read or update them); the others are independent.
-    const all = [donneurs, marches, termes, heures, clotures];
+    // Marchés before their terms, then their avenants and closings (which read or update them); the others are independent.
+    const all = [donneurs, marches, termes, avenants, heures, clotures];
     const ajouterHeures = (marcheId: string, mois: string, centiemes: number) => heures.set(`${marcheId.toLowerCase()}|${mois}`, [marcheId, mois, centiemes]);
 
     for (const recorded of events) {
@@ -68,10 +69,12 @@ export class CoordinationRegionaleProjection implements Projection {
           ajouterHeures(event.data.marcheId, event.data.mois, enCentiemes(event.data.heures) - enCentiemes(event.data.heuresPrecedentes));
           break;
         case 'AvenantConclu':
+          avenants.add(ligneAvenant(event));
+          break;
         case 'SuiviRegionalDemarre':
         case 'SuiviRegionalArrete':
           await flushInOrder(tx, all);
-          await this.changerMarche(event, tx);
+          await this.changerSuivi(event, tx);
           break;
         default:
           break;
@@ -80,18 +83,9 @@ export class CoordinationRegionaleProjection implements Projection {
     await flushInOrder(tx, all);
   }
 
-  /** One event that changes a marché, written on its own (they are rare), after the buffers are flushed. */
-  private async changerMarche(event: RecordedEvent & EvenementDuDomaine, tx: EntityManager): Promise<void> {
+  /** A start or stop of the regional follow-up, written on its own (they are rare), after the buffers are flushed. */
+  private async changerSuivi(event: RecordedEvent & EvenementDuDomaine, tx: EntityManager): Promise<void> {
     switch (event.type) {
-      case 'AvenantConclu': {
-        const d = event.data;
-        await tx.query(
-          `UPDATE marches SET heures_prevues_centiemes = coalesce($2, heures_prevues_centiemes), date_fin = coalesce($3, date_fin) WHERE id = $1`,
-          [d.marcheId, d.heuresPrevues === undefined ? null : enCentiemes(d.heuresPrevues), d.dateFin ?? null],
-        );
-        await ajouterTermes(tx, event);
-        return;
-      }
       case 'SuiviRegionalDemarre':
       case 'SuiviRegionalArrete': {
         await tx.query(`UPDATE marches SET suivi = $2 WHERE id = $1`, [event.data.marcheId, event.type === 'SuiviRegionalDemarre']);

@@ -1,9 +1,9 @@
 import type { RecordedEvent } from '@suivi/event-store';
-import { enCentiemes, jourDe, sousSecteurDe, type AvenantConclu, type EvenementDuDomaine } from '@suivi/domain';
+import { enCentiemes, jourDe, sousSecteurDe, type EvenementDuDomaine } from '@suivi/domain';
 import type { EntityManager } from 'typeorm';
 import type { Projection } from '../runtime/projection';
 import { BatchedRows, flushInOrder } from '../runtime/batched-rows';
-import { ajouterTermes, TERMES_MARCHES_INSERT } from './termes-marches';
+import { AVENANTS_APPLY, ligneAvenant, TERMES_MARCHES_INSERT } from './termes-marches';
 import { cumulerAgregats } from './agregats';
 import { ENTITES_INDICATEURS, SCHEMA_INDICATEURS } from './indicateurs.entities';
 
@@ -106,11 +106,11 @@ const OBJECTIFS_UPSERT = `
  * log order would leave them. The batch is walked in order and each event's write buffered (`BatchedRows`);
  * at the end the buffers are flushed in dependency order: new rows before the rows that read them (marchés
  * before their terms, placements before the declarations that take their entreprise, declarations before their
- * corrections), updates last, each kept to the last state of its row. Nothing read by a buffered write changes
- * between the event and the flush, except through avenants (the terms read the marché as amended): an avenant
- * flushes every buffer first and writes on its own. Sums (`heures_marche_mois`, `centiemes_realises`, the
- * aggregates of agregats.ts) move by the sum of their events' amounts; a closing sets a marché's realised hours
- * again from its months, after the hours. Nothing is kept from one batch to the next.
+ * corrections, registration terms before avenants), updates last, each kept to the last state of its row; avenants
+ * in log order, each amending what the ones before left (`AVENANTS_APPLY`). Nothing read by a buffered write
+ * changes between the event and the flush. Sums (`heures_marche_mois`, `centiemes_realises`, the aggregates of
+ * agregats.ts) move by the sum of their events' amounts; a closing sets a marché's realised hours again from its
+ * months, after the hours. Nothing is kept from one batch to the next.
  */
 export class IndicateursProjection implements Projection {
   readonly name = 'indicateurs';
@@ -122,6 +122,7 @@ export class IndicateursProjection implements Projection {
     const operations = new BatchedRows(OPERATIONS_INSERT);
     const marches = new BatchedRows(MARCHES_INSERT);
     const termes = new BatchedRows(TERMES_MARCHES_INSERT);
+    const avenants = new BatchedRows(AVENANTS_APPLY);
     const entreprises = new BatchedRows(ENTREPRISES_INSERT);
     const salaries = new BatchedRows(SALARIES_INSERT);
     const eligibilites = new BatchedRows(ELIGIBILITES_INSERT);
@@ -133,7 +134,7 @@ export class IndicateursProjection implements Projection {
     const suivis = new BatchedRows(SUIVIS_UPDATE);
     const clotures = new BatchedRows(CLOTURES_UPDATE);
     // The flush order: each statement after those whose rows it reads.
-    const all = [donneurs, operations, marches, termes, entreprises, salaries, eligibilites, placements, declarations, corrections, fins, objectifs, suivis, clotures];
+    const all = [donneurs, operations, marches, termes, avenants, entreprises, salaries, eligibilites, placements, declarations, corrections, fins, objectifs, suivis, clotures];
 
     for (const recorded of events) {
       const event = recorded as RecordedEvent & EvenementDuDomaine;
@@ -171,8 +172,7 @@ export class IndicateursProjection implements Projection {
           suivis.set(event.data.marcheId.toLowerCase(), [event.data.marcheId, event.type === 'SuiviRegionalDemarre']);
           break;
         case 'AvenantConclu':
-          await flushInOrder(tx, all);
-          await this.conclureAvenant(event, tx);
+          avenants.add(ligneAvenant(event));
           break;
         case 'MarcheCloture':
           clotures.set(event.data.marcheId.toLowerCase(), [event.data.marcheId, event.data.date]);
@@ -220,15 +220,5 @@ export class IndicateursProjection implements Projection {
       }
     }
     await flushInOrder(tx, all);
-  }
-
-  /** An avenant, written on its own (they are rare), after the buffers are flushed. */
-  private async conclureAvenant(event: RecordedEvent & AvenantConclu, tx: EntityManager): Promise<void> {
-    const d = event.data;
-    await tx.query(
-      `UPDATE marches SET heures_prevues_centiemes = coalesce($2, heures_prevues_centiemes), date_fin = coalesce($3, date_fin) WHERE id = $1`,
-      [d.marcheId, d.heuresPrevues === undefined ? null : enCentiemes(d.heuresPrevues), d.dateFin ?? null],
-    );
-    await ajouterTermes(tx, event);
   }
 }
