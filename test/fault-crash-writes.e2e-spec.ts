@@ -2,7 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { declarationIdDe } from '@suivi/commands';
 import { siretValide } from './support/fixtures';
-import { ApiUnderTest, createUser, faultEnvironment, faultSeed, runCli, seededRandom, signIn, sleep, waitForProjections, type FaultEnvironment } from './support/fault-processes';
+import {
+  ApiUnderTest,
+  createUser,
+  faultEnvironment,
+  faultSeed,
+  jsonHeaders as headers,
+  runCli,
+  seededRandom,
+  seedPlacements,
+  signIn,
+  sleep,
+  waitForProjections,
+  type FaultEnvironment,
+} from './support/fault-processes';
 import { createMigratedTestDatabase } from './support/test-database';
 
 /**
@@ -54,14 +67,6 @@ describe('fault: the api SIGKILLed repeatedly during HTTP declarations and corre
 
   const head = async () => Number((await sql.query(`SELECT coalesce(max(position), 0) AS p FROM event_store.events`)).rows[0].p);
 
-  /** A seed write (before any fault): 201 or the test stops. */
-  async function seedWrite(path: string, body: unknown): Promise<string> {
-    const res = await fetch(`${f.base}/api${path}`, { method: 'POST', headers: headers(jeton), body: JSON.stringify(body) });
-    const text = await res.text();
-    if (res.status !== 201) throw new Error(`seed ${path}: ${res.status} ${text}`);
-    return (JSON.parse(text) as { id: string }).id;
-  }
-
   beforeAll(async () => {
     db = await createMigratedTestDatabase('fault_writes');
     sql = new Client({ connectionString: db.url });
@@ -83,42 +88,7 @@ describe('fault: the api SIGKILLed repeatedly during HTTP declarations and corre
   it('acknowledged writes are in the log exactly once, nothing is half-written, every projection equals a replay', async () => {
     const started = Date.now();
     // The referential and the people, through the api, before any fault.
-    const donneurOrdreId = await seedWrite('/donneurs-ordre', { nom: 'Métropole des pannes', type: 'collectivite', region: 'Bourgogne-Franche-Comté' });
-    const operationId = await seedWrite('/operations', { donneurOrdreId, nom: 'Groupe scolaire', commune: 'Dijon' });
-    const marcheId = await seedWrite('/marches', {
-      donneurOrdreId,
-      operationId,
-      numero: 'PANNES-2025-01',
-      objet: 'Réhabilitation',
-      secteur: 'btp',
-      sousSecteur: 'batiment',
-      baseJuridique: 'L2112-2',
-      heuresPrevues: 100_000,
-      dateDebut: '2025-01-01',
-      dateFin: '2025-12-31',
-    });
-    const entrepriseId = await seedWrite('/entreprises', { siret: siretValide(919_191_000 + (seed % 1000)), raisonSociale: 'Bâtir Ensemble', type: 'classique' });
-    await seedWrite(`/marches/${marcheId}/attributions`, { entrepriseId, role: 'titulaire' });
-    const placementsOf: string[][] = [];
-    for (let c = 0; c < CLIENTS; c++) {
-      const placements: string[] = [];
-      for (let p = 0; p < PLACEMENTS_PER_CLIENT; p++) {
-        const salarieId = await seedWrite('/salaries', {
-          nom: `Client${c}`,
-          prenom: `Personne${p}`,
-          sexe: p % 2 === 0 ? 'F' : 'M',
-          dateNaissance: '1990-05-05',
-          commune: 'Chenôve',
-          quartierQpv: null,
-          niveauFormation: 'infra_3',
-        });
-        await seedWrite(`/salaries/${salarieId}/eligibilites`, { criteres: ['brsa'], dateValidation: '2024-12-01' });
-        placements.push(
-          await seedWrite('/placements', { salarieId, marcheId, entrepriseId, modalite: 'embauche_directe', typeContrat: 'cdi', dateDebut: '2025-01-02' }),
-        );
-      }
-      placementsOf.push(placements);
-    }
+    const placementsOf = await seedPlacements(f.base, jeton, CLIENTS, PLACEMENTS_PER_CLIENT, siretValide(919_191_000 + (seed % 1000)));
     const seedHead = await head();
     const seededIn = Date.now() - started;
 
@@ -313,10 +283,6 @@ describe('fault: the api SIGKILLed repeatedly during HTTP declarations and corre
     );
   }, 300_000);
 });
-
-function headers(jeton: string): Record<string, string> {
-  return { 'Content-Type': 'application/json', Accept: 'application/json', Authorization: `Bearer ${jeton}` };
-}
 
 function shuffle<T>(items: T[], random: () => number): T[] {
   const out = [...items];

@@ -172,3 +172,56 @@ export function faultSeed(): number {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** JSON headers with a Bearer token. */
+export function jsonHeaders(jeton: string): Record<string, string> {
+  return { 'Content-Type': 'application/json', Accept: 'application/json', Authorization: `Bearer ${jeton}` };
+}
+
+/**
+ * Through the api, before any fault: a marché of 2025 awarded to an entreprise, and `groups`
+ * groups of `perGroup` eligible people with a placement each on it. Answers the placements' ids by group.
+ */
+export async function seedPlacements(base: string, jeton: string, groups: number, perGroup: number, siret: string): Promise<string[][]> {
+  const write = async (path: string, body: unknown): Promise<string> => {
+    const res = await fetch(`${base}/api${path}`, { method: 'POST', headers: jsonHeaders(jeton), body: JSON.stringify(body) });
+    const text = await res.text();
+    if (res.status !== 201) throw new Error(`seed ${path}: ${res.status} ${text}`);
+    return (JSON.parse(text) as { id: string }).id;
+  };
+  const donneurOrdreId = await write('/donneurs-ordre', { nom: 'Métropole des pannes', type: 'collectivite', region: 'Bourgogne-Franche-Comté' });
+  const operationId = await write('/operations', { donneurOrdreId, nom: 'Groupe scolaire', commune: 'Dijon' });
+  const marcheId = await write('/marches', {
+    donneurOrdreId,
+    operationId,
+    numero: 'PANNES-2025-01',
+    objet: 'Réhabilitation',
+    secteur: 'btp',
+    sousSecteur: 'batiment',
+    baseJuridique: 'L2112-2',
+    heuresPrevues: 100_000,
+    dateDebut: '2025-01-01',
+    dateFin: '2025-12-31',
+  });
+  const entrepriseId = await write('/entreprises', { siret, raisonSociale: 'Bâtir Ensemble', type: 'classique' });
+  await write(`/marches/${marcheId}/attributions`, { entrepriseId, role: 'titulaire' });
+  const placementsOf: string[][] = [];
+  for (let g = 0; g < groups; g++) {
+    const placements: string[] = [];
+    for (let p = 0; p < perGroup; p++) {
+      const salarieId = await write('/salaries', {
+        nom: `Groupe${g}`,
+        prenom: `Personne${p}`,
+        sexe: p % 2 === 0 ? 'F' : 'M',
+        dateNaissance: '1990-05-05',
+        commune: 'Chenôve',
+        quartierQpv: null,
+        niveauFormation: 'infra_3',
+      });
+      await write(`/salaries/${salarieId}/eligibilites`, { criteres: ['brsa'], dateValidation: '2024-12-01' });
+      placements.push(await write('/placements', { salarieId, marcheId, entrepriseId, modalite: 'embauche_directe', typeContrat: 'cdi', dateDebut: '2025-01-02' }));
+    }
+    placementsOf.push(placements);
+  }
+  return placementsOf;
+}
