@@ -32,13 +32,18 @@ import { createMigratedTestDatabase } from './support/test-database';
  *  - a. the `import:heures` CLI killed mid-commit; the api's start finishes the job; a re-import by
  *       the CLI records nothing;
  *  - b. the api killed mid-commit of an import it received over HTTP; its own restart finishes
- *       it; the same file posted again records nothing.
- * Then the log's hash chain is intact and every projection equals a replay.
+ *       it; the same file posted again records nothing;
+ *  - c. the CLI killed mid-commit with no api running, the file imported again at once (the
+ *       killed job still decided, unfinished), then the api's start finishes the orphan: every
+ *       row once, each job's counters right;
+ *  - d. then the log's hash chain is intact, every projection equals a replay, and the indicators
+ *       hold the three files' hours once.
+ * The kill points (people recorded, 10 to 60 %) come from a seed: FAULT_SEED=<n> replays them.
  */
 const MARCHES = 4;
 const MOIS = Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, '0')}`);
 /** People per file: 12 rows each, one append each (enough appends that a kill lands between two). */
-const PERSONNES = 400;
+const PERSONNES = 300;
 const FACILITATRICE = 'facilitatrice-imports';
 
 interface Job {
@@ -62,7 +67,7 @@ describe('fault: SIGKILL in the middle of an import commit', () => {
   const seed = faultSeed();
   const random = seededRandom(seed);
   /** How far into the commit each kill lands: people recorded, drawn from the seed (10 to 60 %). */
-  const seuils = [0, 1].map(() => Math.floor(PERSONNES * (0.1 + 0.5 * random())));
+  const seuils = [0, 1, 2].map(() => Math.floor(PERSONNES * (0.1 + 0.5 * random())));
 
   const count = async (where = 'true', params: unknown[] = []) => Number((await sql.query(`SELECT count(*) AS n FROM event_store.events WHERE ${where}`, params)).rows[0].n);
   const head = async () => Number((await sql.query(`SELECT coalesce(max(position), 0) AS p FROM event_store.events`)).rows[0].p);
@@ -95,7 +100,7 @@ describe('fault: SIGKILL in the middle of an import commit', () => {
         numero: (m) => `2025-IMPORT-${m}`,
       });
       const identity = (i: number) => ({ nom: `Nom${i}`, prenom: `Prénom${i}`, dateNaissance: '1988-03-04', quartierQpv: null });
-      for (const [k, nom] of ['cli', 'api'].entries()) {
+      for (const [k, nom] of ['cli', 'api', 'orphelin'].entries()) {
         const personnes = await seedPeople(executor, marches, PERSONNES, { concurrency: 8, userId: 'fault-import', identity: (i) => identity(k * PERSONNES + i) });
         const heures = new Map<string, number>();
         const lignes = ['placement;mois;heures'];
@@ -296,6 +301,78 @@ describe('fault: SIGKILL in the middle of an import commit', () => {
     expect(second).toMatchObject({ etat: 'enregistre', declarations: 0, corrections: 0, inchangees: lignes, erreurs_total: 0 });
     expect(await count()).toBe(apresReprise);
 
+    summary.push(
+      `fault-crash-import (b, seed ${seed}): the api SIGKILLed mid-commit of an HTTP import (${lignes} rows; the upload answered ${reponse}) with ` +
+        `${laisse.personnesEnregistrees}/${PERSONNES} people recorded, 0 in part; its restart finished it: ${lignes} declarations once each; ` +
+        `posted again: ${lignes} unchanged, 0 new events`,
+    );
+  }, 600_000);
+
+  it('c. the CLI killed mid-commit and the file imported again before any api start: each row recorded once, the orphan finished without recording twice', async () => {
+    const fichier = fichiers[2];
+    expect(await api.stop()).toBe(0);
+    const avant = await count();
+    const deja = (await jobs()).length;
+    const cli = startApp('cli', ['import:heures', fichier.chemin], f.env);
+    let sorti = false;
+    void cli.exited.then(() => (sorti = true));
+    const orphelin = await waitFor(
+      async () => {
+        if (sorti) throw new Error(`the import ended before the kill:\n${cli.output().slice(-2000)}`);
+        const j = (await jobs())[deja];
+        const recorded = await count(`type = 'HeuresDeclarees' AND stream_id = ANY($1)`, [fichier.personnes.map((p) => `salarie-${p.salarieId}`)]);
+        return j && j.etat === 'enregistrement' && recorded >= seuils[2] * MOIS.length ? j : undefined;
+      },
+      'the import to be recording',
+      120_000,
+      5,
+    );
+    cli.child.kill('SIGKILL');
+    await cli.exited;
+    const laisse = await afterTheKill(fichier.personnes);
+    expect(laisse.personnesEnregistrees).toBeGreaterThan(0);
+    expect(laisse.personnesEnregistrees).toBeLessThan(PERSONNES);
+    expect({ enPartie: laisse.enPartie, sansLocalisateur: laisse.sansLocalisateur }).toEqual({ enPartie: 0, sansLocalisateur: 0 });
+
+    // The facilitatrice runs the import again at once; no api runs, so the killed job stays decided, unfinished.
+    const encore = await runCli(['import:heures', fichier.chemin], f.env, 240_000);
+    expect(encore.code).toBe(0);
+    expect((await jobs())[deja]).toMatchObject({ id: orphelin.id, etat: 'enregistrement', termine_le: null });
+    expect((await jobs())[deja + 1]).toMatchObject({
+      etat: 'enregistre',
+      declarations: lignes - laisse.declarations,
+      corrections: 0,
+      inchangees: laisse.declarations,
+      erreurs_total: 0,
+    });
+    expect(await exactlyOnce(fichier)).toEqual(attendu);
+    const apresReimport = await count();
+    expect(apresReimport - avant).toBe(2 * lignes);
+
+    // The api's start finishes the orphan: what it recorded is found (still counted), the rest is already there.
+    await api.start();
+    const fini = await waitFor(
+      async () => {
+        const j = (await jobs())[deja];
+        return j.termine_le !== null ? j : undefined;
+      },
+      'the api to finish the orphaned import',
+      180_000,
+      100,
+    );
+    expect(fini).toMatchObject({ id: orphelin.id, etat: 'enregistre', declarations: laisse.declarations, corrections: 0, inchangees: lignes - laisse.declarations, erreurs_total: 0 });
+    expect(await count()).toBe(apresReimport);
+    expect(await exactlyOnce(fichier)).toEqual(attendu);
+    summary.push(
+      `fault-crash-import (c, seed ${seed}): import:heures SIGKILLed mid-commit with ${laisse.personnesEnregistrees}/${PERSONNES} people recorded, ` +
+        `the file imported again at once (${lignes - laisse.declarations} recorded, ${laisse.declarations} unchanged), then the api's start finished ` +
+        `the orphaned job (${laisse.declarations} found, ${lignes - laisse.declarations} unchanged, 0 new events): ${lignes} declarations once each`,
+    );
+  }, 600_000);
+
+  it('d. afterwards: the hash chain is intact, every projection equals a replay, the indicators hold the files once', async () => {
+    if (!api.pid) await api.start();
+    const jeton = await signIn(f.base, FACILITATRICE);
     // Every projection (killed with the api too) catches up, then equals a replay; the chain holds.
     await waitForProjections(f.base, head);
     const indicateurs = await fetch(`${f.base}/api/indicateurs?annee=2025`, { headers: { Authorization: `Bearer ${jeton}` } });
@@ -308,10 +385,6 @@ describe('fault: SIGKILL in the middle of an import commit', () => {
     const verify = await runCli(['audit:verify'], f.env, 240_000);
     if (verify.code !== 0) console.log(verify.output.slice(-6000));
     expect(verify.code).toBe(0);
-    summary.push(
-      `fault-crash-import (b, seed ${seed}): the api SIGKILLed mid-commit of an HTTP import (${lignes} rows; the upload answered ${reponse}) with ` +
-        `${laisse.personnesEnregistrees}/${PERSONNES} people recorded, 0 in part; its restart finished it: ${lignes} declarations once each; ` +
-        `posted again: ${lignes} unchanged, 0 new events; audit:chain intact, audit:verify identical, indicators = the files' ${total} h`,
-    );
+    summary.push(`fault-crash-import (d): ${await count()} events, audit:chain intact, audit:verify identical, indicators = the 3 files' ${total} h`);
   }, 600_000);
 });
