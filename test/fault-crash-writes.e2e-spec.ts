@@ -23,7 +23,10 @@ import { createMigratedTestDatabase } from './support/test-database';
  * projectors in process) on a real PostgreSQL; six clients declare and correct hours over HTTP,
  * each request with its own Idempotency-Key, sent again (same key, same body) after a connection
  * error or a 5xx until it is answered 201; meanwhile the api is SIGKILLed several times at seeded
- * random moments (with requests in flight) and started again.
+ * random moments (with requests in flight) and started again, sometimes killed again during its
+ * start. Clients work in pairs on the same people (each person has a placement on two marchés,
+ * one client per placement), so appends race on each person's stream too; a few writes cut by a
+ * kill are given up by their client (never acknowledged).
  *
  * Then: every acknowledged write is in the log exactly once and nothing else is (by declaration
  * id, correction id and event id); no declaration is half-written (its locator without its event,
@@ -36,6 +39,8 @@ const CLIENTS = 6;
 const PLACEMENTS_PER_CLIENT = 3;
 const MOIS = Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, '0')}`);
 const KILLS = 5;
+/** Share of the restarts killed again during the start (after 0.1 to 2 s), before the next kill. */
+const BOOT_KILL_SHARE = 0.4;
 const CORRECTION_SHARE = 0.35;
 /** Share of the declarations cut by a kill that their client gives up on: writes never acknowledged. */
 const ABANDON_SHARE = 0.3;
@@ -88,7 +93,9 @@ describe('fault: the api SIGKILLed repeatedly during HTTP declarations and corre
   it('acknowledged writes are in the log exactly once, nothing is half-written, every projection equals a replay', async () => {
     const started = Date.now();
     // The referential and the people, through the api, before any fault.
-    const placementsOf = await seedPlacements(f.base, jeton, CLIENTS, PLACEMENTS_PER_CLIENT, siretValide(919_191_000 + (seed % 1000)));
+    // Clients 2k and 2k+1 share group k's people: one on each person's first marché, one on the second.
+    const groups = await seedPlacements(f.base, jeton, CLIENTS / 2, PLACEMENTS_PER_CLIENT, siretValide(919_191_000 + (seed % 1000)), 2);
+    const placementsOf = Array.from({ length: CLIENTS }, (_, c) => groups[Math.floor(c / 2)].filter((_, i) => i % 2 === c % 2));
     const seedHead = await head();
     const seededIn = Date.now() - started;
 
@@ -156,7 +163,8 @@ describe('fault: the api SIGKILLed repeatedly during HTTP declarations and corre
       const rnd = seededRandom(seed + c + 1);
       const mine: string[] = [];
       for (const { placementId, mois } of plans[c]) {
-        const heures = 20 + Math.floor(rnd() * 120);
+        // At most 102.25 h a placement: a person's two placements stay under the 220 h of a month.
+        const heures = 20 + Math.floor(rnd() * 80);
         let id: string;
         try {
           ({ id } = await acknowledged(`/placements/${placementId}/heures`, { mois, heures }, () => rnd() < ABANDON_SHARE));
@@ -171,7 +179,7 @@ describe('fault: the api SIGKILLed repeatedly during HTTP declarations and corre
         if (rnd() < CORRECTION_SHARE) {
           const declarationId = mine[Math.floor(rnd() * mine.length)];
           const avant = declarations.get(declarationId)!;
-          const apres = avant >= 150 ? avant - 7.5 : avant + 12.25;
+          const apres = avant >= 90 ? avant - 7.5 : avant + 12.25;
           const correction = await acknowledged(`/declarations/${declarationId}/corrections`, { heures: apres, motif: `Feuille de temps rectifiée (${c})` });
           corrections.add(correction.id);
           declarations.set(declarationId, apres);
@@ -184,7 +192,9 @@ describe('fault: the api SIGKILLed repeatedly during HTTP declarations and corre
     // jitter of a few ms, whatever requests are in flight then; the api started again at once.
     const thresholds = Array.from({ length: KILLS }, () => Math.floor(declarationsPlanned * (0.05 + 0.85 * random()))).sort((a, b) => a - b);
     const jitters = thresholds.map(() => Math.floor(random() * 40));
+    const bootKills = thresholds.map(() => (random() < BOOT_KILL_SHARE ? 100 + Math.floor(random() * 1_900) : null));
     const kills: Array<{ afterAcks: number; inFlight: number }> = [];
+    const duringStart: Array<{ afterMs: number; listening: boolean }> = [];
     let clientsDone = false;
     async function chaos(): Promise<void> {
       for (const [k, threshold] of thresholds.entries()) {
@@ -193,6 +203,14 @@ describe('fault: the api SIGKILLed repeatedly during HTTP declarations and corre
         await sleep(jitters[k]);
         kills.push({ afterAcks: tally.acknowledged.declarations + tally.acknowledged.corrections, inFlight: tally.inFlight });
         await api.kill();
+        const boot = bootKills[k];
+        if (boot !== null) {
+          // Killed again while starting (migrations, projectors catching up, imports resumed).
+          api.spawn();
+          await sleep(boot);
+          duringStart.push({ afterMs: boot, listening: await api.listening() });
+          await api.kill();
+        }
         await api.start();
       }
     }
@@ -273,7 +291,8 @@ describe('fault: the api SIGKILLed repeatedly during HTTP declarations and corre
 
     const events = await head();
     console.log(
-      `fault-crash-writes (seed ${seed}): ${kills.length} SIGKILLs of the api (requests in flight at each: ${kills.map((k) => k.inFlight).join(', ')}), ` +
+      `fault-crash-writes (seed ${seed}): ${kills.length + duringStart.length} SIGKILLs of the api: ${kills.length} while serving (requests in flight at each: ${kills.map((k) => k.inFlight).join(', ')}), ` +
+        `${duringStart.length} during its start (${duringStart.map((d) => `${d.afterMs} ms${d.listening ? ', listening' : ''}`).join('; ')}), ` +
         `${CLIENTS} clients, ${tally.acknowledged.declarations + tally.acknowledged.corrections} acknowledged writes ` +
         `(${tally.acknowledged.declarations} declarations, ${tally.acknowledged.corrections} corrections), ${tally.sent} requests sent, ${tally.retries} retries ` +
         `(${tally.connectionErrors} connection errors of which ${tally.cut} cut in flight, 5xx ${JSON.stringify(tally.serverErrors)}); ` +

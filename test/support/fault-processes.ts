@@ -76,16 +76,13 @@ export class ApiUnderTest {
 
   /** Starts a generation and waits until it listens (GET /health). */
   async start(timeoutMs = 90_000): Promise<void> {
-    const running = startApp('api', [], this.f.env);
-    this.current = running;
-    this.starts++;
+    const running = this.spawn();
     let died = false;
     void running.exited.then(() => (died = true));
     await waitFor(
       async () => {
         if (died) throw new Error(`the api exited at start:\n${running.output().slice(-3000)}`);
-        const res = await fetch(`${this.f.base}/health`, { signal: AbortSignal.timeout(2_000) });
-        return res.ok;
+        return this.listening();
       },
       'the api to listen',
       timeoutMs,
@@ -94,6 +91,22 @@ export class ApiUnderTest {
       if (died) throw new Error(`the api exited at start:\n${running.output().slice(-3000)}`);
       throw error;
     });
+  }
+
+  /** Starts a generation without waiting for it (to kill it during its start). */
+  spawn(): RunningProcess {
+    const running = startApp('api', [], this.f.env);
+    this.current = running;
+    this.starts++;
+    return running;
+  }
+
+  /** Whether GET /health answers now. */
+  async listening(): Promise<boolean> {
+    return fetch(`${this.f.base}/health`, { signal: AbortSignal.timeout(2_000) }).then(
+      (res) => res.ok,
+      () => false,
+    );
   }
 
   /** SIGKILL: no shutdown hook, no drained request, no finished projection batch. */
@@ -179,10 +192,11 @@ export function jsonHeaders(jeton: string): Record<string, string> {
 }
 
 /**
- * Through the api, before any fault: a marché of 2025 awarded to an entreprise, and `groups`
- * groups of `perGroup` eligible people with a placement each on it. Answers the placements' ids by group.
+ * Through the api, before any fault: `marches` marchés of 2025 awarded to an entreprise, and `groups`
+ * groups of `perGroup` eligible people, each with a placement on every marché. Answers the
+ * placements' ids by group, person after person (with two marchés: [p0 on m0, p0 on m1, p1 on m0, ...]).
  */
-export async function seedPlacements(base: string, jeton: string, groups: number, perGroup: number, siret: string): Promise<string[][]> {
+export async function seedPlacements(base: string, jeton: string, groups: number, perGroup: number, siret: string, marches = 1): Promise<string[][]> {
   const write = async (path: string, body: unknown): Promise<string> => {
     const res = await fetch(`${base}/api${path}`, { method: 'POST', headers: jsonHeaders(jeton), body: JSON.stringify(body) });
     const text = await res.text();
@@ -191,20 +205,24 @@ export async function seedPlacements(base: string, jeton: string, groups: number
   };
   const donneurOrdreId = await write('/donneurs-ordre', { nom: 'Métropole des pannes', type: 'collectivite', region: 'Bourgogne-Franche-Comté' });
   const operationId = await write('/operations', { donneurOrdreId, nom: 'Groupe scolaire', commune: 'Dijon' });
-  const marcheId = await write('/marches', {
-    donneurOrdreId,
-    operationId,
-    numero: 'PANNES-2025-01',
-    objet: 'Réhabilitation',
-    secteur: 'btp',
-    sousSecteur: 'batiment',
-    baseJuridique: 'L2112-2',
-    heuresPrevues: 100_000,
-    dateDebut: '2025-01-01',
-    dateFin: '2025-12-31',
-  });
   const entrepriseId = await write('/entreprises', { siret, raisonSociale: 'Bâtir Ensemble', type: 'classique' });
-  await write(`/marches/${marcheId}/attributions`, { entrepriseId, role: 'titulaire' });
+  const marcheIds: string[] = [];
+  for (let m = 0; m < marches; m++) {
+    const marcheId = await write('/marches', {
+      donneurOrdreId,
+      operationId,
+      numero: `PANNES-2025-${m + 1}`,
+      objet: 'Réhabilitation',
+      secteur: 'btp',
+      sousSecteur: 'batiment',
+      baseJuridique: 'L2112-2',
+      heuresPrevues: 100_000,
+      dateDebut: '2025-01-01',
+      dateFin: '2025-12-31',
+    });
+    await write(`/marches/${marcheId}/attributions`, { entrepriseId, role: 'titulaire' });
+    marcheIds.push(marcheId);
+  }
   const placementsOf: string[][] = [];
   for (let g = 0; g < groups; g++) {
     const placements: string[] = [];
@@ -219,7 +237,9 @@ export async function seedPlacements(base: string, jeton: string, groups: number
         niveauFormation: 'infra_3',
       });
       await write(`/salaries/${salarieId}/eligibilites`, { criteres: ['brsa'], dateValidation: '2024-12-01' });
-      placements.push(await write('/placements', { salarieId, marcheId, entrepriseId, modalite: 'embauche_directe', typeContrat: 'cdi', dateDebut: '2025-01-02' }));
+      for (const marcheId of marcheIds) {
+        placements.push(await write('/placements', { salarieId, marcheId, entrepriseId, modalite: 'embauche_directe', typeContrat: 'cdi', dateDebut: '2025-01-02' }));
+      }
     }
     placementsOf.push(placements);
   }
