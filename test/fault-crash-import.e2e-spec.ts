@@ -29,8 +29,9 @@ import { createMigratedTestDatabase } from './support/test-database';
  * test/import-heures-reprise.e2e-spec.ts already covers `reprendre` at the library level, on job
  * states staged by hand (decided, half-recorded, before the decision, lock held elsewhere, a stale
  * listing, two imports at once). This file adds the real fault: SIGKILL of the process recording.
- *  - a. the `import:heures` CLI killed mid-commit; the api's start finishes the job; a re-import by
- *       the CLI records nothing;
+ *  - a. the `import:heures` CLI killed mid-commit; the api's start resumes the job and is itself
+ *       killed during the resumption (when the poll catches it there), the next start finishes it;
+ *       a re-import by the CLI records nothing;
  *  - b. the api killed mid-commit of an import it received over HTTP; its own restart finishes
  *       it; the same file posted again records nothing;
  *  - c. the CLI killed mid-commit with no api running, the file imported again at once (the
@@ -176,7 +177,7 @@ describe('fault: SIGKILL in the middle of an import commit', () => {
   const lignes = PERSONNES * MOIS.length;
   const attendu = { declarations: lignes, doublees: 0, heuresFausses: 0, localisateurs: lignes, localisateursDoubles: 0, corrections: 0 };
 
-  it('a. the import:heures CLI killed mid-commit: the api finishes the job at its start, a re-import records nothing', async () => {
+  it('a. the import:heures CLI killed mid-commit: the api resumes the job (killed once more while resuming it), then finishes it; a re-import records nothing', async () => {
     const fichier = fichiers[0];
     const avant = await count();
     const cli = startApp('cli', ['import:heures', fichier.chemin], f.env);
@@ -204,7 +205,28 @@ describe('fault: SIGKILL in the middle of an import commit', () => {
     expect({ enPartie: laisse.enPartie, sansLocalisateur: laisse.sansLocalisateur }).toEqual({ enPartie: 0, sansLocalisateur: 0 });
     expect(laisse.declarations).toBe(laisse.personnesEnregistrees * MOIS.length);
 
-    // The api's start finishes the decided job (its bootstrap resumes orphaned imports).
+    // The api's start finishes the decided job (its bootstrap resumes orphaned imports). Killed once
+    // more in the middle of that resumption when the poll sees it there (a second crash), then started again.
+    const duFichier = fichier.personnes.map((p) => `salarie-${p.salarieId}`);
+    api.spawn();
+    const reprise = await waitFor(
+      async () => {
+        const [j] = await jobs();
+        if (j.termine_le !== null) return 'finie' as const;
+        const n = await count(`type = 'HeuresDeclarees' AND stream_id = ANY($1)`, [duFichier]);
+        return n >= laisse.declarations + 5 * MOIS.length ? n : undefined;
+      },
+      'the api to resume the import',
+      180_000,
+      5,
+    );
+    let pendantLaReprise: Awaited<ReturnType<typeof afterTheKill>> | null = null;
+    if (reprise !== 'finie') {
+      await api.kill();
+      pendantLaReprise = await afterTheKill(fichier.personnes);
+      expect((await jobs())[0]).toMatchObject({ id: job.id, etat: 'enregistrement', termine_le: null });
+      expect({ enPartie: pendantLaReprise.enPartie, sansLocalisateur: pendantLaReprise.sansLocalisateur }).toEqual({ enPartie: 0, sansLocalisateur: 0 });
+    }
     await api.start();
     const fini = await waitFor(
       async () => {
@@ -230,7 +252,10 @@ describe('fault: SIGKILL in the middle of an import commit', () => {
     expect(await exactlyOnce(fichier)).toEqual(attendu);
     summary.push(
       `fault-crash-import (a, seed ${seed}): import:heures (${lignes} rows, ${PERSONNES} people) SIGKILLed mid-commit with ${laisse.personnesEnregistrees}/${PERSONNES} people recorded ` +
-        `(${laisse.declarations} declarations, 0 people in part, ${laisse.localisateursSeuls} locators ahead of their declaration); the api's start finished it: ` +
+        `(${laisse.declarations} declarations, 0 people in part, ${laisse.localisateursSeuls} locators ahead of their declaration); ` +
+        (pendantLaReprise
+          ? `the api killed in turn while resuming it, at ${pendantLaReprise.personnesEnregistrees}/${PERSONNES} people (0 in part); its next start finished it: `
+          : `(the resumption ended before the poll could kill it) the api's start finished it: `) +
         `${lignes} declarations once each, 0 duplicated; re-import: ${lignes} unchanged, 0 new events`,
     );
   }, 600_000);

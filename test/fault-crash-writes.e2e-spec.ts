@@ -292,7 +292,7 @@ describe('fault: the api SIGKILLed repeatedly during HTTP declarations and corre
     const events = await head();
     console.log(
       `fault-crash-writes (seed ${seed}): ${kills.length + duringStart.length} SIGKILLs of the api: ${kills.length} while serving (requests in flight at each: ${kills.map((k) => k.inFlight).join(', ')}), ` +
-        `${duringStart.length} during its start (${duringStart.map((d) => `${d.afterMs} ms${d.listening ? ', listening' : ''}`).join('; ')}), ` +
+        `${duringStart.length} during its start${duringStart.length ? ` (${duringStart.map((d) => `${d.afterMs} ms${d.listening ? ', listening' : ''}`).join('; ')})` : ''}, ` +
         `${CLIENTS} clients, ${tally.acknowledged.declarations + tally.acknowledged.corrections} acknowledged writes ` +
         `(${tally.acknowledged.declarations} declarations, ${tally.acknowledged.corrections} corrections), ${tally.sent} requests sent, ${tally.retries} retries ` +
         `(${tally.connectionErrors} connection errors of which ${tally.cut} cut in flight, 5xx ${JSON.stringify(tally.serverErrors)}); ` +
