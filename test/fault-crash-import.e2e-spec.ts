@@ -44,7 +44,7 @@ import { createMigratedTestDatabase } from './support/test-database';
 const MARCHES = 4;
 const MOIS = Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, '0')}`);
 /** People per file: 12 rows each, one append each (enough appends that a kill lands between two). */
-const PERSONNES = 300;
+const PERSONNES = 200;
 const FACILITATRICE = 'facilitatrice-imports';
 
 interface Job {
