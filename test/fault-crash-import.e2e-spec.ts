@@ -11,7 +11,7 @@ import { PersonalDataProtection, PersonalKeys } from '@suivi/personal-data';
 import { CliModule } from '../apps/cli/src/cli.module';
 import { seedPeople, seedReferentiel, type BenchPerson } from '../apps/cli/src/bench/bench-people';
 import { ApiUnderTest, createUser, faultEnvironment, faultSeed, runCli, seededRandom, signIn, waitForProjections, type FaultEnvironment } from './support/fault-processes';
-import { startApp, waitFor } from './support/processes';
+import { startApp, waitFor, type RunningProcess } from './support/processes';
 import { createMigratedTestDatabase } from './support/test-database';
 
 /**
@@ -65,6 +65,8 @@ describe('fault: SIGKILL in the middle of an import commit', () => {
   let dossier: string;
   const fichiers: Array<{ chemin: string; personnes: BenchPerson[]; heures: Map<string, number> }> = [];
   const summary: string[] = [];
+  /** CLI children started in the background: killed by afterAll should an assertion fail first. */
+  const clis: RunningProcess[] = [];
   const seed = faultSeed();
   const random = seededRandom(seed);
   /** How far into the commit each kill lands: people recorded, drawn from the seed (10 to 60 %). */
@@ -124,6 +126,7 @@ describe('fault: SIGKILL in the middle of an import commit', () => {
   }, 240_000);
 
   afterAll(async () => {
+    for (const cli of clis) if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
     if (summary.length > 0) console.log(summary.join('\n'));
     await api?.stop();
     await sql?.end();
@@ -181,6 +184,7 @@ describe('fault: SIGKILL in the middle of an import commit', () => {
     const fichier = fichiers[0];
     const avant = await count();
     const cli = startApp('cli', ['import:heures', fichier.chemin], f.env);
+    clis.push(cli);
     let sorti = false;
     void cli.exited.then(() => (sorti = true));
     // Mid-commit: the job decided (recording) and some people's appends made, not all.
@@ -339,6 +343,7 @@ describe('fault: SIGKILL in the middle of an import commit', () => {
     const avant = await count();
     const deja = (await jobs()).length;
     const cli = startApp('cli', ['import:heures', fichier.chemin], f.env);
+    clis.push(cli);
     let sorti = false;
     void cli.exited.then(() => (sorti = true));
     const orphelin = await waitFor(

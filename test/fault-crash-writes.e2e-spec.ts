@@ -69,6 +69,8 @@ describe('fault: the api SIGKILLed repeatedly during HTTP declarations and corre
   let jeton: string;
   const seed = faultSeed();
   const random = seededRandom(seed);
+  /** The clients' retries: ended by afterAll or a failed restart too, rather than retrying for minutes. */
+  let running = false;
 
   const head = async () => Number((await sql.query(`SELECT coalesce(max(position), 0) AS p FROM event_store.events`)).rows[0].p);
 
@@ -84,6 +86,7 @@ describe('fault: the api SIGKILLed repeatedly during HTTP declarations and corre
   }, 180_000);
 
   afterAll(async () => {
+    running = false;
     await api?.stop();
     await sql?.end();
     await db?.drop();
@@ -118,6 +121,7 @@ describe('fault: the api SIGKILLed repeatedly during HTTP declarations and corre
     async function acknowledged(path: string, body: unknown, giveUp: () => boolean = () => false): Promise<{ id: string; position: number }> {
       const key = randomUUID();
       for (let attempt = 1; ; attempt++) {
+        if (!running) throw new Error(`${path}: given up, the test is stopping`);
         if (attempt > 1) tally.retries++;
         if (attempt > 2_000) throw new Error(`${path}: still not acknowledged after 2,000 attempts`);
         tally.sent++;
@@ -215,7 +219,10 @@ describe('fault: the api SIGKILLed repeatedly during HTTP declarations and corre
       }
     }
 
+    running = true;
     const chaosDone = chaos();
+    // A restart that fails ends the clients' retries at once (the failure is reported by await chaosDone).
+    chaosDone.catch(() => (running = false));
     const results = await Promise.allSettled(Array.from({ length: CLIENTS }, (_, c) => client(c)));
     clientsDone = true;
     await chaosDone;

@@ -52,6 +52,8 @@ describe('fault: PostgreSQL stopped and crashed under load, the api never restar
   let api: ApiUnderTest;
   const seed = faultSeed();
   const random = seededRandom(seed);
+  /** The writers: ended by afterAll too, should an assertion fail first. */
+  let writing = false;
 
   beforeAll(async () => {
     port = await freePort();
@@ -67,6 +69,7 @@ describe('fault: PostgreSQL stopped and crashed under load, the api never restar
   }, 180_000);
 
   afterAll(async () => {
+    writing = false;
     await api?.stop();
     await postgres?.stop();
     f?.cleanup();
@@ -96,11 +99,12 @@ describe('fault: PostgreSQL stopped and crashed under load, the api never restar
     const corrections = new Set<string>();
     const unexpected: string[] = [];
     const tally = { acks: 0, sent: 0, retries: 0, status503: 0, otherStatus5xx: 0, connectionErrors: 0, baseIndisponible: 0 };
-    let writing = true;
+    writing = true;
 
     async function acknowledged(path: string, body: unknown): Promise<{ id: string } | null> {
       const key = randomUUID();
       for (let attempt = 1; attempt <= 2_000; attempt++) {
+        if (!writing && attempt > 1) throw new Error(`${path}: given up, the test is over`);
         if (attempt > 1) tally.retries++;
         tally.sent++;
         let res: Response;

@@ -45,6 +45,9 @@ describe('fault: two projector processes, the active one SIGKILLed while events 
   const projectors: RunningProcess[] = [];
   const seed = faultSeed();
   const random = seededRandom(seed);
+  /** The probe and the writers: ended by afterAll too, should an assertion fail first. */
+  let probing = false;
+  let writing = false;
 
   beforeAll(async () => {
     db = await createMigratedTestDatabase('fault_projectors');
@@ -57,6 +60,8 @@ describe('fault: two projector processes, the active one SIGKILLed while events 
   }, 180_000);
 
   afterAll(async () => {
+    probing = false;
+    writing = false;
     for (const p of projectors) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     await Promise.all(projectors.map((p) => p.exited));
     await api?.stop();
@@ -130,7 +135,7 @@ describe('fault: two projector processes, the active one SIGKILLed while events 
     const deadSessions = { n: 0 };
     const lastCheckpoint = new Map<string, number>();
     const runBy = new Map<string, Set<string>>();
-    let probing = true;
+    probing = true;
     const probe = (async () => {
       while (probing) {
         const h = await holders().catch(() => null);
@@ -167,7 +172,7 @@ describe('fault: two projector processes, the active one SIGKILLed while events 
     const unexpected: string[] = [];
     let acks = 0;
     let corrections = 0;
-    let writing = true;
+    writing = true;
     const post = async (path: string, body: unknown): Promise<{ id: string } | null> => {
       const key = randomUUID();
       for (let attempt = 0; attempt < 100; attempt++) {
