@@ -33,12 +33,14 @@ import { createMigratedTestDatabase } from './support/test-database';
  * or the reverse); no request's answer is left unstored; the hash chain verifies (`audit:chain`);
  * once the projections have caught up, every read model equals a replay of the log
  * (`audit:verify`) and the indicators' hours are the clients' own sum.
- * FAULT_SEED=<n> replays a run's kill moments and hours.
+ * FAULT_SEED=<n> replays a run's kill moments and hours; FAULT_KILLS and FAULT_PLACEMENTS (per
+ * client, 12 declarations each) make it longer.
  */
 const CLIENTS = 6;
-const PLACEMENTS_PER_CLIENT = 3;
+/** FAULT_PLACEMENTS and FAULT_KILLS make a longer run (CI runs the defaults: 216 declarations, 5 kills). */
+const PLACEMENTS_PER_CLIENT = positiveInt(process.env.FAULT_PLACEMENTS, 3);
 const MOIS = Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, '0')}`);
-const KILLS = 5;
+const KILLS = positiveInt(process.env.FAULT_KILLS, 5);
 /** Share of the restarts killed again during the start (after 0.1 to 2 s), before the next kill. */
 const BOOT_KILL_SHARE = 0.4;
 const CORRECTION_SHARE = 0.35;
@@ -307,8 +309,12 @@ describe('fault: the api SIGKILLed repeatedly during HTTP declarations and corre
         `lost ${lost}, duplicated ${duplicated}, half-written ${halfWritten}; log ${events} events, chain intact, audit:verify identical; ` +
         `seed ${(seededIn / 1000).toFixed(1)} s, writes under faults ${(writesIn / 1000).toFixed(1)} s, total ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
-  }, 300_000);
+  }, 300_000 * Math.max(1, PLACEMENTS_PER_CLIENT / 3, KILLS / 5));
 });
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  return value !== undefined && /^[1-9]\d*$/.test(value) ? Number(value) : fallback;
+}
 
 function shuffle<T>(items: T[], random: () => number): T[] {
   const out = [...items];
