@@ -19,7 +19,7 @@ import {
   waitForProjections,
   type FaultEnvironment,
 } from './support/fault-processes';
-import { startCrashablePostgres, type CrashablePostgres } from './support/postgres-crash';
+import { startPostgresProcess, type PostgresProcess } from './support/postgres-process';
 import { freePort, waitFor } from './support/processes';
 import { createDatabase } from './support/test-database';
 
@@ -46,7 +46,7 @@ const FACILITATRICE = 'facilitatrice-base';
 describe('fault: PostgreSQL stopped and crashed under load, the api never restarted', () => {
   let dataDir: string;
   let port: number;
-  let postgres: CrashablePostgres | undefined;
+  let postgres: PostgresProcess | undefined;
   let db: { url: string; drop(): Promise<void> };
   let f: FaultEnvironment;
   let api: ApiUnderTest;
@@ -59,7 +59,7 @@ describe('fault: PostgreSQL stopped and crashed under load, the api never restar
     port = await freePort();
     // The folder itself (see service-start): the server's own user must be able to enter it.
     dataDir = mkdtempSync(join(tmpdir(), 'suivi-fault-pg-'));
-    postgres = await startCrashablePostgres({ dataDir, port });
+    postgres = await startPostgresProcess({ dataDir, port });
     db = await createDatabase(postgres.url, 'fault_pg');
     await runMigrations(db.url);
     f = await faultEnvironment(db.url);
@@ -178,7 +178,7 @@ describe('fault: PostgreSQL stopped and crashed under load, the api never restar
         body: JSON.stringify({ nom: 'Pendant la panne', type: 'collectivite', region: 'Bourgogne-Franche-Comté' }),
       });
       await sleep(downMs);
-      postgres = await startCrashablePostgres({ dataDir, port });
+      postgres = await startPostgresProcess({ dataDir, port });
       const back = Date.now();
       const before = tally.acks;
       await waitFor(async () => tally.acks > before, 'a write to be acknowledged again', 120_000, 20);

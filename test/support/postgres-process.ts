@@ -1,13 +1,20 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitFor } from './processes';
 
 const EMBEDDED = join(__dirname, '..', '..', 'dist', 'libs', 'database', 'src', 'embedded-postgres.js');
 
 export interface PostgresProcess {
   /** URL of the maintenance database `postgres`. */
   url: string;
-  /** Fast shutdown (connections are terminated), resolved once the server is down. */
+  /** Fast shutdown (connections are terminated, a checkpoint written), resolved once the server is down. */
   stop(): Promise<void>;
+  /**
+   * Immediate shutdown (SIGQUIT to the postmaster): every server process exits at once, no checkpoint,
+   * as after a crash; the next start replays the WAL (crash recovery).
+   */
+  crash(): Promise<void>;
 }
 
 /**
@@ -43,6 +50,22 @@ export function startPostgresProcess(options: { dataDir: string; port: number; e
         url: match[1],
         stop: async () => {
           child.kill('SIGTERM');
+          await exited;
+        },
+        crash: async () => {
+          const pid = Number(readFileSync(join(options.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+          process.kill(pid, 'SIGQUIT');
+          const gone = async () => {
+            try {
+              process.kill(pid, 0);
+              return false;
+            } catch {
+              return true;
+            }
+          };
+          await waitFor(gone, 'the postmaster to exit', 30_000, 20);
+          // The wrapper would wait for a server that is gone: it goes too, without its hooks.
+          child.kill('SIGKILL');
           await exited;
         },
       });
