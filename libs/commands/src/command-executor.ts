@@ -28,6 +28,11 @@ export interface Execution<C, E extends DomainEvent, S> {
   /** Distinguishes the appends of one request that writes several streams. */
   step?: string;
   /**
+   * False when the decision reads no personal field (a placement's commands): the stream is folded
+   * with them null, as an erased person's, without reading the person's key (one query less).
+   */
+  readIdentity?: boolean;
+  /**
    * Takes, after a successful decision and before the append, what other streams must hold
    * first (a locator, a uniqueness reservation). Answers how to give it back, or null when it
    * took nothing (already held): a request that ends refused releases what it took.
@@ -67,6 +72,8 @@ interface Taken {
 export interface EventProtection {
   protect(events: EventToAppend[]): Promise<EventToAppend[]>;
   reveal(events: RecordedEvent[]): Promise<RecordedEvent[]>;
+  /** The events with their personal fields null, no key read (absent: as stored). */
+  conceal?(events: RecordedEvent[]): RecordedEvent[];
 }
 
 const NO_PROTECTION: EventProtection = { protect: async (events) => events, reveal: async (events) => events };
@@ -164,6 +171,10 @@ export class CommandExecutor {
     return appends;
   }
 
+  private concealed(events: RecordedEvent[]): RecordedEvent[] {
+    return this.protection.conceal ? this.protection.conceal(events) : events;
+  }
+
   /** Best effort: a release that fails leaves a reservation that the next taker finds stale. */
   private async releaseAll(taken: Taken): Promise<void> {
     for (const reservation of taken.reservations.splice(0)) await reservation.release().catch(() => undefined);
@@ -173,7 +184,7 @@ export class CommandExecutor {
     const { streamId, decider, context } = execution;
     let alongsideNewFailed = false;
     for (let attempt = 1; ; attempt++) {
-      const recorded = await this.readStream(streamId);
+      const recorded = execution.readIdentity === false ? this.concealed(await this.store.readStream(streamId)) : await this.readStream(streamId);
       const replay = this.alreadyAppended(execution, recorded);
       if (replay) return replay;
 
