@@ -3,6 +3,7 @@ import { WrongExpectedRevisionError, type EventStore, type EventToAppend, type R
 import type { CommandContext } from './command-context';
 import { randomUUID } from 'node:crypto';
 import { uuidV5 } from './deterministic-id';
+import { SharedReads } from './shared-reads';
 
 export interface Loaded<S> {
   state: S;
@@ -87,10 +88,15 @@ const MAX_ATTEMPTS = 20;
  * by deciding again on fresh state; with it, the conflict is the caller's answer (409).
  */
 export class CommandExecutor {
+  /** A stream's events as stored; concurrent reads of one stream share a query (each as fresh as its own). */
+  private readonly streams: SharedReads<RecordedEvent[]>;
+
   constructor(
     private readonly store: EventStore,
     private readonly protection: EventProtection = NO_PROTECTION,
-  ) {}
+  ) {
+    this.streams = new SharedReads((streamId) => store.readStream(streamId));
+  }
 
   async load<S, E extends DomainEvent>(decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>, streamId: string): Promise<Loaded<S>> {
     return this.folded(decider, await this.readStream(streamId));
@@ -98,7 +104,7 @@ export class CommandExecutor {
 
   /** A stream's events as the domain reads them (personal fields decrypted, or null once erased). */
   async readStream(streamId: string): Promise<RecordedEvent[]> {
-    return this.protection.reveal(await this.store.readStream(streamId));
+    return this.protection.reveal(await this.streams.get(streamId));
   }
 
   async execute<C, E extends DomainEvent, S>(execution: Execution<C, E, S>): Promise<ExecutionResult<S, E>> {
@@ -184,7 +190,7 @@ export class CommandExecutor {
     const { streamId, decider, context } = execution;
     let alongsideNewFailed = false;
     for (let attempt = 1; ; attempt++) {
-      const recorded = execution.readIdentity === false ? this.concealed(await this.store.readStream(streamId)) : await this.readStream(streamId);
+      const recorded = execution.readIdentity === false ? this.concealed(await this.streams.get(streamId)) : await this.readStream(streamId);
       const replay = this.alreadyAppended(execution, recorded);
       if (replay) return replay;
 
