@@ -17,7 +17,7 @@ export interface ProjectionRunnerOptions {
   transientRetryMs?: { first: number; max: number };
   /**
    * Pause after a batch shorter than `batchSize` (the projection caught up) before reading the log
-   * again (default 25 ms), so that events appended meanwhile are applied together: one transaction
+   * again (default 50 ms), so that events appended meanwhile are applied together: one transaction
    * per projection for many appends instead of one each. An event after a quiet spell is applied at
    * once; under load, the read models lag by about this much more.
    */
@@ -47,7 +47,7 @@ export class PoisonEventError extends Error {
 }
 
 const DEFAULT_ERROR_RETRY_MS = 60_000;
-const DEFAULT_COALESCE_MS = 25;
+const DEFAULT_COALESCE_MS = 50;
 const DEFAULT_TRANSIENT_RETRY = { first: 250, max: 5_000 };
 /** Unexpected failures in a row after which the projection shows `en_erreur` (see `recordStuck`). */
 const UNEXPECTED_FAILURES_BEFORE_EN_ERREUR = 3;
