@@ -58,4 +58,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # `--init` / compose `init: true` to also get zombie reaping). The heap cap
 # keeps the api near 190 MB of RSS under load instead of 310-340 MB
 # (apps/cli/src/bench/api-process.ts, API_NODE_OPTIONS: the same for the benches).
-CMD ["node", "--max-old-space-size=256", "dist/apps/api/src/main.js"]
+CMD ["node", "--max-old-space-size=512", "dist/apps/api/src/main.js"]

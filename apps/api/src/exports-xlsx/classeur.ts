@@ -90,7 +90,7 @@ function ecrire(cellule: ExcelJS.Cell, valeur: Cellule, type: TypeColonne, masqu
  *
  * Written row by row (exceljs' streaming writer, strings inline): a row is zipped and dropped once written,
  * so the largest export (10,000 marchés) needs about 15 MB of heap instead of about 140 MB for the whole
- * workbook in memory, and the api can run with a capped heap (apps/api/start.mjs).
+ * workbook in memory, and the api can run with a capped heap (`npm start`, the image).
  */
 export async function classeurXlsx(feuilles: Feuille[], seuil: number | null | undefined): Promise<Buffer> {
   const morceaux: Buffer[] = [];
