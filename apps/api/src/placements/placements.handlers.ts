@@ -129,14 +129,19 @@ export class TerminerPlacementCommand extends Command<ResultatEcriture> {
 
 @CommandHandler(TerminerPlacementCommand)
 export class TerminerPlacementHandler implements ICommandHandler<TerminerPlacementCommand, ResultatEcriture> {
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly connus: PlacementsConnus,
+  ) {}
 
   async execute({ placementId, dto, context }: TerminerPlacementCommand): Promise<ResultatEcriture> {
-    const { salarieId } = await localiser(this.executor, placementStream(placementId), ...PLACEMENT_INTROUVABLE);
+    const connu = this.connus.get(placementId);
+    const { salarieId } = connu ?? (await localiser(this.executor, placementStream(placementId), ...PLACEMENT_INTROUVABLE));
     const result = await this.executor.execute({
       streamId: salarieStream(salarieId),
       decider: salarieDecider,
       context,
+      readIdentity: false,
       command: () => ({ type: 'TerminerPlacement' as const, placementId, dateFin: dto.dateFin, sortie: dto.sortie, now: context.now }),
     });
     return resultat(placementId, result);
