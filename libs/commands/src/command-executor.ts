@@ -3,6 +3,7 @@ import { WrongExpectedRevisionError, type EventStore, type EventToAppend, type R
 import type { CommandContext } from './command-context';
 import { randomUUID } from 'node:crypto';
 import { uuidV5 } from './deterministic-id';
+import { SharedReads } from './shared-reads';
 
 export interface Loaded<S> {
   state: S;
@@ -27,6 +28,11 @@ export interface Execution<C, E extends DomainEvent, S> {
   context: CommandContext;
   /** Distinguishes the appends of one request that writes several streams. */
   step?: string;
+  /**
+   * False when the decision reads no personal field (a placement's commands): the stream is folded
+   * with them null, as an erased person's, without reading the person's key (one query less).
+   */
+  readIdentity?: boolean;
   /**
    * Takes, after a successful decision and before the append, what other streams must hold
    * first (a locator, a uniqueness reservation). Answers how to give it back, or null when it
@@ -67,6 +73,8 @@ interface Taken {
 export interface EventProtection {
   protect(events: EventToAppend[]): Promise<EventToAppend[]>;
   reveal(events: RecordedEvent[]): Promise<RecordedEvent[]>;
+  /** The events with their personal fields null, no key read (absent: as stored). */
+  conceal?(events: RecordedEvent[]): RecordedEvent[];
 }
 
 const NO_PROTECTION: EventProtection = { protect: async (events) => events, reveal: async (events) => events };
@@ -80,10 +88,15 @@ const MAX_ATTEMPTS = 20;
  * by deciding again on fresh state; with it, the conflict is the caller's answer (409).
  */
 export class CommandExecutor {
+  /** A stream's events as stored; concurrent reads of one stream share a query (each as fresh as its own). */
+  private readonly streams: SharedReads<RecordedEvent[]>;
+
   constructor(
     private readonly store: EventStore,
     private readonly protection: EventProtection = NO_PROTECTION,
-  ) {}
+  ) {
+    this.streams = new SharedReads((streamId) => store.readStream(streamId));
+  }
 
   async load<S, E extends DomainEvent>(decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>, streamId: string): Promise<Loaded<S>> {
     return this.folded(decider, await this.readStream(streamId));
@@ -91,7 +104,7 @@ export class CommandExecutor {
 
   /** A stream's events as the domain reads them (personal fields decrypted, or null once erased). */
   async readStream(streamId: string): Promise<RecordedEvent[]> {
-    return this.protection.reveal(await this.store.readStream(streamId));
+    return this.protection.reveal(await this.streams.get(streamId));
   }
 
   async execute<C, E extends DomainEvent, S>(execution: Execution<C, E, S>): Promise<ExecutionResult<S, E>> {
@@ -164,6 +177,10 @@ export class CommandExecutor {
     return appends;
   }
 
+  private concealed(events: RecordedEvent[]): RecordedEvent[] {
+    return this.protection.conceal ? this.protection.conceal(events) : events;
+  }
+
   /** Best effort: a release that fails leaves a reservation that the next taker finds stale. */
   private async releaseAll(taken: Taken): Promise<void> {
     for (const reservation of taken.reservations.splice(0)) await reservation.release().catch(() => undefined);
@@ -173,7 +190,7 @@ export class CommandExecutor {
     const { streamId, decider, context } = execution;
     let alongsideNewFailed = false;
     for (let attempt = 1; ; attempt++) {
-      const recorded = await this.readStream(streamId);
+      const recorded = execution.readIdentity === false ? this.concealed(await this.streams.get(streamId)) : await this.readStream(streamId);
       const replay = this.alreadyAppended(execution, recorded);
       if (replay) return replay;
 

@@ -76,3 +76,34 @@ export async function rattacher(
 export function nouveauRattachement(streamId: string, event: PlacementRattache | DeclarationRattachee): NewStreamPart {
   return { streamId, decider: rattachementDecider, command: { type: 'Rattacher' as const, event } };
 }
+
+/** What never changes about a placement once it is in its salarié's stream: whose it is, and its marché. */
+export interface PlacementConnu {
+  salarieId: string;
+  marcheId: string;
+}
+
+/** How many placements are remembered; the oldest goes first beyond it (about 150 bytes each). */
+const PLACEMENTS_CONNUS_MAX = 50_000;
+
+/**
+ * Placements seen in their salarié's stream, by id: a command on a known placement reads the
+ * salarié's stream without reading the locator first, and the marché alongside it rather than
+ * after it. Only what a salarié's stream showed is kept, and it never changes (a placement's
+ * PlacementDemarre is never rewritten), so the hint is always right; the decision still reads the
+ * salarié's stream and the marché at command time.
+ */
+export class PlacementsConnus {
+  private readonly connus = new Map<string, PlacementConnu>();
+
+  get(placementId: string): PlacementConnu | undefined {
+    return this.connus.get(placementId);
+  }
+
+  /** Call with what the salarié's stream shows (the placement in its folded state), never with a locator's word. */
+  retenir(placementId: string, connu: PlacementConnu): void {
+    if (this.connus.has(placementId)) return;
+    if (this.connus.size >= PLACEMENTS_CONNUS_MAX) this.connus.delete(this.connus.keys().next().value as string);
+    this.connus.set(placementId, connu);
+  }
+}

@@ -83,6 +83,11 @@ export class PersonalDataProtection {
     });
   }
 
+  /** The events as read by someone who may not see identities (see `mask`): no key is read. */
+  conceal(events: RecordedEvent[]): RecordedEvent[] {
+    return events.map((event) => (PERSONNELS[event.type] ? PersonalDataProtection.mask(event) : event));
+  }
+
   /** The event as read by someone who may not see identities: personal fields null, no ciphertext. */
   static mask(event: RecordedEvent): RecordedEvent {
     const champs = PERSONNELS[event.type];

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CommandExecutor, newId, type CommandContext } from '@suivi/commands';
+import { CommandExecutor, newId, PlacementsConnus, type CommandContext } from '@suivi/commands';
 import { declarationStream, salarieDecider, salarieStream } from '@suivi/domain';
 import { localiser, marcheDuPlacement } from '../placements/placement-lookup';
 import { resultat, type ResultatEcriture } from '../write-side/write-result';
@@ -13,7 +13,10 @@ export class CorrigerDeclarationCommand extends Command<ResultatEcriture> {
 
 @CommandHandler(CorrigerDeclarationCommand)
 export class CorrigerDeclarationHandler implements ICommandHandler<CorrigerDeclarationCommand, ResultatEcriture> {
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly connus: PlacementsConnus,
+  ) {}
 
   async execute({ declarationId, dto, context }: CorrigerDeclarationCommand): Promise<ResultatEcriture> {
     const { salarieId, placementId } = await localiser(
@@ -27,13 +30,14 @@ export class CorrigerDeclarationHandler implements ICommandHandler<CorrigerDecla
       streamId: salarieStream(salarieId),
       decider: salarieDecider,
       context,
+      readIdentity: false,
       command: async (state) => ({
         type: 'CorrigerDeclaration' as const,
         declarationId,
         correctionId,
         heures: dto.heures,
         motif: dto.motif,
-        marche: await marcheDuPlacement(this.executor, state, placementId!),
+        marche: await marcheDuPlacement(this.executor, state, placementId!, { connus: this.connus }),
       }),
     });
     const corrigee = result.events.find((e) => e.type === 'HeuresCorrigees');

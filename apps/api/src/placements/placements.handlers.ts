@@ -1,6 +1,6 @@
 import { UnprocessableEntityException } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler, type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { CommandExecutor, declarationIdDe, marcheVu, newId, nouveauRattachement, rattacher, type CommandContext } from '@suivi/commands';
+import { CommandExecutor, declarationIdDe, marcheVu, newId, nouveauRattachement, PlacementsConnus, rattacher, type CommandContext } from '@suivi/commands';
 import {
   declarationStream,
   depuisCentiemes,
@@ -13,7 +13,7 @@ import {
 } from '@suivi/domain';
 import { fraicheurDuFlux } from '../read-side/freshness';
 import { resultat, type ResultatEcriture } from '../write-side/write-result';
-import { localiser, marcheDuPlacement, PLACEMENT_INTROUVABLE, placementIntrouvable } from './placement-lookup';
+import { localiser, localiserPlacement, marcheDuPlacement, PLACEMENT_INTROUVABLE, placementIntrouvable } from './placement-lookup';
 import type { DeclarerHeuresDto, DemarrerPlacementDto, PlacementVue, TerminerPlacementDto } from './placements.dto';
 
 
@@ -77,24 +77,34 @@ export class DeclarerHeuresCommand extends Command<ResultatEcriture> {
 
 @CommandHandler(DeclarerHeuresCommand)
 export class DeclarerHeuresHandler implements ICommandHandler<DeclarerHeuresCommand, ResultatEcriture> {
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly connus: PlacementsConnus,
+  ) {}
 
   async execute({ placementId, dto, context }: DeclarerHeuresCommand): Promise<ResultatEcriture> {
-    const { salarieId } = await localiser(this.executor, placementStream(placementId), ...PLACEMENT_INTROUVABLE);
+    const { salarieId, marcheEnAvance } = await localiserPlacement(this.executor, this.connus, placementId);
     const declarationId = declarationIdDe(placementId, dto.mois);
+    // Read ahead for the first decision only: a decision taken again after a conflict reads the marché again.
+    let enAvance = marcheEnAvance;
     const result = await this.executor.execute({
       streamId: salarieStream(salarieId),
       decider: salarieDecider,
       context,
-      command: async (state) => ({
-        type: 'DeclarerHeures' as const,
-        placementId,
-        declarationId,
-        mois: dto.mois,
-        heures: dto.heures,
-        now: context.now,
-        marche: await marcheDuPlacement(this.executor, state, placementId),
-      }),
+      readIdentity: false,
+      command: async (state) => {
+        const marche = await marcheDuPlacement(this.executor, state, placementId, { connus: this.connus, enAvance });
+        enAvance = null;
+        return {
+          type: 'DeclarerHeures' as const,
+          placementId,
+          declarationId,
+          mois: dto.mois,
+          heures: dto.heures,
+          now: context.now,
+          marche,
+        };
+      },
       // The declaration's locator goes in the same append as its event; `reserve` when it exists already.
       alongsideNew: () => [nouveauRattachement(declarationStream(declarationId), { type: 'DeclarationRattachee', data: { declarationId, placementId, salarieId } })],
       reserve: () =>
@@ -119,14 +129,19 @@ export class TerminerPlacementCommand extends Command<ResultatEcriture> {
 
 @CommandHandler(TerminerPlacementCommand)
 export class TerminerPlacementHandler implements ICommandHandler<TerminerPlacementCommand, ResultatEcriture> {
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly connus: PlacementsConnus,
+  ) {}
 
   async execute({ placementId, dto, context }: TerminerPlacementCommand): Promise<ResultatEcriture> {
-    const { salarieId } = await localiser(this.executor, placementStream(placementId), ...PLACEMENT_INTROUVABLE);
+    const connu = this.connus.get(placementId);
+    const { salarieId } = connu ?? (await localiser(this.executor, placementStream(placementId), ...PLACEMENT_INTROUVABLE));
     const result = await this.executor.execute({
       streamId: salarieStream(salarieId),
       decider: salarieDecider,
       context,
+      readIdentity: false,
       command: () => ({ type: 'TerminerPlacement' as const, placementId, dateFin: dto.dateFin, sortie: dto.sortie, now: context.now }),
     });
     return resultat(placementId, result);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PlacementsConnus } from '@suivi/commands';
 import { DeclarationsController } from '../declarations/declarations.controller';
 import { CorrigerDeclarationHandler } from '../declarations/declarations.handlers';
 import { PlacementsController } from './placements.controller';
@@ -8,6 +9,6 @@ import { DeclarerHeuresHandler, DemarrerPlacementHandler, LirePlacementHandler, 
 /** Placements and their declarations (which live in the salarié's stream). */
 @Module({
   controllers: [PlacementsController, DeclarationsController],
-  providers: [DemarrerPlacementHandler, DeclarerHeuresHandler, TerminerPlacementHandler, LirePlacementHandler, CorrigerDeclarationHandler, PlacementsLus],
+  providers: [DemarrerPlacementHandler, DeclarerHeuresHandler, TerminerPlacementHandler, LirePlacementHandler, CorrigerDeclarationHandler, PlacementsLus, { provide: PlacementsConnus, useFactory: () => new PlacementsConnus() }],
 })
 export class PlacementsModule {}

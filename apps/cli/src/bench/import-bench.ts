@@ -9,7 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import { type Command } from 'commander';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { CommandExecutor } from '@suivi/commands';
+import { CommandExecutor, PlacementsConnus } from '@suivi/commands';
 import { validateConfig } from '@suivi/config';
 import { EVENT_STORE, type EventStore } from '@suivi/event-store';
 import { PersonalDataProtection, PersonalKeys } from '@suivi/personal-data';
@@ -349,9 +349,9 @@ function vmHwm(pid: number | undefined): number {
 // Baseline
 // ---------------------------------------------------------------------------------------------
 
-/** What a client sending one declaration per row gets: DeclarerHeuresHandler (locator, salarié decider, declaration locator), one at a time. */
+/** What a client sending one declaration per row gets: DeclarerHeuresHandler (locator or known placement, salarié decider, declaration locator), one at a time. */
 async function runBaseline(executor: CommandExecutor, personnes: Personne[], lignes: number): Promise<{ seconds: number }> {
-  const handler = new DeclarerHeuresHandler(executor);
+  const handler = new DeclarerHeuresHandler(executor, new PlacementsConnus());
   const todo: Array<{ placementId: string; mois: string; heures: number }> = [];
   for (const p of personnes) for (const mois of MOIS) todo.push({ placementId: p.placementId, mois, heures: Number(heuresDe(p.index, mois).replace(',', '.')) });
   const rows = todo.slice(0, lignes);

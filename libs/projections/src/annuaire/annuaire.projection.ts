@@ -45,8 +45,12 @@ export class AnnuaireProjection implements Projection {
 
   constructor(private readonly reveal?: Reveal) {}
 
+  concerne(recorded: RecordedEvent): boolean {
+    return recorded.type === 'SalarieEnregistre' || recorded.type === 'SalarieEfface';
+  }
+
   async apply(events: RecordedEvent[], tx: EntityManager): Promise<void> {
-    const utiles = events.filter((e) => e.type === 'SalarieEnregistre' || e.type === 'SalarieEfface');
+    const utiles = events.filter((e) => this.concerne(e));
     if (utiles.length === 0) return;
     const enregistres = utiles.filter((e) => e.type === 'SalarieEnregistre');
     const reveles = this.reveal && enregistres.length > 0 ? await this.reveal(enregistres) : enregistres;

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { quoteIdent } from './projection';
 import { RESET_CHANNEL } from './projection-lock';
 
 /**
@@ -57,6 +58,28 @@ export async function saveCheckpoint(tx: EntityManager, name: string, position: 
     `UPDATE projections.checkpoints SET position = $2, updated_at = now(), ${CLEAR_ERROR} WHERE name = $1`,
     [name, position],
   );
+}
+
+/**
+ * Advances the checkpoint from `expected` to `position` and takes its row lock, in one statement
+ * (within a transaction: first, so that the batch's writes and the advance commit together, the
+ * row locked meanwhile as `lockCheckpoint` does); with `schema`, also points the transaction's
+ * search_path there (`useSchema`). False when the stored checkpoint is not `expected` any more (a
+ * reset, or another runner): nothing was changed.
+ *
+ * The commit does not wait for the disk (synchronous_commit off, for this transaction only): a read
+ * model is derived data, and a crash loses its last writes together with the checkpoint advance
+ * that counts them (one transaction, one WAL record stream), so the runner applies them again.
+ */
+export async function advanceCheckpoint(tx: EntityManager, name: string, expected: Checkpoint, position: number, schema?: string): Promise<boolean> {
+  // TypeORM answers an UPDATE with [rows, affected].
+  const [, affected]: [unknown[], number] = await tx.query(
+    `UPDATE projections.checkpoints SET position = $4, updated_at = now(), ${CLEAR_ERROR}
+     WHERE name = $1 AND generation = $2 AND position = $3
+     RETURNING set_config('synchronous_commit', 'off', true)${schema === undefined ? '' : `, set_config('search_path', $5, true)`}`,
+    schema === undefined ? [name, expected.generation, expected.position, position] : [name, expected.generation, expected.position, position, quoteIdent(schema)],
+  );
+  return affected === 1;
 }
 
 const CLEAR_ERROR = `error_position = NULL, error_event_type = NULL, error_event_id = NULL, error_message = NULL,

@@ -1,6 +1,7 @@
 import { StreamTypeCountsProjection } from '../stream-type-counts/stream-type-counts.projection';
 import { rebuildProjection } from './rebuild';
 import { projectionStatuses } from './projection-status';
+import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { appendTestEvents, logRecorder, openRuntimeTestBed, streamTypeCountsInLog, streamTypeCountsOf, until } from './runtime.testing';
 
@@ -106,6 +107,33 @@ describe('projection runtime (real PostgreSQL)', () => {
     // A lost connection is not the event's fault: warned about, never recorded as en_erreur.
     expect(logs.at('error')).toEqual([]);
     expect(logs.at('warn')[0]).toMatchObject({ message: expect.stringContaining('database unreachable'), projection: 'stream-type-counts', position: expect.any(Number) });
+  });
+
+  it('advances past the batches a projection has nothing to write for (concerne) without applying them; appends during its pause go in one batch', async () => {
+    const applied: number[] = [];
+    const choosy: Projection = {
+      name: 'runtime-spec-choosy',
+      schema: new StreamTypeCountsProjection().schema,
+      entities: [],
+      concerne: (e) => e.streamId.startsWith('calibration-'),
+      apply: async (events) => void applied.push(events.length),
+    };
+    const runner = new ProjectionRunner(choosy, store, dataSource, db.url, { ...options, coalesceMs: 300 });
+    runners.push(runner);
+    const choosyCaughtUp = async () => (await projectionStatuses([choosy], store, dataSource))[0].lag === 0;
+    runner.start();
+    await until(choosyCaughtUp);
+    applied.length = 0;
+    await append('operation', 3);
+    await until(choosyCaughtUp);
+    expect(applied).toEqual([]);
+    // After a quiet spell, one append applied at once; the next ones gathered during the pause that follows it.
+    await new Promise((r) => setTimeout(r, 400));
+    await append('calibration', 1);
+    await new Promise((r) => setTimeout(r, 100));
+    await Promise.all([append('calibration', 2), append('calibration', 2)]);
+    await until(choosyCaughtUp);
+    expect(applied).toEqual([1, 4]);
   });
 
   it('stops promptly when asked to stop while it is still starting', async () => {

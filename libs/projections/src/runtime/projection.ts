@@ -20,6 +20,12 @@ export interface Projection {
    * write (the live one, or a rebuild's shadow) for the transaction, see `useSchema`.
    */
   apply(events: RecordedEvent[], tx: EntityManager): Promise<void>;
+  /**
+   * Whether `apply` may write anything for this event; absent: every event may. A batch with no
+   * such event only advances the checkpoint (one statement instead of a transaction): what most
+   * batches are for a projection of a few event types, such as users.
+   */
+  concerne?(event: RecordedEvent): boolean;
 }
 
 export const PROJECTIONS = Symbol('PROJECTIONS');

@@ -13,9 +13,13 @@ export class UtilisateursProjection implements Projection {
   readonly schema = SCHEMA_UTILISATEURS;
   readonly entities = [UtilisateurLu];
 
+  concerne(recorded: RecordedEvent): boolean {
+    return recorded.streamId.startsWith('utilisateur-');
+  }
+
   async apply(events: RecordedEvent[], tx: EntityManager): Promise<void> {
     for (const recorded of events) {
-      if (!recorded.streamId.startsWith('utilisateur-')) continue;
+      if (!this.concerne(recorded)) continue;
       const event = { type: recorded.type, data: recorded.data } as UtilisateurEvent;
       const quand = recorded.metadata.recordedAt;
       const qui = recorded.metadata.userId;
