@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { quoteIdent } from './projection';
+import { PROJECTION_PLANNER_SETTINGS, quoteIdent } from './projection';
 import { RESET_CHANNEL } from './projection-lock';
 
 /**
@@ -64,8 +64,8 @@ export async function saveCheckpoint(tx: EntityManager, name: string, position: 
  * Advances the checkpoint from `expected` to `position` and takes its row lock, in one statement
  * (within a transaction: first, so that the batch's writes and the advance commit together, the
  * row locked meanwhile as `lockCheckpoint` does); with `schema`, also points the transaction's
- * search_path there (`useSchema`). False when the stored checkpoint is not `expected` any more (a
- * reset, or another runner): nothing was changed.
+ * search_path there and prices pages as cached (`useSchema`). False when the stored checkpoint is
+ * not `expected` any more (a reset, or another runner): nothing was changed.
  *
  * The commit does not wait for the disk (synchronous_commit off, for this transaction only): a read
  * model is derived data, and a crash loses its last writes together with the checkpoint advance
@@ -76,7 +76,7 @@ export async function advanceCheckpoint(tx: EntityManager, name: string, expecte
   const [, affected]: [unknown[], number] = await tx.query(
     `UPDATE projections.checkpoints SET position = $4, updated_at = now(), ${CLEAR_ERROR}
      WHERE name = $1 AND generation = $2 AND position = $3
-     RETURNING set_config('synchronous_commit', 'off', true)${schema === undefined ? '' : `, set_config('search_path', $5, true)`}`,
+     RETURNING set_config('synchronous_commit', 'off', true)${schema === undefined ? '' : `, set_config('search_path', $5, true), ${PROJECTION_PLANNER_SETTINGS}`}`,
     schema === undefined ? [name, expected.generation, expected.position, position] : [name, expected.generation, expected.position, position, quoteIdent(schema)],
   );
   return affected === 1;
