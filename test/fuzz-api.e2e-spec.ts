@@ -1442,6 +1442,8 @@ class FuzzContext {
   private siretCounter = 700_000;
   log = { count: 0, head: 0 };
   projectedHead = 0;
+  /** Log position of each id created during the run (lower case): reading it needs the read side there. */
+  creeA = new Map<string, number>();
 
   ref(kind: Kind | 'pairDonneur' | 'pairOperation', i: number): string {
     if (kind === 'pairDonneur' || kind === 'pairOperation') {
@@ -1771,6 +1773,7 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
         violations.push({ category: 'chosen id not answered in lower case', route: route.name, labels: allLabels, edges, request: describeSent(sent), status: res.status, answer: preview(res.text ?? '', 300), detail: `sent ${body.id}, answered ${id}` });
       }
       if (route.creates) {
+        ctx.creeA.set(id.toLowerCase(), answer.position);
         ctx.pools[route.creates].push(id.toLowerCase());
         if (route.creates === 'marche') ctx.pools.marcheJetable.push(id.toLowerCase());
         if (route.creates === 'operation' && typeof body.donneurOrdreId === 'string') ctx.pairs.push({ donneurOrdreId: body.donneurOrdreId.toLowerCase(), operationId: id.toLowerCase() });
@@ -1845,6 +1848,14 @@ describe('HTTP fuzz: no request breaks the API, the log or the read side', () =>
     if (req.path) {
       segment = req.path.segment(ctx);
       if (req.path.outcome !== 'ok' || /MAJUSCULES|casse/.test(req.path.label)) note(`chemin : ${req.path.label}`, req.path.outcome);
+      // The read side is eventually consistent: an id created during the run is read once the projections have it
+      // (without ?apres=, a read may come before them, and a 404 then is right).
+      const creeA = ctx.creeA.get(segment.toLowerCase());
+      if (creeA !== undefined && creeA > ctx.projectedHead) {
+        const behind = await probe.waitForProjections(PROJECTIONS);
+        if (behind) throw new Error(`projections behind during the run: ${behind}`);
+        ctx.projectedHead = Math.max(ctx.projectedHead, creeA);
+      }
     }
     const query: string[] = route.fixedQuery ? [route.fixedQuery] : [];
     const values: Record<string, string> = {};
