@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startApp, waitFor, type RunningProcess } from './processes';
+import { mulberry32 } from './scenario-indicateurs';
 
 /**
  * What the fault tests (test/fault-*.e2e-spec.ts) share: the api, the projector and the CLI as
@@ -165,17 +166,8 @@ export async function signIn(base: string, identifiant: string): Promise<string>
   return body.jeton;
 }
 
-/** mulberry32: a small seeded generator, so that a run can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so that a run can be replayed (the scenarios' mulberry32). */
+export const seededRandom = mulberry32;
 
 /** FAULT_SEED when set, else a fresh one (printed by the tests, to replay a run). */
 export function faultSeed(): number {

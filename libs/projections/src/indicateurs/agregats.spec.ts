@@ -19,6 +19,7 @@ import {
 import { IndicateursProjection } from './indicateurs.projection';
 import { calculerRepartitions, operationsDuBilan } from './repartitions.queries';
 import { calculerRepartitionsConsolidation } from './consolidation.queries';
+import { mulberry32 } from '../../../../test/support/scenario-indicateurs';
 
 /**
  * The aggregates (agregats.ts) answer exactly what the declarations answer: on a random log (several years, donneurs
@@ -29,17 +30,7 @@ import { calculerRepartitionsConsolidation } from './consolidation.queries';
  */
 const SEED = Number(process.env.AGREGATS_SEED ?? Date.now() % 1_000_000);
 
-function aleatoire(graine: number): () => number {
-  let a = graine >>> 0;
-  return () => {
-    // mulberry32: small, seedable, good enough for test data.
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const aleatoire = mulberry32;
 
 describe(`aggregates of the indicators: the same figures as the declarations (AGREGATS_SEED=${SEED})`, () => {
   let db: Awaited<ReturnType<typeof createMigratedTestDatabase>>;
