@@ -3,13 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { chownSync, mkdtempSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
-import { validateConfig } from '@suivi/config';
 import { runMigrations } from '@suivi/database';
-import { createApiApp } from '../apps/api/src/api-app';
-import { jetonDeTest, type TestApi } from './support/api-app';
+import { startTestApiOn, type TestApi } from './support/api-app';
 import { marcheAttribue, placement, salarieEligible } from './support/fixtures';
 import { startApp, waitFor } from './support/processes';
 import { createDatabase, withClient } from './support/test-database';
@@ -52,10 +49,10 @@ if ('raison' in disque) console.warn(`fault: disk full: skipped (${disque.raison
   const dossier = 'dossier' in disque ? disque.dossier : '';
   const tablespace = `disque_${randomUUID().slice(0, 8)}`;
   let db: { url: string; drop(): Promise<void> };
-  let app: INestApplication | undefined;
+  let ouverte: TestApi | undefined;
 
   afterAll(async () => {
-    await app?.close();
+    await ouverte?.close();
     await db?.drop();
     await withClient(process.env.TEST_DATABASE_URL!, (c) => c.query(`DROP TABLESPACE IF EXISTS ${tablespace}`)).catch(() => undefined);
     execFileSync('umount', [dossier]);
@@ -78,16 +75,9 @@ if ('raison' in disque) console.warn(`fault: disk full: skipped (${disque.raison
       // First only the read model's declarations on the small disk, the log on the large one.
       await sql.query(`ALTER TABLE indicateurs.declarations SET TABLESPACE ${tablespace}`);
 
-      app = await createApiApp({
-        config: validateConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'fatal', AUTH_SECRET: 'x'.repeat(40), RATE_LIMIT_WRITES_PER_SECOND: '100000', RATE_LIMIT_READS_PER_SECOND: '100000' }),
-        databaseUrl: db.url,
-      });
-      await app.init();
-      const server = app.getHttpServer();
-      const jeton = await jetonDeTest(app, 'facilitatrice');
-      const api = {
-        post: (path: string, body: unknown) => request(server).post(`/api${path}`).set('Authorization', `Bearer ${jeton}`).send(body as object),
-      } as unknown as TestApi;
+      const api = await startTestApiOn(db, { LOG_LEVEL: 'fatal' });
+      ouverte = api;
+      const server = api.server;
       const marche = await marcheAttribue(api, {});
       const placements: string[] = [];
       for (let i = 0; i < PERSONNES; i++) placements.push(await placement(api, await salarieEligible(api), marche));
@@ -111,7 +101,7 @@ if ('raison' in disque) console.warn(`fault: disk full: skipped (${disque.raison
       const declarer = async (placementId: string, mois: string, heures: number) => {
         const cle = randomUUID();
         for (;;) {
-          const res = await request(server).post(`/api/placements/${placementId}/heures`).set('Authorization', `Bearer ${jeton}`).set('Idempotency-Key', cle).send({ mois, heures });
+          const res = await api.post(`/placements/${placementId}/heures`, { mois, heures }, { 'Idempotency-Key': cle });
           noter(res.status, res.body);
           if (res.status === 201) return acquittees.set(res.body.id, heures);
           if (res.status !== 503) throw new Error(`declaration answered ${res.status}: ${JSON.stringify(res.body)}`);
@@ -132,7 +122,7 @@ if ('raison' in disque) console.warn(`fault: disk full: skipped (${disque.raison
       await new Promise((r) => setTimeout(r, 1_500));
       const enRetard = await projectionIndicateurs();
       expect({ statut: enRetard.statut, enRetard: enRetard.lag > 0 }).toEqual({ statut: 'ok', enRetard: true });
-      await request(server).get('/api/indicateurs?du=2025-01-01&au=2025-12-31').set('Authorization', `Bearer ${jeton}`).expect(200);
+      await api.get('/indicateurs?du=2025-01-01&au=2025-12-31').expect(200);
       rmSync(remplissage);
       await waitFor(async () => (await projectionIndicateurs()).lag === 0, 'the read model to catch up once the room is back', 30_000, 100);
 
@@ -142,7 +132,7 @@ if ('raison' in disque) console.warn(`fault: disk full: skipped (${disque.raison
       const ecrivains = declarerLesMois(MOIS.slice(6));
       await waitFor(async () => saturees() >= 8, 'the disk to be full (503 BASE_SATUREE)', 60_000, 20);
       expect((await ready()).projections.filter((p) => p.statut !== 'ok')).toEqual([]);
-      await request(server).get('/api/indicateurs?du=2025-01-01&au=2025-12-31').set('Authorization', `Bearer ${jeton}`).expect(200);
+      await api.get('/indicateurs?du=2025-01-01&au=2025-12-31').expect(200);
       const acquitteesPendant = acquittees.size;
 
       // Room given back: the refused writes go through, each once.
@@ -166,7 +156,7 @@ if ('raison' in disque) console.warn(`fault: disk full: skipped (${disque.raison
       const dansLeLog = new Map(rows.map((r) => [r.id, Number(r.n)]));
       expect([...acquittees.keys()].filter((id) => dansLeLog.get(id) !== 1)).toEqual([]);
       expect(dansLeLog.size).toBe(acquittees.size);
-      const indicateurs = await request(server).get('/api/indicateurs?du=2025-01-01&au=2025-12-31').set('Authorization', `Bearer ${jeton}`).expect(200);
+      const indicateurs = await api.get('/indicateurs?du=2025-01-01&au=2025-12-31').expect(200);
       expect(indicateurs.body.heuresRealisees).toBeCloseTo([...acquittees.values()].reduce((s, h) => s + Math.round(h * 100), 0) / 100, 2);
       for (const commande of ['audit:chain', 'audit:verify']) {
         const cli = startApp('cli', [commande], { DATABASE_URL: db.url, LOG_LEVEL: 'warn' });

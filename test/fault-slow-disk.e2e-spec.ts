@@ -3,14 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
-import { validateConfig } from '@suivi/config';
 import { runMigrations } from '@suivi/database';
 import { verifyChain } from '@suivi/event-store';
-import { createApiApp } from '../apps/api/src/api-app';
-import { jetonDeTest, type TestApi } from './support/api-app';
+import { startTestApiOn, type TestApi } from './support/api-app';
 import { marcheAttribue, placement, salarieEligible } from './support/fixtures';
 import { startPostgresProcess, type PostgresProcess } from './support/postgres-process';
 import { freePort, startApp, waitFor } from './support/processes';
@@ -50,10 +47,10 @@ if ('raison' in shim) console.warn(`fault: slow disk: skipped (${shim.raison})`)
 (('bibliotheque' in shim ? describe : describe.skip) as jest.Describe)('fault: a slow disk under PostgreSQL', () => {
   let dataDir: string;
   let postgres: PostgresProcess | undefined;
-  let app: INestApplication | undefined;
+  let ouverte: TestApi | undefined;
 
   afterAll(async () => {
-    await app?.close();
+    await ouverte?.close();
     await postgres?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     if ('dossier' in shim) rmSync(shim.dossier, { recursive: true, force: true });
@@ -77,16 +74,9 @@ if ('raison' in shim) console.warn(`fault: slow disk: skipped (${shim.raison})`)
       await sql.query(`INSERT INTO public.sonde VALUES (1)`);
       expect(Date.now() - t0).toBeGreaterThanOrEqual(DELAI_US / 1000);
 
-      app = await createApiApp({
-        config: validateConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'error', AUTH_SECRET: 'x'.repeat(40), RATE_LIMIT_WRITES_PER_SECOND: '100000', RATE_LIMIT_READS_PER_SECOND: '100000' }),
-        databaseUrl: db.url,
-      });
-      await app.init();
-      const server = app.getHttpServer();
-      const jeton = await jetonDeTest(app, 'facilitatrice');
-      const api = {
-        post: (path: string, body: unknown) => request(server).post(`/api${path}`).set('Authorization', `Bearer ${jeton}`).send(body as object),
-      } as unknown as TestApi;
+      const api = await startTestApiOn(db, { LOG_LEVEL: 'error' });
+      ouverte = api;
+      const server = api.server;
       const marche = await marcheAttribue(api, {});
       const placements: string[] = [];
       for (let i = 0; i < PERSONNES; i++) placements.push(await placement(api, await salarieEligible(api), marche));
@@ -103,7 +93,7 @@ if ('raison' in shim) console.warn(`fault: slow disk: skipped (${shim.raison})`)
           for (const mois of MOIS) {
             for (let i = k; i < placements.length; i += CLIENTS) {
               const heures = 30 + i + Number(mois.slice(5));
-              const res = await request(server).post(`/api/placements/${placements[i]}/heures`).set('Authorization', `Bearer ${jeton}`).set('Idempotency-Key', randomUUID()).send({ mois, heures });
+              const res = await api.post(`/placements/${placements[i]}/heures`, { mois, heures }, { 'Idempotency-Key': randomUUID() });
               statuts.set(res.status, (statuts.get(res.status) ?? 0) + 1);
               if (res.status === 201) acquittees.set(res.body.id, heures);
             }
@@ -111,7 +101,7 @@ if ('raison' in shim) console.warn(`fault: slow disk: skipped (${shim.raison})`)
         }),
         (async () => {
           while (!fini) {
-            const res = await request(server).get('/api/indicateurs?du=2025-01-01&au=2025-12-31').set('Authorization', `Bearer ${jeton}`);
+            const res = await api.get('/indicateurs?du=2025-01-01&au=2025-12-31');
             lectures.push(res.status);
             await new Promise((r) => setTimeout(r, 50));
           }

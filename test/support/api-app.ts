@@ -39,7 +39,11 @@ export async function jetonDeTest(app: INestApplication, role: Role, utilisateur
  * sends no token, `api.auth(jeton)` another user's.
  */
 export async function startTestApi(prefix: string, env: Record<string, string> = {}) {
-  const db = await createMigratedTestDatabase(prefix);
+  return startTestApiOn(await createMigratedTestDatabase(prefix), env);
+}
+
+/** `startTestApi` on a database of the caller's (migrated), e.g. on a PostgreSQL the test stops or slows down. */
+export async function startTestApiOn(db: { url: string; drop(): Promise<void> }, env: Record<string, string> = {}) {
   const config = validateConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', AUTH_SECRET: randomBytes(32).toString('hex'), RATE_LIMIT_SIGNIN_PER_MINUTE: '10000', RATE_LIMIT_SIGNIN_PER_ADDRESS_PER_MINUTE: '100000', RATE_LIMIT_WRITES_PER_SECOND: '100000', RATE_LIMIT_READS_PER_SECOND: '100000', ...env });
   const app: INestApplication = await createApiApp({ config, databaseUrl: db.url });
   await app.init();
@@ -78,4 +82,4 @@ export async function startTestApi(prefix: string, env: Record<string, string> =
   };
 }
 
-export type TestApi = Awaited<ReturnType<typeof startTestApi>>;
+export type TestApi = Awaited<ReturnType<typeof startTestApiOn>>;
