@@ -104,8 +104,10 @@ function toParameters(group: StreamAppend[][]) {
 }
 
 /** The insert of a group failed on the ids' unique index: some append's ids are stored already (append-many.migration.ts). */
-const isStoredIdViolation = (error: unknown) =>
-  (error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'events_event_id_key';
+const isStoredIdViolation = (error: unknown) => {
+  const e = error as { code?: string; constraint?: string } | null | undefined;
+  return e?.code === '23505' && e.constraint === 'events_event_id_key';
+};
 
 /** Each stream's result from its append's answer, or the refusal it means. */
 function interpret(appends: StreamAppend[], answer: AppendAnswer): AppendResult[] {
