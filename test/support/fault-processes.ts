@@ -169,11 +169,12 @@ export async function signIn(base: string, identifiant: string): Promise<string>
 /** A seeded generator, so that a run can be replayed (the scenarios' mulberry32). */
 export const seededRandom = mulberry32;
 
-/** FAULT_SEED when set, else a fresh one (printed by the tests, to replay a run). */
+/** FAULT_SEED when set, else a fresh one, printed at once so that a failing run can be replayed. */
 export function faultSeed(): number {
   const fromEnv = process.env.FAULT_SEED;
-  if (fromEnv !== undefined && /^\d+$/.test(fromEnv)) return Number(fromEnv);
-  return randomBytes(4).readUInt32BE(0);
+  const seed = fromEnv !== undefined && /^\d+$/.test(fromEnv) ? Number(fromEnv) : randomBytes(4).readUInt32BE(0);
+  console.log(`${expect.getState().testPath?.split('/').pop() ?? 'fault test'}: FAULT_SEED=${seed}`);
+  return seed;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
