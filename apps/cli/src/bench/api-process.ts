@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -33,6 +33,13 @@ export const STOP_GRACE_MS = 20_000;
 const OUTPUT_KEPT = 200;
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Stops at once, saying what to build, when one of the compiled files a child process needs is missing. */
+export function requireBuilt(fichiers: ReadonlyArray<readonly [chemin: string, quoi: string]>): void {
+  for (const [chemin, quoi] of fichiers) {
+    if (!existsSync(chemin)) throw new Error(`${quoi} is missing (${chemin}): run npm run build first`);
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // The api's environment

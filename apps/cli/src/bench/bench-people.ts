@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { INestApplicationContext } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EVENT_STORE, type EventStore } from '@suivi/event-store';
+import { PersonalDataProtection, PersonalKeys } from '@suivi/personal-data';
 import { CommandExecutor, marcheVu, rattacher, type CommandContext } from '@suivi/commands';
 import {
   cleDeLuhn,
@@ -48,6 +52,14 @@ export interface BenchIdentity {
   prenom: string;
   dateNaissance: string;
   quartierQpv: string | null;
+}
+
+/** The months a seeded placement can be declared in: its marché runs over 2025. */
+export const MOIS_2025 = Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, '0')}`);
+
+/** The command side of a bench's app context, with the personal data protected by `masterKey` (base64), as the api does. */
+export function benchExecutor(app: INestApplicationContext, masterKey: string): CommandExecutor {
+  return new CommandExecutor(app.get<EventStore>(EVENT_STORE), new PersonalDataProtection(new PersonalKeys(app.get(DataSource), Buffer.from(masterKey, 'base64'))));
 }
 
 export function benchContext(userId: string): CommandContext {

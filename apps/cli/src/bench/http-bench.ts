@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -7,15 +7,11 @@ import { type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type Command } from 'commander';
 import { Pool } from 'pg';
-import { DataSource } from 'typeorm';
-import { CommandExecutor } from '@suivi/commands';
 import { validateConfig } from '@suivi/config';
-import { EVENT_STORE, type EventStore } from '@suivi/event-store';
-import { PersonalDataProtection, PersonalKeys } from '@suivi/personal-data';
 import { CliModule } from '../cli.module';
-import { API_MAIN, apiEnv, CLI_MAIN, checkChild, runChild, signIn, sleep, startApi, statusKb, stopApi, waitForHealth, waitForReady, type ApiChild } from './api-process';
+import { API_MAIN, apiEnv, CLI_MAIN, checkChild, requireBuilt, runChild, signIn, sleep, startApi, statusKb, stopApi, waitForHealth, waitForReady, type ApiChild } from './api-process';
 import { freePort, openBenchDatabase, serverInfo } from './bench-database';
-import { seedPeople, seedReferentiel } from './bench-people';
+import { benchExecutor, MOIS_2025 as MOIS, seedPeople, seedReferentiel } from './bench-people';
 import { positiveInt } from './options';
 import { fixed, int, round } from './report';
 
@@ -52,7 +48,6 @@ interface HttpBenchOptions {
 
 const MARCHES = 20;
 const ENTREPRISES = 10;
-const MOIS = Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, '0')}`);
 const SEED_CONCURRENCY = 16;
 const FACILITATRICE = 'bench-facilitatrice';
 const BENCH_USER = 'bench:http';
@@ -137,12 +132,10 @@ interface Run {
 
 async function benchHttp(options: HttpBenchOptions): Promise<void> {
   const started = performance.now();
-  for (const [chemin, quoi] of [
+  requireBuilt([
     [CLI_MAIN, 'the compiled CLI'],
     [options.apiMain, 'the compiled api'],
-  ] as const) {
-    if (!existsSync(chemin)) throw new Error(`${quoi} is missing (${chemin}): run the build first`);
-  }
+  ]);
   // Loaded here only: autocannon is a dev dependency, the other commands must not need it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const autocannon = require('autocannon') as Autocannon;
@@ -166,10 +159,7 @@ async function benchHttp(options: HttpBenchOptions): Promise<void> {
     progress(`seeding ${MARCHES} marchés and ${options.placements} people with a placement each (${options.placements * MOIS.length} declarations available)`);
     const seedStarted = performance.now();
     app = await NestFactory.createApplicationContext(CliModule.forRoot(config, db.url), { logger: ['error', 'warn'] });
-    const executor = new CommandExecutor(
-      app.get<EventStore>(EVENT_STORE),
-      new PersonalDataProtection(new PersonalKeys(app.get(DataSource), Buffer.from(masterKey, 'base64'))),
-    );
+    const executor = benchExecutor(app, masterKey);
     const marches = await seedReferentiel(executor, {
       marches: MARCHES,
       entreprises: ENTREPRISES,

@@ -12,13 +12,12 @@ import { DataSource } from 'typeorm';
 import { CommandExecutor, PlacementsConnus } from '@suivi/commands';
 import { validateConfig } from '@suivi/config';
 import { EVENT_STORE, type EventStore } from '@suivi/event-store';
-import { PersonalDataProtection, PersonalKeys } from '@suivi/personal-data';
 import { PROJECTIONS, rebuildProjection, type Projection } from '@suivi/projections';
 import { DeclarerHeuresCommand, DeclarerHeuresHandler } from '../../../api/src/placements/placements.handlers';
 import { CliModule } from '../cli.module';
 import { checkChild, statusKb } from './api-process';
 import { openBenchDatabase, serverInfo } from './bench-database';
-import { benchContext, seedPeople, seedReferentiel, type BenchMarche, type BenchPerson } from './bench-people';
+import { benchContext, benchExecutor, MOIS_2025 as MOIS, seedPeople, seedReferentiel, type BenchMarche, type BenchPerson } from './bench-people';
 import { positiveInt } from './options';
 import { fixed, round } from './report';
 
@@ -45,7 +44,6 @@ interface ImportBenchOptions {
 
 const MARCHES = 40;
 const ENTREPRISES = 20;
-const MOIS = Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, '0')}`);
 const SEED_CONCURRENCY = 8;
 const POLL_RSS_MS = 50;
 const POLL_JOB_MS = 200;
@@ -115,7 +113,7 @@ async function benchImport(options: ImportBenchOptions): Promise<void> {
     const dataSource = app.get(DataSource);
     const annuaire = app.get<Projection[]>(PROJECTIONS).find((p) => p.name === 'annuaire');
     if (!annuaire) throw new Error('projection annuaire not found');
-    const executor = new CommandExecutor(store, new PersonalDataProtection(new PersonalKeys(dataSource, Buffer.from(masterKey, 'base64'))));
+    const executor = benchExecutor(app, masterKey);
     const server = await serverInfo(pool);
 
     // 1. Seed.

@@ -8,7 +8,7 @@ import { type Command } from 'commander';
 import { Pool } from 'pg';
 import type { Browser } from 'playwright-core';
 import { ANNEE, DEFAULT_SEED } from '../seed-demo/plan';
-import { API_MAIN, apiEnv, CLI_MAIN, checkChild, DIST, runChild, signIn, startApi, stopApi, waitForHealth, waitForReady, type ApiChild } from './api-process';
+import { API_MAIN, apiEnv, CLI_MAIN, checkChild, DIST, requireBuilt, runChild, signIn, startApi, stopApi, waitForHealth, waitForReady, type ApiChild } from './api-process';
 import { freePort, openBenchDatabase, serverInfo } from './bench-database';
 import { positiveInt } from './options';
 import { fixed, round } from './report';
@@ -102,13 +102,11 @@ interface Stats {
 
 async function benchWeb(options: WebBenchOptions): Promise<void> {
   const started = performance.now();
-  for (const [chemin, quoi] of [
+  requireBuilt([
     [CLI_MAIN, 'the compiled CLI'],
     [API_MAIN, 'the compiled api'],
     [join(WEB, 'index.html'), 'the built web application'],
-  ] as const) {
-    if (!existsSync(chemin)) throw new Error(`${quoi} is missing (${chemin}): run npm run build first`);
-  }
+  ]);
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing (${CHROMIUM}): apt-get install -y chromium, or give its path in CHROMIUM_PATH`);
   // Loaded here only: playwright-core is a dev dependency, the other commands must not need it.
   const { chromium } = await import('playwright-core');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { BenchPerson } from '../bench/bench-people';
+import { MOIS_2025 as MOIS, type BenchPerson } from '../bench/bench-people';
 
 /**
  * The soak's clients: each one a user of one role, looping until the deadline over what that role does
@@ -43,8 +43,6 @@ export interface Context {
   lastPosition: number;
 }
 
-/** The months a placement can be declared in: its marché runs over 2025. */
-export const MOIS = Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, '0')}`);
 
 /** mulberry32: a small seeded generator, so that a run's choices can be replayed. */
 export function generateur(seed: number): () => number {

@@ -1,20 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
 import { type Command } from 'commander';
 import { Pool } from 'pg';
-import { DataSource } from 'typeorm';
-import { CommandExecutor } from '@suivi/commands';
 import { validateConfig } from '@suivi/config';
-import { EVENT_STORE, type EventStore } from '@suivi/event-store';
-import { PersonalDataProtection, PersonalKeys } from '@suivi/personal-data';
 import { CliModule } from '../cli.module';
-import { API_MAIN, apiEnv, CLI_MAIN, checkChild, runChild, signIn, startApi, stopApi, waitForHealth, waitForReady, type ApiChild } from '../bench/api-process';
+import { API_MAIN, apiEnv, CLI_MAIN, checkChild, requireBuilt, runChild, signIn, startApi, stopApi, waitForHealth, waitForReady, type ApiChild } from '../bench/api-process';
 import { freePort, openBenchDatabase } from '../bench/bench-database';
-import { seedPeople, seedReferentiel } from '../bench/bench-people';
+import { benchExecutor, seedPeople, seedReferentiel } from '../bench/bench-people';
 import { positiveInt } from '../bench/options';
 import { acheteur, auditeur, coordination, facilitatrice, type Acknowledged, type Context, type Role, type Tally } from './charge';
 import { CROISSANCE_MAX, RssSampler, type MemoireRun } from './memoire';
@@ -76,12 +72,10 @@ export function registerSoakCommand(program: Command): void {
 /** The checks that failed (none: the soak passed). */
 async function soak(options: SoakOptions): Promise<string[]> {
   const started = performance.now();
-  for (const [chemin, quoi] of [
+  requireBuilt([
     [CLI_MAIN, 'the compiled CLI'],
     [API_MAIN, 'the compiled api'],
-  ] as const) {
-    if (!existsSync(chemin)) throw new Error(`${quoi} is missing (${chemin}): run the build first`);
-  }
+  ]);
   const masterKey = randomBytes(32).toString('base64');
   const authSecret = randomBytes(48).toString('base64url');
   const motDePasse = randomBytes(18).toString('base64url');
@@ -99,7 +93,7 @@ async function soak(options: SoakOptions): Promise<string[]> {
     let marches;
     let personnes;
     try {
-      const executor = new CommandExecutor(app.get<EventStore>(EVENT_STORE), new PersonalDataProtection(new PersonalKeys(app.get(DataSource), Buffer.from(masterKey, 'base64'))));
+      const executor = benchExecutor(app, masterKey);
       marches = await seedReferentiel(executor, {
         marches: MARCHES,
         entreprises: ENTREPRISES,
