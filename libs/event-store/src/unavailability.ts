@@ -20,15 +20,12 @@ const UNAVAILABLE_MESSAGES = [
 /** `type` of @eventstore/db-client's errors when the EventStoreDB node is down or unreachable. */
 const EVENTSTORE_UNAVAILABLE = new Set(['unavailable', 'deadline-exceeded', 'not-leader']);
 
-export function isUnavailability(error: unknown, seen = 0): boolean {
-  if (!error || typeof error !== 'object' || seen > 5) return false;
-  const e = error as { code?: unknown; message?: unknown; name?: unknown; type?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || UNAVAILABLE_SQLSTATES.test(e.code))) return true;
-  if (typeof e.type === 'string' && EVENTSTORE_UNAVAILABLE.has(e.type)) return true;
-  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((m) => (e.message as string).includes(m))) return true;
-  // TypeORM wraps the driver's error; Node's AggregateError (connect to several addresses) lists them.
-  if (Array.isArray(e.errors) && e.errors.some((inner) => isUnavailability(inner, seen + 1))) return true;
-  return isUnavailability(e.driverError, seen + 1) || isUnavailability(e.cause, seen + 1);
+export function isUnavailability(error: unknown): boolean {
+  return someCause(error, (e) => {
+    if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || UNAVAILABLE_SQLSTATES.test(e.code))) return true;
+    if (typeof e.type === 'string' && EVENTSTORE_UNAVAILABLE.has(e.type)) return true;
+    return typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((m) => (e.message as string).includes(m));
+  });
 }
 
 /**
@@ -39,9 +36,27 @@ export function isUnavailability(error: unknown, seen = 0): boolean {
 const EXHAUSTED_SQLSTATES = /^(53000|53100|53200|53400)$/;
 
 /** Whether an error is the database's lack of room (disk full, out of memory): a 503 and a retry, never a fault of the data. */
-export function isResourceExhaustion(error: unknown, seen = 0): boolean {
+export function isResourceExhaustion(error: unknown): boolean {
+  return someCause(error, (e) => typeof e.code === 'string' && EXHAUSTED_SQLSTATES.test(e.code));
+}
+
+interface Cause {
+  code?: unknown;
+  message?: unknown;
+  type?: unknown;
+  driverError?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+}
+
+/**
+ * Whether `error` or one of its causes matches: TypeORM wraps the driver's error (`driverError`), Node's
+ * AggregateError (connect to several addresses) lists them (`errors`), and errors may carry a `cause`.
+ */
+function someCause(error: unknown, matches: (e: Cause) => boolean, seen = 0): boolean {
   if (!error || typeof error !== 'object' || seen > 5) return false;
-  const e = error as { code?: unknown; driverError?: unknown; cause?: unknown };
-  if (typeof e.code === 'string' && EXHAUSTED_SQLSTATES.test(e.code)) return true;
-  return isResourceExhaustion(e.driverError, seen + 1) || isResourceExhaustion(e.cause, seen + 1);
+  const e = error as Cause;
+  if (matches(e)) return true;
+  if (Array.isArray(e.errors) && e.errors.some((inner) => someCause(inner, matches, seen + 1))) return true;
+  return someCause(e.driverError, matches, seen + 1) || someCause(e.cause, matches, seen + 1);
 }

@@ -85,7 +85,7 @@ export class PersonalDataProtection {
 
   /** The events as read by someone who may not see identities (see `mask`): no key is read. */
   conceal(events: RecordedEvent[]): RecordedEvent[] {
-    return events.map((event) => (PERSONNELS[event.type] ? PersonalDataProtection.mask(event) : event));
+    return events.map((event) => PersonalDataProtection.mask(event));
   }
 
   /** The event as read by someone who may not see identities: personal fields null, no ciphertext. */

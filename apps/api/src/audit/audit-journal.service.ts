@@ -110,7 +110,7 @@ export class AuditJournal {
 
   /** Identities decrypted for those who see them; null for the others (and for all once erased). */
   private async lisibles(events: RecordedEvent[], portee: Portee): Promise<RecordedEvent[]> {
-    return portee.voitIdentites ? this.protection.reveal(events) : events.map((e) => PersonalDataProtection.mask(e));
+    return portee.voitIdentites ? this.protection.reveal(events) : this.protection.conceal(events);
   }
 
   private async vues(events: RecordedEvent[], portee: Portee): Promise<EvenementVue[]> {

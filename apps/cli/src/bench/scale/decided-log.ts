@@ -29,7 +29,6 @@ import {
   siretDecider,
   siretStream,
   verifierSiret,
-  versionDuSchema,
   type Decider,
   type DomainEvent,
   type MarcheState,
@@ -39,14 +38,8 @@ import {
 } from '@suivi/domain';
 import type { EventToAppend, StreamAppend } from '@suivi/event-store';
 import type { PlannedCommand } from '../../seed-demo/plan';
+import type { Refus } from '../../seed-demo/plan-check';
 
-/** A command the deciders refused: a defect of the generator, never expected. */
-export interface Refus {
-  key: string;
-  kind: PlannedCommand['kind'];
-  code: string;
-  message: string;
-}
 
 interface Live<S> {
   state: S;
